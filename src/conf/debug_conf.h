@@ -1,0 +1,118 @@
+/*
+ * debug_conf.h: the <debug> element of a domain's metadata
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The element lives in the domain XML's <metadata> under the project's own
+ * namespace, because libvirt keeps namespaced metadata verbatim and silently
+ * drops unknown top-level elements.  This module knows nothing of QMP or of
+ * libvirt connections: it only parses, validates and formats XML.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+
+#define VIR_DOMAIN_DEBUG_NAMESPACE_URI "http://libvirt-debug.org/schemas/domain/debug/1.0"
+#define VIR_DOMAIN_DEBUG_NAMESPACE_PREFIX "debug"
+#define VIR_DOMAIN_DEBUG_ELEMENT "debug"
+
+/* vcpu value meaning "every vCPU" */
+#define VIR_DOMAIN_DEBUG_VCPU_ALL -1
+
+/* GError domain of everything in src/conf and src/qemu */
+#define VIR_DEBUG_ERROR vir_debug_error_quark()
+GQuark vir_debug_error_quark(void);
+
+typedef enum {
+    VIR_DEBUG_ERROR_XML,         /* malformed XML */
+    VIR_DEBUG_ERROR_SCHEMA,      /* does not validate against debug.rng */
+    VIR_DEBUG_ERROR_INVALID,     /* well formed, but a value is wrong */
+    VIR_DEBUG_ERROR_UNSUPPORTED, /* valid, but the QEMU cannot do it */
+    VIR_DEBUG_ERROR_JSON,        /* malformed QMP reply or event */
+    VIR_DEBUG_ERROR_QMP,         /* QEMU answered with a QMP error */
+} virDebugErrorCode;
+
+/* One debug point declared in the configuration.  The point types are the
+ * public virDomainDebugPointType values. */
+typedef struct _virDomainDebugPointDef virDomainDebugPointDef;
+struct _virDomainDebugPointDef {
+    virDomainDebugPointType type;
+    unsigned long long addr;
+    unsigned long long len;   /* watchpoints only; 0 for breakpoints */
+    int vcpu;                 /* VIR_DOMAIN_DEBUG_VCPU_ALL, or one vCPU */
+};
+
+typedef struct _virDomainDebugDef virDomainDebugDef;
+struct _virDomainDebugDef {
+    /* Debugging this domain is allowed at all.  Tools refuse to attach to
+     * a domain that says no unless forced.  Default: yes. */
+    bool allowed;
+    /* Registers and memory may be written (not only read).  An operator
+     * pins "no" to allow inspection of a domain while forbidding changes.
+     * Default: yes. */
+    bool writable;
+    /* Single-stepping masks interrupts / timers.  Default: both yes, as
+     * QEMU's gdbstub does, so a step lands on the next instruction of the
+     * code being debugged rather than in an interrupt handler. */
+    bool stepMaskIrq;
+    bool stepMaskTimers;
+    /* A debug start stops the guest before its first instruction. */
+    bool bootStop;
+    /* Optional path of the guest kernel's symbol file (vmlinux), a hint
+     * for the GDB bridge and the CLI.  NULL when absent. */
+    char *symbols;
+
+    size_t npoints;
+    virDomainDebugPointDef *points;
+};
+
+virDomainDebugDef *virDomainDebugDefNew(void);
+void virDomainDebugDefFree(virDomainDebugDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDebugDef, virDomainDebugDefFree);
+
+/* Appends a copy of @point (validated: see virDomainDebugPointDefValidate) */
+int virDomainDebugDefAddPoint(virDomainDebugDef *def,
+                              const virDomainDebugPointDef *point,
+                              GError **error);
+
+/* Checks one point: watchpoint len a power of two <= 8 and addr aligned to
+ * it, breakpoints carry no len, vcpu >= -1.  Errors quote the value. */
+int virDomainDebugPointDefValidate(const virDomainDebugPointDef *point,
+                                   GError **error);
+
+/* String tables (libvirt VIR_ENUM style).  The point type strings are the
+ * wire names shared with QMP: "sw-breakpoint", "hw-breakpoint",
+ * "watchpoint-write", "watchpoint-read", "watchpoint-access". */
+const char *virDomainDebugPointTypeToString(int type);
+int virDomainDebugPointTypeFromString(const char *str);
+
+/* Parse the <debug> element alone (a document whose root is it).  The
+ * document is validated against debug.rng first. */
+virDomainDebugDef *virDomainDebugDefParseString(const char *xml,
+                                                GError **error);
+/* Parse an element node already found in a larger document. */
+virDomainDebugDef *virDomainDebugDefParseNode(xmlNodePtr node,
+                                              GError **error);
+
+/* Format as a standalone element carrying its namespace declaration, as
+ * virDomainSetMetadata expects.  Round-trips with ...ParseString. */
+char *virDomainDebugDefFormat(const virDomainDebugDef *def);
+
+/* Validate an element (standalone document) against debug.rng. */
+int virDomainDebugDefValidateString(const char *xml, GError **error);
+
+/* Full domain XML documents, as virDomainGetXMLDesc returns them.
+ * Returns 1 and sets *def when the element is present, 0 and sets *def to
+ * NULL when it is absent, -1 on error. */
+int virDomainDebugDefParseDomainXML(const char *domainXML,
+                                    virDomainDebugDef **def,
+                                    GError **error);
+/* Returns a copy of @domainXML with the element replaced by @def (added
+ * under <metadata>, created if needed), or removed when @def is NULL. */
+char *virDomainDebugDefUpdateDomainXML(const char *domainXML,
+                                       const virDomainDebugDef *def,
+                                       GError **error);

@@ -1,0 +1,1 @@
+#include "qemu/qemu_debug.h"
