@@ -64,4 +64,13 @@ if [ -n "$missing" ]; then
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
         --no-install-recommends $missing >/dev/null
 fi
+# libvirt's QEMU driver resolves its compiled-in default user
+# (libvirt-qemu) before it reads qemu.conf, even for the embedded driver
+# whose qemu.conf says user = "root".  Debian creates that user in
+# libvirt-daemon-system, which would also install and start the system
+# daemons we do not want here, so create the system user alone.
+if ! getent passwd libvirt-qemu >/dev/null; then
+    echo "setup: creating the libvirt-qemu system user libvirt's QEMU driver expects"
+    $SUDO useradd --system --no-create-home --shell /usr/sbin/nologin libvirt-qemu
+fi
 echo "setup: all packages present"
