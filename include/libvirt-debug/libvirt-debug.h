@@ -46,6 +46,453 @@ typedef enum {
     VIR_DOMAIN_DEBUG_STOP_LAST
 } virDomainDebugStopReason;
 
+
+/**
+ * virDomainDebugStepFlags:
+ *
+ * Interrupt and timer masking while stepping.  With none of these flags a
+ * step uses what the domain's <debug> element declares (default: both
+ * masked, as QEMU's gdbstub does).
+ */
+typedef enum {
+    VIR_DOMAIN_DEBUG_STEP_MASK_IRQ = (1 << 0),
+    VIR_DOMAIN_DEBUG_STEP_ALLOW_IRQ = (1 << 1),
+    VIR_DOMAIN_DEBUG_STEP_MASK_TIMERS = (1 << 2),
+    VIR_DOMAIN_DEBUG_STEP_ALLOW_TIMERS = (1 << 3),
+} virDomainDebugStepFlags;
+
+/**
+ * virDomainDebugAttachFlags:
+ *
+ * VIR_DOMAIN_DEBUG_ATTACH_FORCE: attach even though the domain's <debug>
+ * element says allowed="no".
+ * VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS: do not arm the declared points.
+ */
+typedef enum {
+    VIR_DOMAIN_DEBUG_ATTACH_FORCE = (1 << 0),
+    VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS = (1 << 1),
+} virDomainDebugAttachFlags;
+
+/**
+ * virDomainDebugMemoryFlags:
+ *
+ * VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL: the address is a guest-physical address;
+ * otherwise it is virtual, translated by the given vCPU's MMU.
+ */
+typedef enum {
+    VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL = (1 << 0),
+} virDomainDebugMemoryFlags;
+
+/**
+ * virDomainDebugErrorCode:
+ *
+ * What went wrong in the last failed call of this thread.
+ */
+typedef enum {
+    VIR_DOMAIN_DEBUG_ERR_NONE = 0,
+    VIR_DOMAIN_DEBUG_ERR_INTERNAL,       /* a bug, or an unexpected reply */
+    VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,    /* bad argument from the caller */
+    VIR_DOMAIN_DEBUG_ERR_LIBVIRT,        /* libvirt refused the call */
+    VIR_DOMAIN_DEBUG_ERR_READ_ONLY,      /* read-only connection */
+    VIR_DOMAIN_DEBUG_ERR_NOT_RUNNING,    /* the domain is not running */
+    VIR_DOMAIN_DEBUG_ERR_NO_DEBUG_API,   /* the QEMU is not the patched one */
+    VIR_DOMAIN_DEBUG_ERR_UNSUPPORTED,    /* the accelerator cannot do it */
+    VIR_DOMAIN_DEBUG_ERR_DISALLOWED,     /* <debug allowed="no"> (or writable="no") */
+    VIR_DOMAIN_DEBUG_ERR_NO_SLOTS,       /* hardware debug registers exhausted */
+    VIR_DOMAIN_DEBUG_ERR_QEMU,           /* QEMU refused the command */
+    VIR_DOMAIN_DEBUG_ERR_XML,            /* invalid <debug> element */
+    VIR_DOMAIN_DEBUG_ERR_TIMEOUT,        /* nothing happened in time */
+
+    VIR_DOMAIN_DEBUG_ERR_LAST
+} virDomainDebugErrorCode;
+
+/**
+ * virDomainDebugGetLastErrorMessage:
+ *
+ * Returns the message of the last error raised by a virDomainDebug*() call
+ * in this thread ("no error" if none).  Messages name the domain and say
+ * what to do.  The string belongs to the library and stays valid until
+ * the thread's next virDomainDebug*() call.
+ */
+const char *virDomainDebugGetLastErrorMessage(void);
+
+/**
+ * virDomainDebugGetLastErrorCode:
+ *
+ * Returns the virDomainDebugErrorCode of the last error in this thread.
+ */
+int virDomainDebugGetLastErrorCode(void);
+
+/**
+ * virDomainDebugResetLastError:
+ *
+ * Forget the last error of this thread.
+ */
+void virDomainDebugResetLastError(void);
+
+/* ------------------------------------------------------------------ */
+/* Capabilities                                                        */
+
+typedef struct _virDomainDebugCaps virDomainDebugCaps;
+struct _virDomainDebugCaps {
+    char *accelerator;            /* "tcg", "kvm", ... */
+    int supported;                /* guest debugging works at all */
+    unsigned int pointTypes;      /* bit (1 << virDomainDebugPointType) */
+    int hwBreakpoints;            /* -1: unlimited (TCG) */
+    int hwWatchpoints;            /* -1: unlimited (TCG) */
+    int hwSlotsShared;            /* one pool for both (KVM x86) */
+    int singleStep;
+    int stepMaskIrq;              /* IRQ masking while stepping supported */
+    int stepMaskTimers;           /* timer masking while stepping supported */
+    unsigned long long maxMemorySize; /* per QMP call; the API splits */
+};
+
+/**
+ * virDomainDebugGetCapabilities:
+ * @dom: a running domain
+ * @flags: 0
+ *
+ * Probes the domain's QEMU.  A QEMU without the debug API (found by asking
+ * it which commands it has) fails with VIR_DOMAIN_DEBUG_ERR_NO_DEBUG_API.
+ *
+ * Returns the capabilities (free with virDomainDebugCapsFree), or NULL.
+ */
+virDomainDebugCaps *virDomainDebugGetCapabilities(virDomainPtr dom,
+                                                  unsigned int flags);
+void virDomainDebugCapsFree(virDomainDebugCaps *caps);
+
+/* ------------------------------------------------------------------ */
+/* Session                                                             */
+
+/**
+ * virDomainDebugAttach:
+ * @dom: a running domain
+ * @flags: bitwise-OR of virDomainDebugAttachFlags
+ *
+ * Starts debugging: checks the QEMU has the debug API and that the
+ * domain's <debug> element allows debugging (unless
+ * VIR_DOMAIN_DEBUG_ATTACH_FORCE), checks the declared points against the
+ * hardware slot counts, then arms them.  Nothing is armed if any check
+ * fails.  The guest keeps running.
+ *
+ * Returns the number of points armed, or -1.
+ */
+int virDomainDebugAttach(virDomainPtr dom, unsigned int flags);
+
+/**
+ * virDomainDebugDetach:
+ * @dom: a running domain
+ * @flags: 0
+ *
+ * Removes every debug point and resumes the guest if it is stopped,
+ * leaving it as if it had never been debugged.
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugDetach(virDomainPtr dom, unsigned int flags);
+
+/**
+ * virDomainDebugStart:
+ * @dom: a defined, inactive domain
+ * @flags: bitwise-OR of virDomainDebugAttachFlags
+ *
+ * Starts the domain paused, attaches (arming the declared points before
+ * the guest's first instruction), then resumes it unless the <debug>
+ * element asks for <boot stop="yes">; in that case the guest stays stopped
+ * before its first instruction, ready for stepping.
+ *
+ * Returns the number of points armed, or -1 (the domain is destroyed
+ * again if arming failed).
+ */
+int virDomainDebugStart(virDomainPtr dom, unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Debug points                                                        */
+
+typedef struct _virDomainDebugPoint virDomainDebugPoint;
+struct _virDomainDebugPoint {
+    int id;
+    virDomainDebugPointType type;
+    unsigned long long addr;
+    unsigned long long len;       /* 0 for breakpoints */
+    int vcpu;                     /* -1: every vCPU */
+    unsigned long long hits;
+};
+
+/**
+ * virDomainDebugInsertPoint:
+ * @dom: a running domain
+ * @type: a virDomainDebugPointType
+ * @addr: guest virtual address
+ * @len: watchpoints: 1, 2, 4 or 8, @addr aligned to it; breakpoints: 0
+ * @vcpu: the vCPU to bind it to, or -1 for all
+ * @flags: 0
+ *
+ * Returns the new point's id (> 0), or -1.
+ */
+int virDomainDebugInsertPoint(virDomainPtr dom,
+                              virDomainDebugPointType type,
+                              unsigned long long addr,
+                              unsigned long long len,
+                              int vcpu,
+                              unsigned int flags);
+
+/**
+ * virDomainDebugRemovePoint:
+ * @dom: a running domain
+ * @id: a point id from virDomainDebugInsertPoint or virDomainDebugListPoints
+ * @flags: 0
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugRemovePoint(virDomainPtr dom, int id, unsigned int flags);
+
+/**
+ * virDomainDebugRemoveAllPoints:
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugRemoveAllPoints(virDomainPtr dom, unsigned int flags);
+
+/**
+ * virDomainDebugListPoints:
+ * @dom: a running domain
+ * @points: set to an array (free with free()/g_free())
+ * @flags: 0
+ *
+ * Returns the number of points, or -1.
+ */
+int virDomainDebugListPoints(virDomainPtr dom,
+                             virDomainDebugPoint **points,
+                             unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Execution control                                                   */
+
+typedef struct _virDomainDebugStopInfo virDomainDebugStopInfo;
+struct _virDomainDebugStopInfo {
+    int vcpu;
+    int stopped;                  /* 0: running, or never stopped */
+    virDomainDebugStopReason reason;
+    unsigned long long pc;
+    int pointId;                  /* -1: none */
+    int hasWatch;                 /* watchAddr and hitAddr are valid */
+    unsigned long long watchAddr; /* the watchpoint's address */
+    unsigned long long hitAddr;   /* the address the guest accessed */
+};
+
+/**
+ * virDomainDebugStep:
+ * @dom: a running domain whose vCPUs are stopped
+ * @vcpu: the vCPU to step (others stay stopped)
+ * @count: instructions to execute (>= 1)
+ * @flags: bitwise-OR of virDomainDebugStepFlags
+ *
+ * Returns as soon as QEMU accepted the step; the end of the step is a
+ * debug-exit event with reason VIR_DOMAIN_DEBUG_STOP_STEP (or an earlier
+ * breakpoint or watchpoint stop).
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugStep(virDomainPtr dom, int vcpu, unsigned int count,
+                       unsigned int flags);
+
+/**
+ * virDomainDebugContinue:
+ *
+ * Resumes the guest; a vCPU sitting on a breakpoint steps over it first.
+ * Returns 0, or -1.
+ */
+int virDomainDebugContinue(virDomainPtr dom, unsigned int flags);
+
+/**
+ * virDomainDebugStop:
+ *
+ * Stops every vCPU for the debugger (a debug-exit event with reason
+ * VIR_DOMAIN_DEBUG_STOP_INTERRUPT follows).  Returns 0, or -1.
+ */
+int virDomainDebugStop(virDomainPtr dom, unsigned int flags);
+
+/**
+ * virDomainDebugGetStops:
+ * @dom: a running domain
+ * @stops: set to one entry per vCPU (free with free()/g_free())
+ * @flags: 0
+ *
+ * Where each vCPU last stopped for the debugger, for clients that missed
+ * the event.  Returns the number of vCPUs, or -1.
+ */
+int virDomainDebugGetStops(virDomainPtr dom, virDomainDebugStopInfo **stops,
+                           unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Registers and memory                                                */
+
+typedef struct _virDomainDebugRegister virDomainDebugRegister;
+struct _virDomainDebugRegister {
+    char *name;
+    int number;                   /* GDB register number */
+    int size;                     /* bytes */
+    char *value;                  /* hex, target byte order */
+};
+
+/**
+ * virDomainDebugGetRegisters:
+ * @dom: a running domain
+ * @vcpu: which vCPU
+ * @names: register names, or NULL for all
+ * @nnames: number of @names
+ * @regs: set to the array (free with virDomainDebugRegistersFree)
+ * @flags: 0
+ *
+ * Returns the number of registers, or -1.
+ */
+int virDomainDebugGetRegisters(virDomainPtr dom, int vcpu,
+                               const char **names, size_t nnames,
+                               virDomainDebugRegister **regs,
+                               unsigned int flags);
+void virDomainDebugRegistersFree(virDomainDebugRegister *regs, int nregs);
+
+/**
+ * virDomainDebugRegisterValue:
+ * @reg: a register up to 8 bytes wide
+ * @value: set to its value as a number (the hex is little-endian)
+ *
+ * Returns 0, or -1 if the register is wider than 8 bytes.
+ */
+int virDomainDebugRegisterValue(const virDomainDebugRegister *reg,
+                                unsigned long long *value);
+
+/**
+ * virDomainDebugSetRegister:
+ * @dom: a running domain
+ * @vcpu: which vCPU
+ * @name: register name as virDomainDebugGetRegisters reports it
+ * @value: hex in target byte order, exactly the register's size
+ * @flags: 0
+ *
+ * Refused when the <debug> element says writable="no".
+ * Returns 0, or -1.
+ */
+int virDomainDebugSetRegister(virDomainPtr dom, int vcpu, const char *name,
+                              const char *value, unsigned int flags);
+
+/**
+ * virDomainDebugSetRegisterValue:
+ *
+ * As virDomainDebugSetRegister, with the value as a number; the library
+ * encodes it in the register's size and byte order.
+ */
+int virDomainDebugSetRegisterValue(virDomainPtr dom, int vcpu,
+                                   const char *name,
+                                   unsigned long long value,
+                                   unsigned int flags);
+
+/**
+ * virDomainDebugReadMemory:
+ * @dom: a running domain
+ * @addr: guest address (virtual through @vcpu's MMU, or physical)
+ * @size: bytes to read; larger reads are split into QMP-sized pieces
+ * @buf: where to put them
+ * @vcpu: vCPU whose MMU translates virtual addresses
+ * @flags: virDomainDebugMemoryFlags
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugReadMemory(virDomainPtr dom, unsigned long long addr,
+                             size_t size, unsigned char *buf, int vcpu,
+                             unsigned int flags);
+
+/**
+ * virDomainDebugWriteMemory:
+ *
+ * As virDomainDebugReadMemory, writing @size bytes from @buf.  Refused
+ * when the <debug> element says writable="no".  Returns 0, or -1.
+ */
+int virDomainDebugWriteMemory(virDomainPtr dom, unsigned long long addr,
+                              const unsigned char *buf, size_t size,
+                              int vcpu, unsigned int flags);
+
+/**
+ * virDomainDebugGetTargetXML:
+ * @dom: a running domain
+ * @annex: "target.xml" or a file it includes
+ * @flags: 0
+ *
+ * The GDB target description of the guest's CPU (for GDB bridges).
+ * Returns the XML (free with free()/g_free()), or NULL.
+ */
+char *virDomainDebugGetTargetXML(virDomainPtr dom, const char *annex,
+                                 unsigned int flags);
+
+/* ------------------------------------------------------------------ */
+/* Debug-exit events                                                   */
+
+/**
+ * virDomainDebugEventCallback:
+ * @conn: the connection
+ * @dom: the domain that stopped
+ * @stop: where and why (valid during the call only)
+ * @opaque: the caller's data
+ *
+ * Called from the libvirt event loop of the process, which the
+ * application must run (virEventRegisterDefaultImpl() before opening the
+ * connection, then virEventRunDefaultImpl() in a loop).
+ */
+typedef void (*virDomainDebugEventCallback)(virConnectPtr conn,
+                                            virDomainPtr dom,
+                                            const virDomainDebugStopInfo *stop,
+                                            void *opaque);
+
+/**
+ * virDomainDebugEventRegister:
+ * @conn: a connection
+ * @dom: a domain, or NULL for every domain of @conn
+ * @cb: called for each debug exit
+ * @opaque: passed to @cb
+ * @freecb: frees @opaque when the callback is deregistered
+ *
+ * Uses libvirt's QEMU monitor event API, so events arrive over remote
+ * connections too.  Returns a callback id (>= 0), or -1.
+ */
+int virDomainDebugEventRegister(virConnectPtr conn, virDomainPtr dom,
+                                virDomainDebugEventCallback cb,
+                                void *opaque, virFreeCallback freecb);
+int virDomainDebugEventDeregister(virConnectPtr conn, int callbackID);
+
+/* ------------------------------------------------------------------ */
+/* The <debug> element                                                 */
+
+/**
+ * virDomainDebugGetConfig:
+ * @dom: a domain
+ * @flags: VIR_DOMAIN_AFFECT_LIVE or VIR_DOMAIN_AFFECT_CONFIG (0: current)
+ *
+ * Returns the domain's <debug> element as XML (free with free()/g_free()),
+ * the defaults if it has none, or NULL on error.
+ */
+char *virDomainDebugGetConfig(virDomainPtr dom, unsigned int flags);
+
+/**
+ * virDomainDebugSetConfig:
+ * @dom: a domain
+ * @xml: a <debug> element (validated against debug.rng), or NULL to remove
+ * @flags: VIR_DOMAIN_AFFECT_LIVE and/or VIR_DOMAIN_AFFECT_CONFIG
+ *
+ * Returns 0, or -1 (nothing changed).
+ */
+int virDomainDebugSetConfig(virDomainPtr dom, const char *xml,
+                            unsigned int flags);
+
+/**
+ * virDomainDebugPointTypeName / virDomainDebugStopReasonName:
+ *
+ * The stable names used in XML, QMP and `--json` output
+ * ("hw-breakpoint", "watchpoint-write", "step", ...), or NULL.
+ */
+const char *virDomainDebugPointTypeName(virDomainDebugPointType type);
+const char *virDomainDebugStopReasonName(virDomainDebugStopReason reason);
+
 #ifdef __cplusplus
 }
 #endif
