@@ -21,7 +21,7 @@ PACKAGES="
     libglib2.0-dev libjson-glib-dev libxml2-dev libxml2-utils
     libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
     qemu-system-x86 qemu-system-data seabios qemu-utils
-    gdb python3 python3-docutils bash-completion dpkg-dev
+    gdb python3 python3-docutils bash-completion dpkg-dev libreadline-dev
     libpixman-1-dev zlib1g-dev python3-venv flex bison
 "
 
