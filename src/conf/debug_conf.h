@@ -84,6 +84,48 @@ int virDomainDebugDefAddPoint(virDomainDebugDef *def,
 int virDomainDebugPointDefValidate(const virDomainDebugPointDef *point,
                                    GError **error);
 
+/* String table helpers, libvirt VIR_ENUM style:
+ *
+ *   VIR_DEBUG_ENUM_DECL(virFoo);            (in a header)
+ *   VIR_DEBUG_ENUM_IMPL(virFoo, VIR_FOO_LAST, "a", "b", ...);
+ *
+ * define virFooTypeToString(int) (NULL when out of range) and
+ * virFooTypeFromString(const char *) (-1 when unknown).  The _STATIC
+ * variant makes both functions static to one file. */
+const char *virDebugEnumToString(const char * const *types,
+                                 unsigned int ntypes,
+                                 int type);
+int virDebugEnumFromString(const char * const *types,
+                           unsigned int ntypes,
+                           const char *type);
+
+#define VIR_DEBUG_ENUM_DECL(name) \
+    const char *name ## TypeToString(int type); \
+    int name ## TypeFromString(const char *type)
+
+#define VIR_DEBUG_ENUM_IMPL_HELPER(scope, name, lastVal, ...) \
+    static const char *const name ## TypeList[] = { __VA_ARGS__ }; \
+    G_STATIC_ASSERT(G_N_ELEMENTS(name ## TypeList) == lastVal); \
+    scope const char * \
+    name ## TypeToString(int type) \
+    { \
+        return virDebugEnumToString(name ## TypeList, \
+                                    G_N_ELEMENTS(name ## TypeList), \
+                                    type); \
+    } \
+    scope int \
+    name ## TypeFromString(const char *type) \
+    { \
+        return virDebugEnumFromString(name ## TypeList, \
+                                      G_N_ELEMENTS(name ## TypeList), \
+                                      type); \
+    }
+
+#define VIR_DEBUG_ENUM_IMPL(name, lastVal, ...) \
+    VIR_DEBUG_ENUM_IMPL_HELPER(, name, lastVal, __VA_ARGS__)
+#define VIR_DEBUG_ENUM_IMPL_STATIC(name, lastVal, ...) \
+    VIR_DEBUG_ENUM_IMPL_HELPER(static, name, lastVal, __VA_ARGS__)
+
 /* String tables (libvirt VIR_ENUM style).  The point type strings are the
  * wire names shared with QMP: "sw-breakpoint", "hw-breakpoint",
  * "watchpoint-write", "watchpoint-read", "watchpoint-access". */
@@ -104,6 +146,24 @@ char *virDomainDebugDefFormat(const virDomainDebugDef *def);
 
 /* Validate an element (standalone document) against debug.rng. */
 int virDomainDebugDefValidateString(const char *xml, GError **error);
+
+/* The element without any namespace, which is what virDomainSetMetadata
+ * wants together with uri=VIR_DOMAIN_DEBUG_NAMESPACE_URI and
+ * key=VIR_DOMAIN_DEBUG_NAMESPACE_PREFIX: libvirt then puts every element
+ * in the namespace under the "debug" prefix.  (Passing the output of
+ * virDomainDebugDefFormat works too, but libvirt then keeps both the
+ * default and the prefixed declaration.)  virDomainGetMetadata returns
+ * this un-namespaced form, and virDomainDebugDefParseString accepts it. */
+char *virDomainDebugDefFormatMetadata(const virDomainDebugDef *def);
+
+/* Deep copy and equality, for callers and tests. */
+virDomainDebugDef *virDomainDebugDefCopy(const virDomainDebugDef *def);
+bool virDomainDebugDefEqual(const virDomainDebugDef *a,
+                            const virDomainDebugDef *b);
+
+/* Where debug.rng is read from: $LIBVIRT_DEBUG_SCHEMA_DIR, else the
+ * installed schema directory, else the source tree's.  Never NULL. */
+char *virDomainDebugSchemaPath(void);
 
 /* Full domain XML documents, as virDomainGetXMLDesc returns them.
  * Returns 1 and sets *def when the element is present, 0 and sets *def to
