@@ -1,0 +1,111 @@
+/*
+ * libvirt-debug-points.c: breakpoints and watchpoints
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "libvirt-debug-private.h"
+
+const char *
+virDomainDebugPointTypeName(virDomainDebugPointType type)
+{
+    return virDomainDebugPointTypeToString(type);
+}
+
+int
+virDomainDebugInsertPoint(virDomainPtr dom,
+                          virDomainDebugPointType type,
+                          unsigned long long addr,
+                          unsigned long long len,
+                          int vcpu,
+                          unsigned int flags)
+{
+    virDomainDebugPointDef point = {
+        .type = type, .addr = addr, .len = len, .vcpu = vcpu,
+    };
+    const qemuDebugCaps *caps;
+    g_autofree virDomainDebugPoint *current = NULL;
+    size_t ncurrent = 0;
+    g_autofree char *cmd = NULL;
+    g_autofree char *reply = NULL;
+    g_autoptr(GError) error = NULL;
+    int id;
+
+    virDomainDebugErrorReset();
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+        return -1;
+    if (virDomainDebugPointDefValidate(&point, &error) < 0) {
+        virDomainDebugReportGError(dom, error);
+        return -1;
+    }
+    if (!(caps = virDomainDebugGetCaps(dom)) ||
+        virDomainDebugQueryPoints(dom, &current, &ncurrent) < 0)
+        return -1;
+
+    /* Refuse before sending: the message then counts slots the way the
+     * operator thinks of them ("4 of 4 shared debug registers in use"). */
+    if (qemuDebugCheckInsert(caps, &point, current, ncurrent,
+                             virDomainDebugVcpuCount(dom), &error) < 0) {
+        if (error->code == VIR_DEBUG_ERROR_UNSUPPORTED &&
+            strstr(error->message, "in use"))
+            virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_NO_SLOTS,
+                                      "domain '%s': %s", virDomainGetName(dom),
+                                      error->message);
+        else
+            virDomainDebugReportGError(dom, error);
+        return -1;
+    }
+
+    cmd = qemuDebugBuildInsert(&point);
+    if (!(reply = virDomainDebugRun(dom, cmd)))
+        return -1;
+    if ((id = qemuDebugParseInsertReply(reply, &error)) < 0) {
+        virDomainDebugReportGError(dom, error);
+        return -1;
+    }
+    return id;
+}
+
+int
+virDomainDebugRemovePoint(virDomainPtr dom, int id, unsigned int flags)
+{
+    virDomainDebugErrorReset();
+    if (flags || id <= 0) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
+                                  "domain '%s': invalid debug point id %d "
+                                  "(debug-list shows the ids)",
+                                  virDomainGetName(dom), id);
+        return -1;
+    }
+    if (virDomainDebugCheckActive(dom) < 0)
+        return -1;
+    return virDomainDebugRunEmpty(dom, qemuDebugBuildRemove(id));
+}
+
+int
+virDomainDebugRemoveAllPoints(virDomainPtr dom, unsigned int flags)
+{
+    virDomainDebugErrorReset();
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+        return -1;
+    if (virDomainDebugCheckActive(dom) < 0)
+        return -1;
+    return virDomainDebugRunEmpty(dom, qemuDebugBuildRemoveAll());
+}
+
+int
+virDomainDebugListPoints(virDomainPtr dom,
+                         virDomainDebugPoint **points,
+                         unsigned int flags)
+{
+    size_t npoints = 0;
+
+    virDomainDebugErrorReset();
+    *points = NULL;
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+        return -1;
+    if (virDomainDebugCheckActive(dom) < 0 ||
+        virDomainDebugQueryPoints(dom, points, &npoints) < 0)
+        return -1;
+    return npoints;
+}

@@ -1,0 +1,55 @@
+/*
+ * libvirt-debug-private.h: what the API implementation files share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Only the API layer touches a libvirt connection: it turns a call into
+ * QMP with src/qemu, sends it with virDomainQemuMonitorCommand, and turns
+ * every failure into a thread-local error that names the domain and says
+ * what to do.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/libvirt-qemu.h>
+#include <libvirt/virterror.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+#include "conf/debug_conf.h"
+#include "qemu/qemu_debug.h"
+
+/* libvirt-debug-error.c */
+void virDomainDebugReportError(virDomainDebugErrorCode code,
+                               const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+void virDomainDebugReportGError(virDomainPtr dom, GError *error);
+void virDomainDebugReportLibvirtError(virDomainPtr dom, const char *what);
+void virDomainDebugErrorReset(void);
+
+/* libvirt-debug-monitor.c */
+int virDomainDebugMonitorCommand(virDomainPtr dom,
+                                 const char *cmd,
+                                 char **reply);
+int virDomainDebugCheckActive(virDomainPtr dom);
+
+/* libvirt-debug-config.c */
+virDomainDebugDef *virDomainDebugLoadDef(virDomainPtr dom,
+                                         unsigned int flags);
+
+/* libvirt-debug-monitor.c, continued: QMP plumbing shared by the API
+ * files. */
+char *virDomainDebugRun(virDomainPtr dom, const char *cmd);
+int virDomainDebugRunEmpty(virDomainPtr dom, char *cmd);
+const qemuDebugCaps *virDomainDebugGetCaps(virDomainPtr dom);
+
+/* libvirt-debug-session.c */
+int virDomainDebugQueryPoints(virDomainPtr dom,
+                              virDomainDebugPoint **points,
+                              size_t *npoints);
+unsigned int virDomainDebugVcpuCount(virDomainPtr dom);
+
+/* libvirt-debug-error.c: refuse flags outside @allowed */
+int virDomainDebugCheckFlags(virDomainPtr dom, unsigned int flags,
+                             unsigned int allowed);
