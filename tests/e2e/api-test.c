@@ -1,0 +1,479 @@
+/*
+ * api-test.c: the public API end to end
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Real parts only: a real libvirt (the embedded driver, or a private
+ * libvirtd reached through libvirt's RPC, selected by the first argument),
+ * the patched QEMU under TCG, and the test guest, whose addresses come
+ * from its ELF symbols.  Every test leaves the guest running with no
+ * debug point, and checks it.
+ */
+
+#include <glib.h>
+#include <string.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+#include "testutils-guest.h"
+#include "testutils-libvirt.h"
+
+#define EVENT_TIMEOUT_US (20 * G_USEC_PER_SEC)
+
+static const char *kind = "embed";
+static testLibvirt *lv;
+static virDomainPtr dom;
+static GAsyncQueue *events;
+
+static void
+onDebugExit(virConnectPtr conn G_GNUC_UNUSED,
+            virDomainPtr d G_GNUC_UNUSED,
+            const virDomainDebugStopInfo *stop,
+            void *opaque)
+{
+    g_async_queue_push(opaque, g_memdup2(stop, sizeof(*stop)));
+}
+
+static virDomainDebugStopInfo *
+waitDebugExit(void)
+{
+    virDomainDebugStopInfo *stop = g_async_queue_timeout_pop(events, EVENT_TIMEOUT_US);
+
+    if (!stop)
+        g_error("no debug-exit event within %d s", (int) (EVENT_TIMEOUT_US / G_USEC_PER_SEC));
+    return stop;
+}
+
+static unsigned long long
+sym(const char *name)
+{
+    return testGuestSymbol(name);
+}
+
+static unsigned int
+readGuestU32(const char *name)
+{
+    unsigned int v = 0;
+
+    g_assert_cmpint(virDomainDebugReadMemory(dom, sym(name), sizeof(v),
+                                             (unsigned char *) &v, 0, 0), ==, 0);
+    return v;
+}
+
+/* The guest runs (its counter advances) and has no debug point left. */
+static void
+assertGuestRunningClean(void)
+{
+    virDomainDebugPoint *points = NULL;
+    unsigned int before;
+    int state = -1;
+    int reason;
+    size_t i;
+
+    g_assert_cmpint(virDomainDebugListPoints(dom, &points, 0), ==, 0);
+    g_free(points);
+    g_assert_cmpint(virDomainGetState(dom, &state, &reason, 0), ==, 0);
+    g_assert_cmpint(state, ==, VIR_DOMAIN_RUNNING);
+
+    before = readGuestU32(GUEST_SYM_COUNTER);
+    for (i = 0; i < 100 && readGuestU32(GUEST_SYM_COUNTER) == before; i++)
+        g_usleep(20 * 1000);
+    g_assert_cmpuint(readGuestU32(GUEST_SYM_COUNTER), !=, before);
+
+    /* nothing pending from this test */
+    g_assert_null(g_async_queue_try_pop(events));
+}
+
+static void
+testCaps(void)
+{
+    virDomainDebugCaps *caps = virDomainDebugGetCapabilities(dom, 0);
+
+    g_assert_nonnull(caps);
+    g_assert_cmpstr(caps->accelerator, ==, "tcg");
+    g_assert_true(caps->supported);
+    g_assert_cmpint(caps->hwBreakpoints, ==, -1);
+    g_assert_cmpint(caps->hwWatchpoints, ==, -1);
+    g_assert_true(caps->singleStep);
+    g_assert_cmpuint(caps->pointTypes, ==, (1 << VIR_DOMAIN_DEBUG_POINT_LAST) - 1);
+    g_assert_cmpuint(caps->maxMemorySize, >, 0);
+    virDomainDebugCapsFree(caps);
+    assertGuestRunningClean();
+}
+
+static void
+testBreakpoint(gconstpointer data)
+{
+    virDomainDebugPointType type = GPOINTER_TO_INT(data);
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    g_autofree virDomainDebugStopInfo *stop2 = NULL;
+    virDomainDebugRegister *regs = NULL;
+    const char *names[] = { "rip" };
+    unsigned long long rip = 0;
+    unsigned long long tick = sym(GUEST_SYM_FUNCTION);
+    unsigned int calls;
+    int id;
+
+    id = virDomainDebugInsertPoint(dom, type, tick, 0, -1, 0);
+    g_assert_cmpint(id, >, 0);
+
+    stop = waitDebugExit();
+    g_assert_cmpint(stop->reason, ==, type == VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT ?
+                    VIR_DOMAIN_DEBUG_STOP_HW_BREAKPOINT :
+                    VIR_DOMAIN_DEBUG_STOP_SW_BREAKPOINT);
+    g_assert_cmphex(stop->pc, ==, tick);
+    g_assert_cmpint(stop->pointId, ==, id);
+
+    /* registers agree with the event */
+    g_assert_cmpint(virDomainDebugGetRegisters(dom, 0, names, 1, &regs, 0), ==, 1);
+    g_assert_cmpstr(regs[0].name, ==, "rip");
+    g_assert_cmpint(virDomainDebugRegisterValue(&regs[0], &rip), ==, 0);
+    g_assert_cmphex(rip, ==, tick);
+    virDomainDebugRegistersFree(regs, 1);
+
+    /* continuing from the breakpoint does not re-trigger it at once: the
+     * guest advances by one call and stops again at the same place */
+    calls = readGuestU32(GUEST_SYM_CALLS);
+    g_assert_cmpint(virDomainDebugContinue(dom, 0), ==, 0);
+    stop2 = waitDebugExit();
+    g_assert_cmphex(stop2->pc, ==, tick);
+    g_assert_cmpuint(readGuestU32(GUEST_SYM_CALLS), ==, calls + 1);
+
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    assertGuestRunningClean();
+}
+
+static void
+testWatchpoint(gconstpointer data)
+{
+    virDomainDebugPointType type = GPOINTER_TO_INT(data);
+    const char *var = type == VIR_DOMAIN_DEBUG_POINT_WATCH_READ ?
+        GUEST_SYM_READ_VAR : GUEST_SYM_WRITE_VAR;
+    unsigned long long addr = sym(var);
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    int id;
+
+    id = virDomainDebugInsertPoint(dom, type, addr, 4, -1, 0);
+    g_assert_cmpint(id, >, 0);
+    stop = waitDebugExit();
+    g_assert_cmpint(stop->reason, ==, (int) type); /* same numbering */
+    g_assert_true(stop->hasWatch);
+    g_assert_cmphex(stop->watchAddr, ==, addr);
+    g_assert_cmpint(stop->pointId, ==, id);
+
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    assertGuestRunningClean();
+}
+
+static void
+testStep(void)
+{
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    g_autofree virDomainDebugStopInfo *step1 = NULL;
+    g_autofree virDomainDebugStopInfo *step100 = NULL;
+    virDomainDebugStopInfo *stops = NULL;
+    unsigned long long tick = sym(GUEST_SYM_FUNCTION);
+
+    g_assert_cmpint(virDomainDebugStop(dom, 0), ==, 0);
+    stop = waitDebugExit();
+    g_assert_cmpint(stop->reason, ==, VIR_DOMAIN_DEBUG_STOP_INTERRUPT);
+
+    g_assert_cmpint(virDomainDebugStep(dom, 0, 1, 0), ==, 0);
+    step1 = waitDebugExit();
+    g_assert_cmpint(step1->reason, ==, VIR_DOMAIN_DEBUG_STOP_STEP);
+    g_assert_cmphex(step1->pc, !=, stop->pc);
+
+    g_assert_cmpint(virDomainDebugStep(dom, 0, 100,
+                                       VIR_DOMAIN_DEBUG_STEP_MASK_IRQ |
+                                       VIR_DOMAIN_DEBUG_STEP_MASK_TIMERS), ==, 0);
+    step100 = waitDebugExit();
+    g_assert_cmpint(step100->reason, ==, VIR_DOMAIN_DEBUG_STOP_STEP);
+
+    /* query-debug-stop tells a client that missed the event the same */
+    g_assert_cmpint(virDomainDebugGetStops(dom, &stops, 0), ==, 1);
+    g_assert_true(stops[0].stopped);
+    g_assert_cmpint(stops[0].reason, ==, VIR_DOMAIN_DEBUG_STOP_STEP);
+    g_assert_cmphex(stops[0].pc, ==, step100->pc);
+    g_free(stops);
+    (void) tick;
+
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    assertGuestRunningClean();
+}
+
+static void
+testRegisterAndMemoryWrite(void)
+{
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    unsigned long long rax = 0;
+    virDomainDebugRegister *regs = NULL;
+    const char *names[] = { "rax" };
+    unsigned int value = 0x5eed1234;
+    unsigned char buf[64];
+    unsigned char big[100000];
+
+    g_assert_cmpint(virDomainDebugStop(dom, 0), ==, 0);
+    stop = waitDebugExit();
+
+    g_assert_cmpint(virDomainDebugSetRegisterValue(dom, 0, "rax", 0x1234abcd, 0), ==, 0);
+    g_assert_cmpint(virDomainDebugGetRegisters(dom, 0, names, 1, &regs, 0), ==, 1);
+    g_assert_cmpint(virDomainDebugRegisterValue(&regs[0], &rax), ==, 0);
+    g_assert_cmphex(rax, ==, 0x1234abcd);
+    virDomainDebugRegistersFree(regs, 1);
+
+    /* the guest copies the poke variable into its echo variable: a
+     * memory write is visible to the guest itself */
+    g_assert_cmpint(virDomainDebugWriteMemory(dom, sym(GUEST_SYM_POKE),
+                                              (unsigned char *) &value, 4, 0, 0), ==, 0);
+    g_assert_cmpint(virDomainDebugContinue(dom, 0), ==, 0);
+    {
+        size_t i;
+
+        for (i = 0; i < 200 && readGuestU32(GUEST_SYM_ECHO) != value; i++)
+            g_usleep(20 * 1000);
+    }
+    g_assert_cmphex(readGuestU32(GUEST_SYM_ECHO), ==, value);
+
+    /* physical and virtual reads agree (the guest is identity mapped) */
+    {
+        unsigned char phys[64];
+
+        g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_FUNCTION), 64,
+                                                 buf, 0, 0), ==, 0);
+        g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_FUNCTION), 64,
+                                                 phys, 0,
+                                                 VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL), ==, 0);
+        g_assert_cmpmem(buf, 64, phys, 64);
+    }
+
+    /* a read larger than one QMP call is split by the library */
+    g_assert_cmpint(virDomainDebugReadMemory(dom, 0x100000, sizeof(big), big, 0,
+                                             VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL), ==, 0);
+
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    assertGuestRunningClean();
+}
+
+static void
+testBadInput(void)
+{
+    unsigned char buf[8];
+    virDomainDebugPoint *points = NULL;
+    virDomainDebugRegister *regs = NULL;
+    const char *names[] = { "no-such-register" };
+
+    /* misaligned and bad lengths: refused before anything is sent */
+    g_assert_cmpint(virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_WATCH_WRITE,
+                                              sym(GUEST_SYM_WRITE_VAR) + 1, 4, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_INVALID_ARG);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "align"));
+    g_assert_cmpint(virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_WATCH_WRITE,
+                                              sym(GUEST_SYM_WRITE_VAR), 3, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_WATCH_WRITE,
+                                              sym(GUEST_SYM_WRITE_VAR), 0, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT,
+                                              sym(GUEST_SYM_FUNCTION), 0, 7, 0), ==, -1);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), g_strdup_printf("'%s'", virDomainGetName(dom))));
+
+    /* QEMU refuses these; the error names what was wrong */
+    g_assert_cmpint(virDomainDebugRemovePoint(dom, 4242, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_QEMU);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "4242"));
+    g_assert_cmpint(virDomainDebugReadMemory(dom, 0xfffffffff0000000ULL, sizeof(buf), buf, 0,
+                                             VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL), ==, -1);
+    g_assert_cmpint(virDomainDebugReadMemory(dom, 0x1000, 0, buf, 0, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetRegisters(dom, 0, names, 1, &regs, 0), ==, -1);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "no-such-register"));
+    g_assert_cmpint(virDomainDebugSetRegister(dom, 0, "rax", "12", 0), ==, -1);
+    g_assert_cmpint(virDomainDebugStep(dom, 0, 0, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugStep(dom, 0, 1,
+                                       VIR_DOMAIN_DEBUG_STEP_MASK_IRQ |
+                                       VIR_DOMAIN_DEBUG_STEP_ALLOW_IRQ), ==, -1);
+
+    /* nothing was armed by any of it */
+    g_assert_cmpint(virDomainDebugListPoints(dom, &points, 0), ==, 0);
+    g_free(points);
+    assertGuestRunningClean();
+}
+
+static void
+testAttachHonoursConfig(void)
+{
+    g_autofree char *allowedNo = NULL;
+    g_autofree char *declared = NULL;
+    g_autofree char *back = NULL;
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    virDomainDebugPoint *points = NULL;
+
+    /* a production domain: refused unless forced, nothing armed */
+    allowedNo = g_strdup_printf("<debug xmlns='http://libvirt-debug.org/schemas/domain/debug/1.0' "
+                                "allowed='no'><breakpoint type='hw' addr='0x%llx'/></debug>",
+                                sym(GUEST_SYM_FUNCTION));
+    g_assert_cmpint(virDomainDebugSetConfig(dom, allowedNo, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+    g_assert_cmpint(virDomainDebugAttach(dom, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_DISALLOWED);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "--force"));
+    g_assert_cmpint(virDomainDebugListPoints(dom, &points, 0), ==, 0);
+    g_free(points);
+
+    /* forced: the declared point is armed and hits */
+    g_assert_cmpint(virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_FORCE), ==, 1);
+    stop = waitDebugExit();
+    g_assert_cmpint(stop->reason, ==, VIR_DOMAIN_DEBUG_STOP_HW_BREAKPOINT);
+    g_assert_cmphex(stop->pc, ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+
+    /* writable='no' refuses writes, allows reads */
+    declared = g_strdup("<debug xmlns='http://libvirt-debug.org/schemas/domain/debug/1.0' "
+                        "writable='no'/>");
+    g_assert_cmpint(virDomainDebugSetConfig(dom, declared, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+    {
+        unsigned char b[4] = { 0 };
+
+        g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_POKE), 4, b, 0, 0), ==, 0);
+        g_assert_cmpint(virDomainDebugWriteMemory(dom, sym(GUEST_SYM_POKE), b, 4, 0, 0), ==, -1);
+        g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_DISALLOWED);
+    }
+
+    /* the element reads back, and can be removed */
+    back = virDomainDebugGetConfig(dom, VIR_DOMAIN_AFFECT_LIVE);
+    g_assert_nonnull(back);
+    g_assert_nonnull(strstr(back, "writable=\"no\""));
+    g_assert_cmpint(virDomainDebugSetConfig(dom, NULL, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+
+    /* an invalid element is refused and changes nothing */
+    g_assert_cmpint(virDomainDebugSetConfig(dom, "<debug xmlns='http://libvirt-debug.org/schemas/domain/debug/1.0' allowed='maybe'/>",
+                                            VIR_DOMAIN_AFFECT_LIVE), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_XML);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "maybe"));
+    assertGuestRunningClean();
+}
+
+static void
+testNotRunning(void)
+{
+    g_autofree char *xml = testLibvirtDomainXML("off", testLibvirtQemu(), 1, NULL);
+    virDomainPtr off = virDomainDefineXML(lv->conn, xml);
+
+    g_assert_nonnull(off);
+    g_assert_null(virDomainDebugGetCapabilities(off, 0));
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_NOT_RUNNING);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "'off'"));
+    g_assert_cmpint(virDomainDebugInsertPoint(off, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                              0x100000, 0, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_NOT_RUNNING);
+    virDomainUndefine(off);
+    virDomainFree(off);
+}
+
+static void
+testStockQemu(void)
+{
+    virDomainPtr stock = testLibvirtStartDomain(lv, "stock", testLibvirtStockQemu(), 1, NULL);
+
+    g_assert_null(virDomainDebugGetCapabilities(stock, 0));
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_NO_DEBUG_API);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "no debug API"));
+    g_assert_cmpint(virDomainDebugAttach(stock, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_NO_DEBUG_API);
+    virDomainDestroy(stock);
+    virDomainUndefine(stock);
+    virDomainFree(stock);
+}
+
+static void
+testReadOnly(void)
+{
+    virConnectPtr ro = virConnectOpenReadOnly(lv->uri);
+    virDomainPtr rodom;
+    virDomainDebugPoint *points = NULL;
+
+    if (!ro) {
+        /* the embedded driver lives in this process and can be opened
+         * once per root: a read-only view of it is the daemon case */
+        g_test_skip("read-only connections need the daemon (covered there)");
+        return;
+    }
+    rodom = virDomainLookupByName(ro, virDomainGetName(dom));
+    g_assert_nonnull(rodom);
+    g_assert_cmpint(virDomainDebugListPoints(rodom, &points, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_READ_ONLY);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "read-only"));
+    virDomainFree(rodom);
+    virConnectClose(ro);
+    assertGuestRunningClean();
+}
+
+static void
+testDebugStartBootStop(void)
+{
+    g_autofree char *debugXML = g_strdup_printf(
+        "<debug:debug xmlns:debug='http://libvirt-debug.org/schemas/domain/debug/1.0'>"
+        "<debug:boot stop='yes'/>"
+        "<debug:breakpoint type='hw' addr='0x%llx'/>"
+        "</debug:debug>", sym(GUEST_SYM_FUNCTION));
+    g_autofree char *xml = testLibvirtDomainXML("boot", testLibvirtQemu(), 1, debugXML);
+    virDomainPtr boot = virDomainDefineXML(lv->conn, xml);
+    virDomainDebugPoint *points = NULL;
+    int state = -1;
+    int reason;
+
+    g_assert_nonnull(boot);
+    g_assert_cmpint(virDomainDebugStart(boot, 0), ==, 1);
+    g_assert_cmpint(virDomainGetState(boot, &state, &reason, 0), ==, 0);
+    g_assert_cmpint(state, ==, VIR_DOMAIN_PAUSED);
+    g_assert_cmpint(virDomainDebugListPoints(boot, &points, 0), ==, 1);
+    g_assert_cmphex(points[0].addr, ==, sym(GUEST_SYM_FUNCTION));
+    g_free(points);
+    /* starting a running domain for debugging is refused */
+    g_assert_cmpint(virDomainDebugStart(boot, 0), ==, -1);
+    virDomainDestroy(boot);
+    virDomainUndefine(boot);
+    virDomainFree(boot);
+}
+
+int
+main(int argc, char **argv)
+{
+    int ret;
+    int cbid;
+
+    g_test_init(&argc, &argv, NULL);
+    if (argc > 1)
+        kind = argv[1];
+
+    lv = testLibvirtNew(kind);
+    dom = testLibvirtStartDomain(lv, "e2e", testLibvirtQemu(), 1, NULL);
+    events = g_async_queue_new_full(g_free);
+    cbid = virDomainDebugEventRegister(lv->conn, dom, onDebugExit,
+                                       g_async_queue_ref(events),
+                                       (virFreeCallback) g_async_queue_unref);
+    g_assert_cmpint(cbid, >=, 0);
+
+    g_test_add_func("/e2e/api/caps", testCaps);
+    g_test_add_data_func("/e2e/api/hw-breakpoint",
+                         GINT_TO_POINTER(VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT), testBreakpoint);
+    g_test_add_data_func("/e2e/api/sw-breakpoint",
+                         GINT_TO_POINTER(VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT), testBreakpoint);
+    g_test_add_data_func("/e2e/api/watch-write",
+                         GINT_TO_POINTER(VIR_DOMAIN_DEBUG_POINT_WATCH_WRITE), testWatchpoint);
+    g_test_add_data_func("/e2e/api/watch-read",
+                         GINT_TO_POINTER(VIR_DOMAIN_DEBUG_POINT_WATCH_READ), testWatchpoint);
+    g_test_add_data_func("/e2e/api/watch-access",
+                         GINT_TO_POINTER(VIR_DOMAIN_DEBUG_POINT_WATCH_ACCESS), testWatchpoint);
+    g_test_add_func("/e2e/api/step", testStep);
+    g_test_add_func("/e2e/api/write-register-memory", testRegisterAndMemoryWrite);
+    g_test_add_func("/e2e/api/bad-input", testBadInput);
+    g_test_add_func("/e2e/api/config", testAttachHonoursConfig);
+    g_test_add_func("/e2e/api/not-running", testNotRunning);
+    g_test_add_func("/e2e/api/stock-qemu", testStockQemu);
+    g_test_add_func("/e2e/api/read-only", testReadOnly);
+    g_test_add_func("/e2e/api/debug-start", testDebugStartBootStop);
+
+    ret = g_test_run();
+
+    virDomainDebugEventDeregister(lv->conn, cbid);
+    virDomainFree(dom);
+    testLibvirtFree(lv);
+    g_async_queue_unref(events);
+    return ret;
+}
