@@ -487,7 +487,7 @@ virDebugXMLParseString(const char *xml,
                             XML_PARSE_NOERROR |
                             XML_PARSE_NOWARNING |
                             extraFlags);
-    if (!doc || !pctxt->wellFormed) {
+    if (!doc || !pctxt->wellFormed || !pctxt->nsWellFormed) {
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_XML,
                     "malformed XML in %s: %s", what,
                     virDebugXMLCaptureMessage(&cap, "cannot parse"));
@@ -774,11 +774,17 @@ virDebugParseNumber(xmlNodePtr node,
     }
 
     if (!g_ascii_string_to_unsigned(digits, base, 0, max, &v, &err)) {
+        g_autofree char *maxStr = NULL;
+
+        if (allowHex)
+            maxStr = g_strdup_printf("0x%" G_GINT64_MODIFIER "x", max);
+        else
+            maxStr = g_strdup_printf("%" G_GUINT64_FORMAT, max);
+
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
                     "invalid value '%s' for attribute '%s' of <%s>: "
-                    "out of range (at most %s%" G_GINT64_MODIFIER "x)",
-                    str, attr, virDebugNodeName(node),
-                    "0x", max);
+                    "out of range (at most %s)",
+                    str, attr, virDebugNodeName(node), maxStr);
         return -1;
     }
 
