@@ -51,8 +51,6 @@ virDomainDebugContinue(virDomainPtr dom, unsigned int flags)
     virDomainDebugErrorReset();
     if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
         return -1;
-    if (virDomainDebugCheckActive(dom) < 0)
-        return -1;
     return virDomainDebugRunEmpty(dom, qemuDebugBuildContinue());
 }
 
@@ -61,8 +59,6 @@ virDomainDebugStop(virDomainPtr dom, unsigned int flags)
 {
     virDomainDebugErrorReset();
     if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
-        return -1;
-    if (virDomainDebugCheckActive(dom) < 0)
         return -1;
     return virDomainDebugRunEmpty(dom, qemuDebugBuildInterrupt());
 }
@@ -82,8 +78,7 @@ virDomainDebugGetStops(virDomainPtr dom, virDomainDebugStopInfo **stops,
     *stops = NULL;
     if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
         return -1;
-    if (virDomainDebugCheckActive(dom) < 0 ||
-        !(reply = virDomainDebugRun(dom, cmd)))
+    if (!(reply = virDomainDebugRun(dom, cmd)))
         return -1;
     if (qemuDebugParseQueryStopReply(reply, &raw, &n, &error) < 0) {
         virDomainDebugReportGError(dom, error);

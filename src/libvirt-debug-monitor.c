@@ -80,6 +80,13 @@ virDomainDebugProbeCaps(virDomainPtr dom)
     bool hasDebugAPI = false;
     qemuDebugCaps *caps;
 
+    /* A clear "not running" before anything else; every later call gets
+     * the same message from libvirt's refusal (see
+     * virDomainDebugReportLibvirtError), so only a cache miss pays for
+     * this extra round trip. */
+    if (virDomainDebugCheckActive(dom) < 0)
+        return NULL;
+
     /* Ask which commands QEMU has instead of trying one: a failed call
      * cannot tell "no debug API" from any other refusal. */
     cmd = qemuDebugBuildQueryCommands();
@@ -119,8 +126,6 @@ virDomainDebugGetCaps(virDomainPtr dom)
     g_autofree char *key = NULL;
     qemuDebugCaps *caps;
 
-    if (virDomainDebugCheckActive(dom) < 0)
-        return NULL;
     if (!(key = virDomainDebugCapsKey(dom))) {
         virDomainDebugReportLibvirtError(dom, "read the domain's UUID");
         return NULL;

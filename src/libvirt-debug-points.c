@@ -77,8 +77,6 @@ virDomainDebugRemovePoint(virDomainPtr dom, int id, unsigned int flags)
                                   virDomainGetName(dom), id);
         return -1;
     }
-    if (virDomainDebugCheckActive(dom) < 0)
-        return -1;
     return virDomainDebugRunEmpty(dom, qemuDebugBuildRemove(id));
 }
 
@@ -87,8 +85,6 @@ virDomainDebugRemoveAllPoints(virDomainPtr dom, unsigned int flags)
 {
     virDomainDebugErrorReset();
     if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
-        return -1;
-    if (virDomainDebugCheckActive(dom) < 0)
         return -1;
     return virDomainDebugRunEmpty(dom, qemuDebugBuildRemoveAll());
 }
@@ -104,8 +100,7 @@ virDomainDebugListPoints(virDomainPtr dom,
     *points = NULL;
     if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
         return -1;
-    if (virDomainDebugCheckActive(dom) < 0 ||
-        virDomainDebugQueryPoints(dom, points, &npoints) < 0)
+    if (virDomainDebugQueryPoints(dom, points, &npoints) < 0)
         return -1;
     return npoints;
 }

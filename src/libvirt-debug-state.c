@@ -39,8 +39,7 @@ virDomainDebugGetRegisters(virDomainPtr dom, int vcpu,
 
     virDomainDebugErrorReset();
     *regs = NULL;
-    if (virDomainDebugCheckFlags(dom, flags, 0) < 0 ||
-        virDomainDebugCheckActive(dom) < 0)
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
         return -1;
 
     cmd = qemuDebugBuildReadRegisters(vcpu, (const char *const *) names, nnames);
@@ -92,7 +91,6 @@ virDomainDebugSetRegister(virDomainPtr dom, int vcpu, const char *name,
 {
     virDomainDebugErrorReset();
     if (virDomainDebugCheckFlags(dom, flags, 0) < 0 ||
-        virDomainDebugCheckActive(dom) < 0 ||
         virDomainDebugCheckWritable(dom, "register write") < 0)
         return -1;
     return virDomainDebugRunEmpty(dom, qemuDebugBuildWriteRegister(vcpu, name, value));
@@ -244,8 +242,7 @@ virDomainDebugGetTargetXML(virDomainPtr dom, const char *annex,
     char *xml;
 
     virDomainDebugErrorReset();
-    if (virDomainDebugCheckFlags(dom, flags, 0) < 0 ||
-        virDomainDebugCheckActive(dom) < 0)
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
         return NULL;
     cmd = qemuDebugBuildQueryGdbXml(annex);
     if (!(reply = virDomainDebugRun(dom, cmd)))
