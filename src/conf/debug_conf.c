@@ -548,11 +548,15 @@ virDomainDebugValidateDoc(xmlDocPtr doc,
 
     virDebugXMLCaptureBegin(&cap);
 
-    if (!(pctxt = xmlRelaxNGNewParserCtxt(path)) ||
-        (xmlRelaxNGSetParserStructuredErrors(pctxt,
-                                             virDebugXMLCaptureStructured,
-                                             &cap), false) ||
-        !(rng = xmlRelaxNGParse(pctxt))) {
+    if (!(pctxt = xmlRelaxNGNewParserCtxt(path))) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
+                    "cannot create a schema parser for '%s'", path);
+        return -1;
+    }
+    xmlRelaxNGSetParserStructuredErrors(pctxt, virDebugXMLCaptureStructured,
+                                        &cap);
+
+    if (!(rng = xmlRelaxNGParse(pctxt))) {
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
                     "cannot load the schema '%s': %s", path,
                     virDebugXMLCaptureMessage(&cap, "unknown error"));

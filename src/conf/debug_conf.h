@@ -133,15 +133,23 @@ const char *virDomainDebugPointTypeToString(int type);
 int virDomainDebugPointTypeFromString(const char *str);
 
 /* Parse the <debug> element alone (a document whose root is it).  The
- * document is validated against debug.rng first. */
+ * document is validated against debug.rng first.  The element is found by
+ * namespace URI, whatever the prefix; a root <debug> in no namespace (what
+ * virDomainGetMetadata returns: libvirt strips the namespace) is taken to
+ * be in ours, with every un-namespaced element below it.  Error codes:
+ * VIR_DEBUG_ERROR_XML (not well formed), _SCHEMA (not the grammar of
+ * debug.rng), _INVALID (grammatical but wrong: alignment, range,
+ * duplicate points).  Messages quote the attribute and its value. */
 virDomainDebugDef *virDomainDebugDefParseString(const char *xml,
                                                 GError **error);
 /* Parse an element node already found in a larger document. */
 virDomainDebugDef *virDomainDebugDefParseNode(xmlNodePtr node,
                                               GError **error);
 
-/* Format as a standalone element carrying its namespace declaration, as
- * virDomainSetMetadata expects.  Round-trips with ...ParseString. */
+/* Format as a standalone element carrying its namespace declaration (a
+ * default namespace).  Every attribute is written, defaults included.
+ * Round-trips with ...ParseString.  For virDomainSetMetadata prefer
+ * virDomainDebugDefFormatMetadata below. */
 char *virDomainDebugDefFormat(const virDomainDebugDef *def);
 
 /* Validate an element (standalone document) against debug.rng. */
