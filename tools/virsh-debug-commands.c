@@ -1,0 +1,1198 @@
+/*
+ * virsh-debug-commands.c: the debug-* commands of virsh-debug
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every handler validates its own arguments before it connects, so usage
+ * errors are reported without touching libvirt, then looks the domain up
+ * and makes one library call.  Handlers return true on success; every
+ * failure has printed one "error: ..." line saying what to do.
+ */
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "virsh-debug.h"
+
+/* A step or a stop ends with a debug-exit event that normally follows
+ * within milliseconds; do not hang forever if the guest never gets there. */
+#define VIRSH_DEBUG_STEP_TIMEOUT 60.0
+#define VIRSH_DEBUG_STOP_TIMEOUT 10.0
+
+/* Reads larger than this are almost certainly a typo in SIZE. */
+#define VIRSH_DEBUG_MEM_MAX (64ULL * 1024 * 1024)
+
+#define VIRSH_DEBUG_OPT_DOMAIN \
+    { "domain", VIRSH_DEBUG_OT_STRING, \
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL, \
+      "domain", "domain name, ID or UUID" }
+
+#define VIRSH_DEBUG_OPT_VCPU(helpstr) \
+    { "vcpu", VIRSH_DEBUG_OT_STRING, 0, "number", helpstr }
+
+static void
+virshDebugDomainRelease(virDomainPtr *dom)
+{
+    if (*dom)
+        virDomainFree(*dom);
+}
+
+/* g_auto-style cleanup for a domain reference */
+#define VIRSH_DEBUG_AUTO_DOMAIN \
+    __attribute__((cleanup(virshDebugDomainRelease))) virDomainPtr
+
+
+static bool
+virshDebugIsSessionDomain(virshDebugControl *ctl, virDomainPtr dom)
+{
+    return ctl->sessionDom &&
+        g_str_equal(virDomainGetName(dom), virDomainGetName(ctl->sessionDom));
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_caps[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { NULL }
+};
+
+static bool
+cmdDebugCaps(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    virDomainDebugCaps *caps;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (!(caps = virDomainDebugGetCapabilities(dom, 0))) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    virshDebugPrintCaps(ctl, virDomainGetName(dom), caps);
+    virDomainDebugCapsFree(caps);
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_attach[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "force", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "attach even though the domain's <debug> element says allowed=\"no\"" },
+    { "no-points", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "do not arm the debug points the <debug> element declares" },
+    { NULL }
+};
+
+static bool
+cmdDebugAttach(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    unsigned int flags = 0;
+    int n;
+
+    if (ctl->sessionDom) {
+        virshDebugError("already in a debug session on domain '%s'; "
+                        "'quit' detaches from it first",
+                        virDomainGetName(ctl->sessionDom));
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "force"))
+        flags |= VIR_DOMAIN_DEBUG_ATTACH_FORCE;
+    if (virshDebugCmdHas(cmd, "no-points"))
+        flags |= VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    /* Listen before attaching: a declared breakpoint may be hit at once. */
+    if (virshDebugEventsWatch(ctl, dom) < 0)
+        return false;
+    if ((n = virDomainDebugAttach(dom, flags)) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl,
+                                  "domain", 's', virDomainGetName(dom),
+                                  "attached", 'b', TRUE,
+                                  "points", 'i', (gint64)n,
+                                  NULL);
+    virshDebugPrint(ctl, "Attached to domain '%s': %d debug point%s armed. "
+                    "Type 'help' for commands, 'quit' to detach.\n",
+                    virDomainGetName(dom), n, n == 1 ? "" : "s");
+    return virshDebugSession(ctl, dom) == 0;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_detach[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { NULL }
+};
+
+static bool
+cmdDebugDetach(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virDomainDebugDetach(dom, 0) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (virshDebugIsSessionDomain(ctl, dom)) {
+        ctl->sessionEnd = true;
+        ctl->sessionDetached = true;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl,
+                                  "domain", 's', virDomainGetName(dom),
+                                  "detached", 'b', TRUE,
+                                  NULL);
+    virshDebugPrint(ctl, "Detached from domain '%s': no debug points left, "
+                    "guest running.\n", virDomainGetName(dom));
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static bool
+virshDebugInsert(virshDebugControl *ctl, const virshDebugCmd *cmd,
+                 virDomainDebugPointType type, unsigned long long addr,
+                 unsigned long long len, int vcpu)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    const char *typeName = virDomainDebugPointTypeName(type);
+    int id;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if ((id = virDomainDebugInsertPoint(dom, type, addr, len, vcpu, 0)) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl,
+                                  "id", 'i', (gint64)id,
+                                  "type", 's', typeName,
+                                  "address", 'a', addr,
+                                  "len", 'i', (gint64)len,
+                                  "vcpu", 'i', (gint64)vcpu,
+                                  NULL);
+    virshDebugPrint(ctl, "Debug point %d (%s) inserted at 0x%llx", id,
+                    typeName ? typeName : "?", addr);
+    if (len)
+        virshDebugPrint(ctl, ", %llu byte%s", len, len == 1 ? "" : "s");
+    if (vcpu >= 0)
+        virshDebugPrint(ctl, " on vCPU %d", vcpu);
+    virshDebugPrint(ctl, "\n");
+    return true;
+}
+
+
+static const virshDebugOptDef opts_break[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "address", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "address", "guest virtual address, hex (0x...) or decimal" },
+    { "hw", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "hardware breakpoint (uses a debug register under KVM)" },
+    VIRSH_DEBUG_OPT_VCPU("only stop on this vCPU (default: every vCPU)"),
+    { NULL }
+};
+
+static bool
+cmdDebugBreak(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    unsigned long long addr;
+    int vcpu;
+
+    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+        virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
+        return false;
+    return virshDebugInsert(ctl, cmd,
+                            virshDebugCmdHas(cmd, "hw") ?
+                            VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT :
+                            VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                            addr, 0, vcpu);
+}
+
+
+static const virshDebugOptDef opts_watch[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "address", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "address", "guest virtual address, aligned to the length" },
+    { "len", VIRSH_DEBUG_OT_STRING, 0, "number",
+      "bytes watched: 1, 2, 4 or 8 (default 4)" },
+    { "read", VIRSH_DEBUG_OT_BOOL, 0, NULL, "stop on reads instead of writes" },
+    { "access", VIRSH_DEBUG_OT_BOOL, 0, NULL, "stop on reads and writes" },
+    VIRSH_DEBUG_OPT_VCPU("only stop on this vCPU (default: every vCPU)"),
+    { NULL }
+};
+
+static bool
+cmdDebugWatch(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    virDomainDebugPointType type = VIR_DOMAIN_DEBUG_POINT_WATCH_WRITE;
+    unsigned long long addr;
+    unsigned long long len;
+    int vcpu;
+
+    if (virshDebugCmdHas(cmd, "read") && virshDebugCmdHas(cmd, "access")) {
+        virshDebugError("--read and --access are mutually exclusive: "
+                        "--access already stops on reads and writes");
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "read"))
+        type = VIR_DOMAIN_DEBUG_POINT_WATCH_READ;
+    else if (virshDebugCmdHas(cmd, "access"))
+        type = VIR_DOMAIN_DEBUG_POINT_WATCH_ACCESS;
+
+    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+        virshDebugCmdULongLong(cmd, "len", "length", 4, &len) < 0 ||
+        virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
+        return false;
+    if (len != 1 && len != 2 && len != 4 && len != 8) {
+        virshDebugError("invalid watchpoint length %llu: expected 1, 2, 4 or 8", len);
+        return false;
+    }
+    if (addr % len) {
+        virshDebugError("address 0x%llx is not aligned to the watchpoint length %llu: "
+                        "use an address that is a multiple of %llu (e.g. 0x%llx)",
+                        addr, len, len, addr - addr % len);
+        return false;
+    }
+    return virshDebugInsert(ctl, cmd, type, addr, len, vcpu);
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_delete[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "id", VIRSH_DEBUG_OT_STRING, VIRSH_DEBUG_OFLAG_POSITIONAL, "id",
+      "the debug point's id, as debug-list shows it" },
+    { "all", VIRSH_DEBUG_OT_BOOL, 0, NULL, "delete every debug point" },
+    { NULL }
+};
+
+static bool
+cmdDebugDelete(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    bool all = virshDebugCmdHas(cmd, "all");
+    const char *idstr = virshDebugCmdString(cmd, "id");
+    unsigned long long id = 0;
+
+    if (all == !!idstr) {
+        virshDebugError("debug-delete needs either a point id or --all "
+                        "(not %s); 'debug-list' shows the ids",
+                        all ? "both" : "neither");
+        return false;
+    }
+    if (idstr && (virshDebugParseULongLong(idstr, &id) < 0 ||
+                  id == 0 || id > G_MAXINT)) {
+        virshDebugError("invalid debug point id '%s': expected a positive number "
+                        "as 'debug-list' shows it", idstr);
+        return false;
+    }
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if ((all ? virDomainDebugRemoveAllPoints(dom, 0)
+             : virDomainDebugRemovePoint(dom, id, 0)) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (ctl->json) {
+        if (all)
+            virshDebugPrintJsonObject(ctl, "deleted", 's', "all", NULL);
+        else
+            virshDebugPrintJsonObject(ctl, "deleted", 'i', (gint64)id, NULL);
+    }
+    if (all)
+        virshDebugPrint(ctl, "All debug points deleted from domain '%s'\n",
+                        virDomainGetName(dom));
+    else
+        virshDebugPrint(ctl, "Debug point %llu deleted\n", id);
+    return true;
+}
+
+
+static const virshDebugOptDef opts_list[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { NULL }
+};
+
+static bool
+cmdDebugList(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    virDomainDebugPoint *points = NULL;
+    int n;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if ((n = virDomainDebugListPoints(dom, &points, 0)) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    virshDebugPrintPoints(ctl, points, n);
+    g_free(points);
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_step[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "count", VIRSH_DEBUG_OT_STRING, 0, "number",
+      "instructions to execute (default 1)" },
+    VIRSH_DEBUG_OPT_VCPU("the vCPU to step (default 0); the others stay stopped"),
+    { "irq", VIRSH_DEBUG_OT_BOOL, 0, NULL, "let interrupts in while stepping" },
+    { "no-irq", VIRSH_DEBUG_OT_BOOL, 0, NULL, "mask interrupts while stepping" },
+    { "timers", VIRSH_DEBUG_OT_BOOL, 0, NULL, "let timers run while stepping" },
+    { "no-timers", VIRSH_DEBUG_OT_BOOL, 0, NULL, "stop timers while stepping" },
+    { NULL }
+};
+
+static bool
+cmdDebugStep(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    virDomainDebugStopInfo stop;
+    unsigned long long count;
+    unsigned int flags = 0;
+    guint64 gen;
+    int vcpu;
+
+    if (virshDebugCmdULongLong(cmd, "count", "count", 1, &count) < 0 ||
+        virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        return false;
+    if (count == 0 || count > G_MAXUINT) {
+        virshDebugError("invalid count %llu: expected 1 to %u instructions",
+                        count, G_MAXUINT);
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "irq") && virshDebugCmdHas(cmd, "no-irq")) {
+        virshDebugError("--irq and --no-irq are mutually exclusive");
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "timers") && virshDebugCmdHas(cmd, "no-timers")) {
+        virshDebugError("--timers and --no-timers are mutually exclusive");
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "irq"))
+        flags |= VIR_DOMAIN_DEBUG_STEP_ALLOW_IRQ;
+    if (virshDebugCmdHas(cmd, "no-irq"))
+        flags |= VIR_DOMAIN_DEBUG_STEP_MASK_IRQ;
+    if (virshDebugCmdHas(cmd, "timers"))
+        flags |= VIR_DOMAIN_DEBUG_STEP_ALLOW_TIMERS;
+    if (virshDebugCmdHas(cmd, "no-timers"))
+        flags |= VIR_DOMAIN_DEBUG_STEP_MASK_TIMERS;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virshDebugEventsWatch(ctl, dom) < 0)
+        return false;
+    virshDebugInstallSignals(ctl);
+    gen = virshDebugEventsGeneration(ctl);
+    if (virDomainDebugStep(dom, vcpu, count, flags) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    /* The step is over when its debug-exit event arrives. */
+    if (virshDebugEventsWait(ctl, gen, VIRSH_DEBUG_STEP_TIMEOUT, &stop) < 0)
+        return false;
+    virshDebugReportStop(ctl, dom, &stop);
+    return true;
+}
+
+
+static const virshDebugOptDef opts_domain_only[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { NULL }
+};
+
+static bool
+cmdDebugContinue(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virDomainDebugContinue(dom, 0) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl, "domain", 's', virDomainGetName(dom),
+                                  "running", 'b', TRUE, NULL);
+    virshDebugPrint(ctl, "Domain '%s' continued\n", virDomainGetName(dom));
+    return true;
+}
+
+
+static bool
+cmdDebugStop(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    virDomainDebugStopInfo stop;
+    guint64 gen;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virshDebugEventsWatch(ctl, dom) < 0)
+        return false;
+    virshDebugInstallSignals(ctl);
+    gen = virshDebugEventsGeneration(ctl);
+    if (virDomainDebugStop(dom, 0) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (virshDebugEventsWait(ctl, gen, VIRSH_DEBUG_STOP_TIMEOUT, &stop) < 0)
+        return false;
+    virshDebugReportStop(ctl, dom, &stop);
+    return true;
+}
+
+
+static const virshDebugOptDef opts_wait[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "timeout", VIRSH_DEBUG_OT_STRING, 0, "seconds",
+      "give up after this many seconds (default: wait until Ctrl-C)" },
+    { NULL }
+};
+
+static bool
+cmdDebugWait(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    const char *tstr = virshDebugCmdString(cmd, "timeout");
+    virDomainDebugStopInfo stop;
+    double timeout = 0;
+    guint64 gen;
+
+    if (tstr) {
+        char *end = NULL;
+
+        timeout = g_ascii_strtod(tstr, &end);
+        if (!*tstr || *end || !(timeout > 0) || timeout > 1e9) {
+            virshDebugError("invalid timeout '%s': expected a positive number of seconds",
+                            tstr);
+            return false;
+        }
+    }
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    /* Register first, then take the generation: an exit that happens
+     * from here on is seen, whenever the wait starts. */
+    if (virshDebugEventsWatch(ctl, dom) < 0)
+        return false;
+    virshDebugInstallSignals(ctl);
+    gen = virshDebugEventsGeneration(ctl);
+    if (virshDebugEventsWait(ctl, gen, timeout, &stop) < 0)
+        return false;
+    virshDebugReportStop(ctl, dom, &stop);
+    return true;
+}
+
+
+static bool
+cmdDebugWhere(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    virDomainDebugStopInfo *stops = NULL;
+    int n;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if ((n = virDomainDebugGetStops(dom, &stops, 0)) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    virshDebugPrintStops(ctl, stops, n);
+    g_free(stops);
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_regs[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    VIRSH_DEBUG_OPT_VCPU("the vCPU (default 0)"),
+    { "register", VIRSH_DEBUG_OT_ARGV, 0, "register",
+      "register names (default: all), e.g. rip rsp eflags" },
+    { NULL }
+};
+
+static bool
+cmdDebugRegs(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    GPtrArray *names = virshDebugCmdArgv(cmd);
+    virDomainDebugRegister *regs = NULL;
+    int vcpu;
+    int n;
+
+    if (virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        return false;
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if ((n = virDomainDebugGetRegisters(dom, vcpu,
+                                        names->len ? (const char **)names->pdata : NULL,
+                                        names->len, &regs, 0)) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    virshDebugPrintRegisters(ctl, vcpu, regs, n);
+    virDomainDebugRegistersFree(regs, n);
+    return true;
+}
+
+
+static const virshDebugOptDef opts_setreg[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "register", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "register", "register name, as debug-regs shows it" },
+    { "value", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "value", "new value, hex (0x...) or decimal" },
+    VIRSH_DEBUG_OPT_VCPU("the vCPU (default 0)"),
+    { "raw", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "VALUE is hex bytes in target byte order, exactly the register's size "
+      "(for registers wider than 64 bits)" },
+    { NULL }
+};
+
+static bool
+cmdDebugSetreg(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    const char *name = virshDebugCmdString(cmd, "register");
+    const char *str = virshDebugCmdString(cmd, "value");
+    bool raw = virshDebugCmdHas(cmd, "raw");
+    unsigned long long value = 0;
+    int vcpu;
+    int rc;
+
+    if (virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        return false;
+    if (raw) {
+        const char *p;
+
+        for (p = str; *p; p++) {
+            if (!g_ascii_isxdigit(*p))
+                break;
+        }
+        if (!*str || *p || strlen(str) % 2) {
+            virshDebugError("invalid raw value '%s': expected an even number of hex "
+                            "digits in target byte order, without 0x", str);
+            return false;
+        }
+    } else if (virshDebugParseULongLong(str, &value) < 0) {
+        virshDebugError("invalid value '%s': expected a hex (0x...) or decimal number "
+                        "(use --raw for registers wider than 64 bits)", str);
+        return false;
+    }
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (raw)
+        rc = virDomainDebugSetRegister(dom, vcpu, name, str, 0);
+    else
+        rc = virDomainDebugSetRegisterValue(dom, vcpu, name, value, 0);
+    if (rc < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl, "vcpu", 'i', (gint64)vcpu,
+                                  "register", 's', name,
+                                  "value", 's', str, NULL);
+    virshDebugPrint(ctl, "Register %s of vCPU %d set to %s\n", name, vcpu, str);
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_mem[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "address", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "address", "guest address, hex (0x...) or decimal" },
+    { "size", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "size", "bytes to read" },
+    VIRSH_DEBUG_OPT_VCPU("the vCPU whose MMU translates the address (default 0)"),
+    { "phys", VIRSH_DEBUG_OT_BOOL, 0, NULL, "the address is guest-physical" },
+    { "file", VIRSH_DEBUG_OT_STRING, 0, "path",
+      "write the raw bytes to this file instead of a hex dump" },
+    { NULL }
+};
+
+static bool
+cmdDebugMem(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    const char *file = virshDebugCmdString(cmd, "file");
+    g_autofree unsigned char *buf = NULL;
+    g_autoptr(GError) error = NULL;
+    unsigned long long addr;
+    unsigned long long size;
+    unsigned int flags = 0;
+    int vcpu;
+
+    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+        virshDebugCmdULongLong(cmd, "size", "size", 0, &size) < 0 ||
+        virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        return false;
+    if (size == 0 || size > VIRSH_DEBUG_MEM_MAX) {
+        virshDebugError("invalid size %llu: expected 1 to %llu bytes",
+                        size, VIRSH_DEBUG_MEM_MAX);
+        return false;
+    }
+    if (addr + size - 1 < addr) {
+        virshDebugError("0x%llx bytes at 0x%llx run past the end of the address space",
+                        size, addr);
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "phys"))
+        flags |= VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    buf = g_malloc(size);
+    if (virDomainDebugReadMemory(dom, addr, size, buf, vcpu, flags) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (!file) {
+        virshDebugPrintMemory(ctl, addr, buf, size);
+        return true;
+    }
+    if (!g_file_set_contents(file, (const char *)buf, size, &error)) {
+        virshDebugError("cannot write the memory to '%s': %s", file, error->message);
+        return false;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl, "address", 'a', addr,
+                                  "size", 'i', (gint64)size,
+                                  "file", 's', file, NULL);
+    virshDebugPrint(ctl, "Wrote %llu bytes from 0x%llx to '%s'\n", size, addr, file);
+    return true;
+}
+
+
+static const virshDebugOptDef opts_writemem[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "address", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "address", "guest address, hex (0x...) or decimal" },
+    { "bytes", VIRSH_DEBUG_OT_ARGV, 0, "hexbytes",
+      "bytes as hex digits, e.g. 'deadbeef' or 'de ad be ef'" },
+    { "file", VIRSH_DEBUG_OT_STRING, 0, "path", "write the contents of this file" },
+    VIRSH_DEBUG_OPT_VCPU("the vCPU whose MMU translates the address (default 0)"),
+    { "phys", VIRSH_DEBUG_OT_BOOL, 0, NULL, "the address is guest-physical" },
+    { NULL }
+};
+
+/* "de ad be ef", "deadbeef" and "0xde 0xad" all give the same 4 bytes. */
+static GByteArray *
+virshDebugParseHexBytes(GPtrArray *words)
+{
+    g_autoptr(GByteArray) bytes = g_byte_array_new();
+    size_t i;
+
+    for (i = 0; i < words->len; i++) {
+        const char *w = g_ptr_array_index(words, i);
+        const char *p = w;
+
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+            p += 2;
+        if (!*p || strlen(p) % 2) {
+            virshDebugError("invalid bytes '%s': expected pairs of hex digits, "
+                            "e.g. 'deadbeef' or 'de ad be ef'", w);
+            return NULL;
+        }
+        for (; *p; p += 2) {
+            guint8 b;
+
+            if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1])) {
+                virshDebugError("invalid bytes '%s': '%c%c' is not a hex byte",
+                                w, p[0], p[1]);
+                return NULL;
+            }
+            b = (g_ascii_xdigit_value(p[0]) << 4) | g_ascii_xdigit_value(p[1]);
+            g_byte_array_append(bytes, &b, 1);
+        }
+    }
+    return g_steal_pointer(&bytes);
+}
+
+
+static bool
+cmdDebugWritemem(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    GPtrArray *words = virshDebugCmdArgv(cmd);
+    const char *file = virshDebugCmdString(cmd, "file");
+    g_autoptr(GByteArray) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    unsigned long long addr;
+    unsigned int flags = 0;
+    int vcpu;
+
+    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+        virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        return false;
+    if ((words->len > 0) == !!file) {
+        virshDebugError("debug-writemem needs either hex bytes or --file PATH "
+                        "(not %s)", file ? "both" : "neither");
+        return false;
+    }
+    if (file) {
+        gchar *contents = NULL;
+        gsize len = 0;
+
+        if (!g_file_get_contents(file, &contents, &len, &error)) {
+            virshDebugError("cannot read '%s': %s", file, error->message);
+            return false;
+        }
+        bytes = g_byte_array_new_take((guint8 *)contents, len);
+        if (len == 0) {
+            virshDebugError("'%s' is empty: nothing to write", file);
+            return false;
+        }
+    } else if (!(bytes = virshDebugParseHexBytes(words))) {
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "phys"))
+        flags |= VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL;
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virDomainDebugWriteMemory(dom, addr, bytes->data, bytes->len,
+                                  vcpu, flags) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl, "address", 'a', addr,
+                                  "size", 'i', (gint64)bytes->len, NULL);
+    virshDebugPrint(ctl, "Wrote %u byte%s at 0x%llx\n", bytes->len,
+                    bytes->len == 1 ? "" : "s", addr);
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_config[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "live", VIRSH_DEBUG_OT_BOOL, 0, NULL, "the running domain's element" },
+    { "config", VIRSH_DEBUG_OT_BOOL, 0, NULL, "the persistent configuration's element" },
+    { "edit", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "edit the element with $VISUAL or $EDITOR, then validate and apply it" },
+    { "set", VIRSH_DEBUG_OT_STRING, 0, "file",
+      "replace the element with the <debug> element in this file" },
+    { "remove", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "remove the element (the defaults apply again)" },
+    { NULL }
+};
+
+static bool
+virshDebugAskRetry(void)
+{
+    char line[64];
+
+    if (!isatty(STDIN_FILENO))
+        return false;
+    printf("Try again? [y,n]: ");
+    fflush(stdout);
+    if (!fgets(line, sizeof(line), stdin))
+        return false;
+    return line[0] == 'y' || line[0] == 'Y';
+}
+
+
+static int
+virshDebugRunEditor(const char *path)
+{
+    const char *editor = g_getenv("VISUAL");
+    g_autoptr(GError) error = NULL;
+    int status;
+
+    if (!editor || !*editor)
+        editor = g_getenv("EDITOR");
+    if (!editor || !*editor)
+        editor = "vi";
+
+    /* Through the shell, like virsh edit, so EDITOR="code -w" works. */
+    {
+        const char *argv[] = { "/bin/sh", "-c", NULL, "sh", path, NULL };
+        g_autofree char *script = g_strdup_printf("%s \"$1\"", editor);
+
+        argv[2] = script;
+        if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                          NULL, NULL, NULL, NULL, &status, &error)) {
+            virshDebugError("cannot run the editor '%s': %s; set VISUAL or EDITOR",
+                            editor, error->message);
+            return -1;
+        }
+    }
+    if (!g_spawn_check_wait_status(status, &error)) {
+        virshDebugError("the editor '%s' failed (%s); the <debug> element was "
+                        "not changed", editor, error->message);
+        return -1;
+    }
+    return 0;
+}
+
+
+static bool
+virshDebugConfigEdit(virshDebugControl *ctl, virDomainPtr dom,
+                     unsigned int getFlags, unsigned int setFlags)
+{
+    g_autofree char *xml = NULL;
+    g_autofree char *path = NULL;
+    g_autoptr(GError) error = NULL;
+    bool ok = false;
+    int fd;
+
+    if (!(xml = virDomainDebugGetConfig(dom, getFlags))) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if ((fd = g_file_open_tmp("virsh-debug-XXXXXX.xml", &path, &error)) < 0) {
+        virshDebugError("cannot create a temporary file to edit: %s", error->message);
+        return false;
+    }
+    close(fd);
+    if (!g_file_set_contents(path, xml, -1, &error)) {
+        virshDebugError("cannot write '%s': %s", path, error->message);
+        goto cleanup;
+    }
+
+    for (;;) {
+        g_autofree char *edited = NULL;
+
+        if (virshDebugRunEditor(path) < 0)
+            goto cleanup;
+        g_clear_error(&error);
+        if (!g_file_get_contents(path, &edited, NULL, &error)) {
+            virshDebugError("cannot read back '%s': %s", path, error->message);
+            goto cleanup;
+        }
+        if (g_str_equal(edited, xml)) {
+            virshDebugPrint(ctl, "Debug configuration of domain '%s' not changed.\n",
+                            virDomainGetName(dom));
+            ok = true;
+            goto cleanup;
+        }
+        if (virDomainDebugSetConfig(dom, edited, setFlags) == 0)
+            break;
+        virshDebugReportDebugError();
+        if (!virshDebugAskRetry()) {
+            virshDebugError("the <debug> element of domain '%s' was not changed; "
+                            "your edit is lost: rerun 'debug-config --edit'",
+                            virDomainGetName(dom));
+            goto cleanup;
+        }
+    }
+    virshDebugPrint(ctl, "Debug configuration of domain '%s' edited.\n",
+                    virDomainGetName(dom));
+    ok = true;
+
+ cleanup:
+    unlink(path);
+    return ok;
+}
+
+
+static bool
+cmdDebugConfig(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    bool live = virshDebugCmdHas(cmd, "live");
+    bool config = virshDebugCmdHas(cmd, "config");
+    bool edit = virshDebugCmdHas(cmd, "edit");
+    bool removeIt = virshDebugCmdHas(cmd, "remove");
+    const char *setFile = virshDebugCmdString(cmd, "set");
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) error = NULL;
+    unsigned int flags = 0;
+
+    if (edit + removeIt + !!setFile > 1) {
+        virshDebugError("--edit, --set and --remove are mutually exclusive");
+        return false;
+    }
+    if (live)
+        flags |= VIR_DOMAIN_AFFECT_LIVE;
+    if (config)
+        flags |= VIR_DOMAIN_AFFECT_CONFIG;
+    if (live && config && !setFile && !removeIt) {
+        virshDebugError("--live and --config together only make sense with --set "
+                        "or --remove; pick one to show or edit");
+        return false;
+    }
+    if (setFile && !g_file_get_contents(setFile, &xml, NULL, &error)) {
+        virshDebugError("cannot read '%s': %s", setFile, error->message);
+        return false;
+    }
+
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+
+    if (edit)
+        return virshDebugConfigEdit(ctl, dom, flags, flags);
+
+    if (setFile || removeIt) {
+        if (virDomainDebugSetConfig(dom, xml, flags) < 0) {
+            virshDebugReportDebugError();
+            return false;
+        }
+        if (ctl->json)
+            virshDebugPrintJsonObject(ctl, "domain", 's', virDomainGetName(dom),
+                                      removeIt ? "removed" : "set", 'b', TRUE, NULL);
+        virshDebugPrint(ctl, "Debug configuration of domain '%s' %s.\n",
+                        virDomainGetName(dom), removeIt ? "removed" : "set");
+        return true;
+    }
+
+    if (!(xml = virDomainDebugGetConfig(dom, flags))) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    virshDebugPrintConfig(ctl, xml);
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_start[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "force", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "start for debugging even though the <debug> element says allowed=\"no\"" },
+    { NULL }
+};
+
+static bool
+cmdDebugStart(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    unsigned int flags = 0;
+    int n;
+
+    if (virshDebugCmdHas(cmd, "force"))
+        flags |= VIR_DOMAIN_DEBUG_ATTACH_FORCE;
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if ((n = virDomainDebugStart(dom, flags)) < 0) {
+        virshDebugReportDebugError();
+        return false;
+    }
+    if (ctl->json)
+        virshDebugPrintJsonObject(ctl, "domain", 's', virDomainGetName(dom),
+                                  "started", 'b', TRUE,
+                                  "points", 'i', (gint64)n, NULL);
+    virshDebugPrint(ctl, "Domain '%s' started for debugging: %d debug point%s armed\n",
+                    virDomainGetName(dom), n, n == 1 ? "" : "s");
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugOptDef opts_help[] = {
+    { "command", VIRSH_DEBUG_OT_STRING, VIRSH_DEBUG_OFLAG_POSITIONAL, "command",
+      "show the help of this command" },
+    { NULL }
+};
+
+static bool
+cmdHelp(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    const char *name = virshDebugCmdString(cmd, "command");
+    const virshDebugCmdDef *def;
+
+    if (!name) {
+        virshDebugPrintCommandList(ctl);
+        return true;
+    }
+    if ((def = virshDebugCommandLookup(name, ctl->sessionDom != NULL))) {
+        virshDebugCmdPrintHelp(def);
+        return true;
+    }
+    if (ctl->sessionDom) {
+        virshDebugError("unknown command '%s'; type 'help' for the debug commands",
+                        name);
+        return false;
+    }
+    /* virsh's own commands: let virsh explain them */
+    {
+        char *argv[] = { (char *)"help", (char *)name, NULL };
+
+        return virshDebugRunVirsh(ctl, 2, argv, !ctl->interactive) == 0;
+    }
+}
+
+
+static const virshDebugOptDef opts_none[] = {
+    { NULL }
+};
+
+static bool
+cmdQuit(virshDebugControl *ctl, const virshDebugCmd *cmd G_GNUC_UNUSED)
+{
+    if (ctl->sessionDom) {
+        /* the session detaches on its way out */
+        ctl->sessionEnd = true;
+        return true;
+    }
+    ctl->shellEnd = true;
+    return true;
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static const virshDebugCmdDef virshDebugCommands[] = {
+    { "debug-attach", cmdDebugAttach, opts_attach, VIRSH_DEBUG_CMD_DOMAIN,
+      "start an interactive debug session on a domain",
+      "Attaches to the running domain (arming the points its <debug> element "
+      "declares, unless --no-points) and reads debug commands without the domain "
+      "argument; debug-exit events are reported as they happen.  'quit', end of "
+      "input or Ctrl-C detach and leave the guest running." },
+    { "debug-break", cmdDebugBreak, opts_break, VIRSH_DEBUG_CMD_DOMAIN,
+      "insert a breakpoint",
+      "Inserts a software breakpoint, or a hardware one with --hw, at a guest "
+      "virtual address." },
+    { "debug-caps", cmdDebugCaps, opts_caps, VIRSH_DEBUG_CMD_DOMAIN,
+      "show the debug capabilities of a domain's QEMU",
+      "Probes the running domain's QEMU for the debug API: accelerator, point "
+      "types, hardware debug register counts, stepping masks." },
+    { "debug-config", cmdDebugConfig, opts_config, VIRSH_DEBUG_CMD_DOMAIN,
+      "show or edit the <debug> element of a domain",
+      "Shows the domain's <debug> element (the defaults if it has none), or "
+      "edits, replaces or removes it.  Every change is validated before it is "
+      "applied." },
+    { "debug-continue", cmdDebugContinue, opts_domain_only, VIRSH_DEBUG_CMD_DOMAIN,
+      "resume a stopped guest",
+      "Resumes every vCPU; a vCPU sitting on a breakpoint steps over it first." },
+    { "debug-delete", cmdDebugDelete, opts_delete, VIRSH_DEBUG_CMD_DOMAIN,
+      "delete a debug point, or all of them", NULL },
+    { "debug-detach", cmdDebugDetach, opts_detach, VIRSH_DEBUG_CMD_DOMAIN,
+      "stop debugging a domain",
+      "Removes every debug point and resumes the guest if it is stopped, "
+      "leaving it as if it had never been debugged." },
+    { "debug-list", cmdDebugList, opts_list, VIRSH_DEBUG_CMD_DOMAIN,
+      "list the debug points of a domain", NULL },
+    { "debug-mem", cmdDebugMem, opts_mem, VIRSH_DEBUG_CMD_DOMAIN,
+      "read guest memory",
+      "Prints a hex dump like xxd, or writes the raw bytes to a file with --file." },
+    { "debug-regs", cmdDebugRegs, opts_regs, VIRSH_DEBUG_CMD_DOMAIN,
+      "show the registers of a vCPU", NULL },
+    { "debug-setreg", cmdDebugSetreg, opts_setreg, VIRSH_DEBUG_CMD_DOMAIN,
+      "set a register of a vCPU",
+      "Refused when the domain's <debug> element says writable=\"no\"." },
+    { "debug-start", cmdDebugStart, opts_start, VIRSH_DEBUG_CMD_DOMAIN,
+      "start a defined domain for debugging",
+      "Starts the domain paused, arms the declared debug points before the "
+      "first instruction, then lets it run (or keeps it stopped with "
+      "<boot stop=\"yes\"/>)." },
+    { "debug-step", cmdDebugStep, opts_step, VIRSH_DEBUG_CMD_DOMAIN,
+      "single-step a stopped vCPU",
+      "Executes instructions on one vCPU and reports where it stopped.  Without "
+      "masking options the <debug> element decides (default: interrupts and "
+      "timers masked)." },
+    { "debug-stop", cmdDebugStop, opts_domain_only, VIRSH_DEBUG_CMD_DOMAIN,
+      "stop every vCPU for the debugger", NULL },
+    { "debug-wait", cmdDebugWait, opts_wait, VIRSH_DEBUG_CMD_DOMAIN,
+      "wait for the next debug exit",
+      "Waits until a vCPU of the domain stops for the debugger (a breakpoint, "
+      "a watchpoint, a step) and reports it.  Exits with status 1 on timeout." },
+    { "debug-watch", cmdDebugWatch, opts_watch, VIRSH_DEBUG_CMD_DOMAIN,
+      "insert a watchpoint",
+      "Stops the guest when it writes (default), reads (--read) or accesses "
+      "(--access) the watched bytes." },
+    { "debug-where", cmdDebugWhere, opts_domain_only, VIRSH_DEBUG_CMD_DOMAIN,
+      "show where each vCPU stopped", NULL },
+    { "debug-writemem", cmdDebugWritemem, opts_writemem, VIRSH_DEBUG_CMD_DOMAIN,
+      "write guest memory",
+      "Writes hex bytes, or the contents of a file, at a guest address.  Refused "
+      "when the domain's <debug> element says writable=\"no\"." },
+    /* debug-gdb (the GDB remote protocol bridge) will go here. */
+    { "help", cmdHelp, opts_help, VIRSH_DEBUG_CMD_NOCONNECT,
+      "print help", NULL },
+    { "quit", cmdQuit, opts_none,
+      VIRSH_DEBUG_CMD_NOCONNECT | VIRSH_DEBUG_CMD_SHELL_ONLY,
+      "leave the shell (a debug session detaches first)", NULL },
+    { "exit", cmdQuit, opts_none,
+      VIRSH_DEBUG_CMD_NOCONNECT | VIRSH_DEBUG_CMD_SHELL_ONLY,
+      "leave the shell (a debug session detaches first)", NULL },
+    { NULL }
+};
+
+
+const virshDebugCmdDef *
+virshDebugCommandTable(void)
+{
+    return virshDebugCommands;
+}
+
+
+/**
+ * virshDebugCommandLookup:
+ * @session: in a debug session, "break" means "debug-break"
+ *
+ * Outside a session the short names are not ours: `list` is virsh's.
+ */
+const virshDebugCmdDef *
+virshDebugCommandLookup(const char *name, bool session)
+{
+    size_t i;
+
+    for (i = 0; virshDebugCommands[i].name; i++) {
+        const char *n = virshDebugCommands[i].name;
+
+        if (g_str_equal(n, name))
+            return &virshDebugCommands[i];
+        if (session && g_str_has_prefix(n, "debug-") &&
+            g_str_equal(n + strlen("debug-"), name))
+            return &virshDebugCommands[i];
+    }
+    return NULL;
+}
+
+
+void
+virshDebugPrintCommandList(virshDebugControl *ctl)
+{
+    size_t i;
+
+    printf(" Debugging commands%s:\n", ctl->sessionDom ?
+           " (the domain is implied; 'debug-' may be left out)" : "");
+    for (i = 0; virshDebugCommands[i].name; i++) {
+        const virshDebugCmdDef *def = &virshDebugCommands[i];
+
+        if ((def->flags & VIRSH_DEBUG_CMD_SHELL_ONLY) && !ctl->interactive)
+            continue;
+        printf("    %-18s %s\n", def->name, def->summary);
+    }
+    printf("\n");
+    if (!ctl->sessionDom)
+        printf(" Any other command is handed to virsh (see 'virsh help').\n"
+               " 'help COMMAND' shows a command's options.\n\n");
+    fflush(stdout);
+}

@@ -1,0 +1,562 @@
+/*
+ * virsh-debug-output.c: human-readable and JSON output of virsh-debug
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Human output follows virsh: key/value blocks and tables with a dashed
+ * rule.  With --json every command prints exactly one JSON document on one
+ * line (so a session's output can be read as JSON lines), using the
+ * library's stable names for point types and stop reasons.  Addresses are
+ * strings ("0x100010") because 64-bit addresses do not survive JSON
+ * numbers in most parsers.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "virsh-debug.h"
+
+/* Event reports are printed by the event thread's consumer while the main
+ * thread may print command output: one lock keeps lines whole. */
+static GMutex virshDebugOutputLock;
+
+
+void
+virshDebugError(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    fflush(stdout);
+    g_mutex_lock(&virshDebugOutputLock);
+    fprintf(stderr, "error: %s\n", msg);
+    fflush(stderr);
+    g_mutex_unlock(&virshDebugOutputLock);
+}
+
+
+void
+virshDebugReportLibvirtError(const char *fallback)
+{
+    virErrorPtr err = virGetLastError();
+
+    if (err && err->message)
+        virshDebugError("%s", err->message);
+    else
+        virshDebugError("%s", fallback);
+    virResetLastError();
+}
+
+
+void
+virshDebugReportDebugError(void)
+{
+    virshDebugError("%s", virDomainDebugGetLastErrorMessage());
+    virDomainDebugResetLastError();
+}
+
+
+void
+virshDebugPrint(virshDebugControl *ctl, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (ctl->quiet || ctl->json)
+        return;
+    g_mutex_lock(&virshDebugOutputLock);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    fflush(stdout);
+    g_mutex_unlock(&virshDebugOutputLock);
+}
+
+
+static void
+virshDebugPutJson(JsonBuilder *builder)
+{
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+    g_autofree char *str = NULL;
+
+    json_generator_set_root(gen, root);
+    json_generator_set_pretty(gen, FALSE);
+    str = json_generator_to_data(gen, NULL);
+
+    g_mutex_lock(&virshDebugOutputLock);
+    printf("%s\n", str);
+    fflush(stdout);
+    g_mutex_unlock(&virshDebugOutputLock);
+}
+
+
+static char *
+virshDebugJsonToString(JsonBuilder *builder)
+{
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(JsonNode) root = json_builder_get_root(builder);
+
+    json_generator_set_root(gen, root);
+    return json_generator_to_data(gen, NULL);
+}
+
+
+static void
+virshDebugJsonAddr(JsonBuilder *b, const char *name, unsigned long long addr)
+{
+    g_autofree char *str = g_strdup_printf("0x%llx", addr);
+
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, str);
+}
+
+
+static void
+virshDebugJsonInt(JsonBuilder *b, const char *name, gint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, value);
+}
+
+
+static void
+virshDebugJsonStr(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    if (value)
+        json_builder_add_string_value(b, value);
+    else
+        json_builder_add_null_value(b);
+}
+
+
+static void
+virshDebugJsonBool(JsonBuilder *b, const char *name, bool value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_boolean_value(b, value);
+}
+
+
+void
+virshDebugPrintJsonObject(virshDebugControl *ctl, ...)
+{
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    const char *name;
+    va_list ap;
+
+    json_builder_begin_object(b);
+    va_start(ap, ctl);
+    while ((name = va_arg(ap, const char *))) {
+        int kind = va_arg(ap, int);
+
+        switch (kind) {
+        case 's':
+            virshDebugJsonStr(b, name, va_arg(ap, const char *));
+            break;
+        case 'i':
+            virshDebugJsonInt(b, name, va_arg(ap, gint64));
+            break;
+        case 'b':
+            virshDebugJsonBool(b, name, va_arg(ap, int));
+            break;
+        case 'a':
+            virshDebugJsonAddr(b, name, va_arg(ap, unsigned long long));
+            break;
+        default:
+            g_assert_not_reached();
+        }
+    }
+    va_end(ap);
+    json_builder_end_object(b);
+    virshDebugPutJson(b);
+}
+
+
+static const char *
+virshDebugStopReasonName(virDomainDebugStopReason reason)
+{
+    const char *name = virDomainDebugStopReasonName(reason);
+
+    return name ? name : "unknown";
+}
+
+
+static const char *
+virshDebugPointTypeName(virDomainDebugPointType type)
+{
+    const char *name = virDomainDebugPointTypeName(type);
+
+    return name ? name : "unknown";
+}
+
+
+static void
+virshDebugJsonStopMembers(JsonBuilder *b, const virDomainDebugStopInfo *stop)
+{
+    virshDebugJsonInt(b, "vcpu", stop->vcpu);
+    virshDebugJsonBool(b, "stopped", stop->stopped);
+    if (!stop->stopped)
+        return;
+    virshDebugJsonStr(b, "reason", virshDebugStopReasonName(stop->reason));
+    virshDebugJsonAddr(b, "pc", stop->pc);
+    if (stop->pointId >= 0)
+        virshDebugJsonInt(b, "point", stop->pointId);
+    if (stop->hasWatch) {
+        virshDebugJsonAddr(b, "watch-address", stop->watchAddr);
+        virshDebugJsonAddr(b, "hit-address", stop->hitAddr);
+    }
+}
+
+
+/**
+ * virshDebugFormatStop:
+ *
+ * One debug-exit report, without a newline:
+ *   debug-exit: vcpu 0 hw-breakpoint at 0x100010 (point 1)
+ * or its JSON document.
+ */
+char *
+virshDebugFormatStop(virshDebugControl *ctl, const char *domain,
+                     const virDomainDebugStopInfo *stop)
+{
+    g_autoptr(GString) str = NULL;
+
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        virshDebugJsonStr(b, "event", "debug-exit");
+        virshDebugJsonStr(b, "domain", domain);
+        virshDebugJsonStopMembers(b, stop);
+        json_builder_end_object(b);
+        return virshDebugJsonToString(b);
+    }
+
+    str = g_string_new(NULL);
+    g_string_append_printf(str, "debug-exit: vcpu %d %s at 0x%llx",
+                           stop->vcpu, virshDebugStopReasonName(stop->reason),
+                           stop->pc);
+    if (stop->pointId >= 0)
+        g_string_append_printf(str, " (point %d)", stop->pointId);
+    if (stop->hasWatch)
+        g_string_append_printf(str, " accessing 0x%llx (watching 0x%llx)",
+                               stop->hitAddr, stop->watchAddr);
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+
+void
+virshDebugPrintStop(virshDebugControl *ctl, const char *domain,
+                    const virDomainDebugStopInfo *stop)
+{
+    g_autofree char *line = virshDebugFormatStop(ctl, domain, stop);
+
+    g_mutex_lock(&virshDebugOutputLock);
+    printf("%s\n", line);
+    fflush(stdout);
+    g_mutex_unlock(&virshDebugOutputLock);
+}
+
+
+void
+virshDebugPrintStops(virshDebugControl *ctl,
+                     const virDomainDebugStopInfo *stops, int nstops)
+{
+    int i;
+
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_array(b);
+        for (i = 0; i < nstops; i++) {
+            json_builder_begin_object(b);
+            virshDebugJsonStopMembers(b, &stops[i]);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        virshDebugPutJson(b);
+        return;
+    }
+
+    printf(" %-6s %-9s %-18s %-20s %-6s %s\n",
+           "vCPU", "State", "Reason", "PC", "Point", "Watch");
+    printf("-----------------------------------------------------------------------------------\n");
+    for (i = 0; i < nstops; i++) {
+        const virDomainDebugStopInfo *s = &stops[i];
+        g_autofree char *pc = NULL;
+        g_autofree char *point = NULL;
+        g_autofree char *watch = NULL;
+
+        if (!s->stopped) {
+            printf(" %-6d %-9s %-18s %-20s %-6s %s\n",
+                   s->vcpu, "running", "-", "-", "-", "-");
+            continue;
+        }
+        pc = g_strdup_printf("0x%016llx", s->pc);
+        point = s->pointId >= 0 ? g_strdup_printf("%d", s->pointId) : g_strdup("-");
+        watch = s->hasWatch ? g_strdup_printf("0x%llx (hit 0x%llx)",
+                                              s->watchAddr, s->hitAddr)
+                            : g_strdup("-");
+        printf(" %-6d %-9s %-18s %-20s %-6s %s\n",
+               s->vcpu, "stopped", virshDebugStopReasonName(s->reason),
+               pc, point, watch);
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+
+void
+virshDebugPrintPoints(virshDebugControl *ctl,
+                      const virDomainDebugPoint *points, int npoints)
+{
+    int i;
+
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_array(b);
+        for (i = 0; i < npoints; i++) {
+            const virDomainDebugPoint *p = &points[i];
+
+            json_builder_begin_object(b);
+            virshDebugJsonInt(b, "id", p->id);
+            virshDebugJsonStr(b, "type", virshDebugPointTypeName(p->type));
+            virshDebugJsonAddr(b, "address", p->addr);
+            virshDebugJsonInt(b, "len", p->len);
+            virshDebugJsonInt(b, "vcpu", p->vcpu);
+            virshDebugJsonInt(b, "hits", p->hits);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        virshDebugPutJson(b);
+        return;
+    }
+
+    printf(" %-4s %-18s %-20s %-5s %-6s %s\n",
+           "Id", "Type", "Address", "Len", "vCPU", "Hits");
+    printf("-----------------------------------------------------------------\n");
+    for (i = 0; i < npoints; i++) {
+        const virDomainDebugPoint *p = &points[i];
+        g_autofree char *addr = g_strdup_printf("0x%016llx", p->addr);
+        g_autofree char *len = p->len ? g_strdup_printf("%llu", p->len)
+                                      : g_strdup("-");
+        g_autofree char *vcpu = p->vcpu >= 0 ? g_strdup_printf("%d", p->vcpu)
+                                             : g_strdup("all");
+
+        printf(" %-4d %-18s %-20s %-5s %-6s %llu\n",
+               p->id, virshDebugPointTypeName(p->type), addr, len, vcpu,
+               p->hits);
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+
+static const char *
+virshDebugYesNo(int v)
+{
+    return v ? "yes" : "no";
+}
+
+
+static char *
+virshDebugSlots(int n)
+{
+    return n < 0 ? g_strdup("unlimited") : g_strdup_printf("%d", n);
+}
+
+
+void
+virshDebugPrintCaps(virshDebugControl *ctl, const char *domain,
+                    const virDomainDebugCaps *caps)
+{
+    g_autoptr(GString) types = g_string_new(NULL);
+    g_autofree char *hwb = virshDebugSlots(caps->hwBreakpoints);
+    g_autofree char *hww = virshDebugSlots(caps->hwWatchpoints);
+    int t;
+
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        virshDebugJsonStr(b, "domain", domain);
+        virshDebugJsonStr(b, "accelerator", caps->accelerator);
+        virshDebugJsonBool(b, "supported", caps->supported);
+        json_builder_set_member_name(b, "point-types");
+        json_builder_begin_array(b);
+        for (t = 0; t < VIR_DOMAIN_DEBUG_POINT_LAST; t++) {
+            if (caps->pointTypes & (1U << t))
+                json_builder_add_string_value(b, virshDebugPointTypeName(t));
+        }
+        json_builder_end_array(b);
+        /* -1 (unlimited) stays -1: a number either way for scripts */
+        virshDebugJsonInt(b, "hw-breakpoints", caps->hwBreakpoints);
+        virshDebugJsonInt(b, "hw-watchpoints", caps->hwWatchpoints);
+        virshDebugJsonBool(b, "hw-slots-shared", caps->hwSlotsShared);
+        virshDebugJsonBool(b, "single-step", caps->singleStep);
+        virshDebugJsonBool(b, "step-mask-irq", caps->stepMaskIrq);
+        virshDebugJsonBool(b, "step-mask-timers", caps->stepMaskTimers);
+        virshDebugJsonInt(b, "max-memory-size", caps->maxMemorySize);
+        json_builder_end_object(b);
+        virshDebugPutJson(b);
+        return;
+    }
+
+    for (t = 0; t < VIR_DOMAIN_DEBUG_POINT_LAST; t++) {
+        if (caps->pointTypes & (1U << t))
+            g_string_append_printf(types, "%s%s", types->len ? " " : "",
+                                   virshDebugPointTypeName(t));
+    }
+
+    printf("%-22s %s\n", "Domain:", domain);
+    printf("%-22s %s\n", "Accelerator:", caps->accelerator ? caps->accelerator : "-");
+    printf("%-22s %s\n", "Supported:", virshDebugYesNo(caps->supported));
+    printf("%-22s %s\n", "Point types:", types->len ? types->str : "-");
+    printf("%-22s %s\n", "HW breakpoints:", hwb);
+    printf("%-22s %s\n", "HW watchpoints:", hww);
+    printf("%-22s %s\n", "HW slots shared:", virshDebugYesNo(caps->hwSlotsShared));
+    printf("%-22s %s\n", "Single step:", virshDebugYesNo(caps->singleStep));
+    printf("%-22s %s\n", "Step IRQ masking:", virshDebugYesNo(caps->stepMaskIrq));
+    printf("%-22s %s\n", "Step timer masking:", virshDebugYesNo(caps->stepMaskTimers));
+    printf("%-22s %llu bytes\n", "Memory per call:", caps->maxMemorySize);
+    printf("\n");
+    fflush(stdout);
+}
+
+
+/* The register's value as a number: the library hands it over in target
+ * byte order (little-endian on every target we support), so reverse the
+ * bytes; this also covers registers wider than 8 bytes. */
+static char *
+virshDebugRegisterNumber(const virDomainDebugRegister *reg)
+{
+    size_t len = reg->value ? strlen(reg->value) : 0;
+    g_autoptr(GString) str = g_string_new("0x");
+    size_t i;
+
+    if (len == 0 || len % 2)
+        return g_strdup(reg->value ? reg->value : "");
+    for (i = len; i >= 2; i -= 2)
+        g_string_append_len(str, reg->value + i - 2, 2);
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+
+void
+virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
+                         const virDomainDebugRegister *regs, int nregs)
+{
+    size_t width = 3;
+    int i;
+
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        virshDebugJsonInt(b, "vcpu", vcpu);
+        json_builder_set_member_name(b, "registers");
+        json_builder_begin_array(b);
+        for (i = 0; i < nregs; i++) {
+            g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
+
+            json_builder_begin_object(b);
+            virshDebugJsonStr(b, "name", regs[i].name);
+            virshDebugJsonInt(b, "number", regs[i].number);
+            virshDebugJsonInt(b, "size", regs[i].size);
+            virshDebugJsonStr(b, "value", num);
+            virshDebugJsonStr(b, "bytes", regs[i].value);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        virshDebugPutJson(b);
+        return;
+    }
+
+    for (i = 0; i < nregs; i++)
+        width = MAX(width, strlen(regs[i].name));
+    for (i = 0; i < nregs; i++) {
+        g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
+
+        printf("%-*s  %s\n", (int)width, regs[i].name, num);
+    }
+    fflush(stdout);
+}
+
+
+/**
+ * virshDebugPrintMemory:
+ *
+ * Hex dump in xxd's layout, with guest addresses:
+ *   00100000: 4142 4344 4546 4748 494a 4b4c 4d4e 4f50  ABCDEFGHIJKLMNOP
+ */
+void
+virshDebugPrintMemory(virshDebugControl *ctl, unsigned long long addr,
+                      const unsigned char *buf, size_t size)
+{
+    size_t off;
+
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+        g_autoptr(GString) hex = g_string_sized_new(size * 2 + 1);
+
+        for (off = 0; off < size; off++)
+            g_string_append_printf(hex, "%02x", buf[off]);
+        json_builder_begin_object(b);
+        virshDebugJsonAddr(b, "address", addr);
+        virshDebugJsonInt(b, "size", size);
+        virshDebugJsonStr(b, "data", hex->str);
+        json_builder_end_object(b);
+        virshDebugPutJson(b);
+        return;
+    }
+
+    for (off = 0; off < size; off += 16) {
+        g_autoptr(GString) line = g_string_new(NULL);
+        size_t n = MIN(16, size - off);
+        size_t i;
+
+        g_string_append_printf(line, "%08llx: ", addr + off);
+        for (i = 0; i < 16; i++) {
+            if (i < n)
+                g_string_append_printf(line, "%02x", buf[off + i]);
+            else
+                g_string_append(line, "  ");
+            if (i % 2)
+                g_string_append_c(line, ' ');
+        }
+        g_string_append_c(line, ' ');
+        for (i = 0; i < n; i++) {
+            unsigned char c = buf[off + i];
+
+            g_string_append_c(line, g_ascii_isprint(c) ? c : '.');
+        }
+        printf("%s\n", line->str);
+    }
+    fflush(stdout);
+}
+
+
+void
+virshDebugPrintConfig(virshDebugControl *ctl, const char *xml)
+{
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        virshDebugJsonStr(b, "xml", xml);
+        json_builder_end_object(b);
+        virshDebugPutJson(b);
+        return;
+    }
+    printf("%s%s", xml, g_str_has_suffix(xml, "\n") ? "" : "\n");
+    fflush(stdout);
+}

@@ -1,0 +1,379 @@
+/*
+ * virsh-debug.c: main program of virsh-debug, a virsh for guest debugging
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Global options, libvirt's logging, the connection, domain lookup and
+ * handing commands it does not know to virsh, so that
+ * `alias virsh=virsh-debug` keeps every virsh command working.
+ */
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "virsh-debug.h"
+
+volatile gint virshDebugInterrupted;
+bool virshDebugLogRedirected;
+static int virshDebugSignalPipe = -1;
+
+static void
+virshDebugSilentErrorFunc(void *opaque G_GNUC_UNUSED,
+                          virErrorPtr err G_GNUC_UNUSED)
+{
+    /* libvirt's default handler prints every error to stderr as it is
+     * raised, including ones we handle; we print our own. */
+}
+
+
+/**
+ * virshDebugRedirectLibvirtLog:
+ *
+ * With the QEMU driver libvirt logs a warning ("tainted: custom-monitor")
+ * on every monitor command we send, and the embedded driver runs in this
+ * process, so it would land on the user's terminal.  Unless the user chose
+ * log outputs, send libvirt's log to a file.  Must run before the first
+ * libvirt call: libvirt reads the variable once, when it initializes.
+ */
+static void
+virshDebugRedirectLibvirtLog(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *outputs = NULL;
+
+    if (g_getenv("LIBVIRT_LOG_OUTPUTS"))
+        return;
+    dir = g_build_filename(g_get_user_runtime_dir(), "libvirt-debug", NULL);
+    if (g_mkdir_with_parents(dir, 0700) < 0) {
+        /* Nowhere to write it: drop libvirt's log rather than print it. */
+        g_setenv("LIBVIRT_LOG_OUTPUTS", "4:stderr", TRUE);
+    } else {
+        outputs = g_strdup_printf("3:file:%s/libvirt.log", dir);
+        g_setenv("LIBVIRT_LOG_OUTPUTS", outputs, TRUE);
+    }
+    virshDebugLogRedirected = true;
+}
+
+
+static void
+virshDebugSigint(int sig G_GNUC_UNUSED)
+{
+    int saved = errno;
+    char byte = 'i';
+
+    g_atomic_int_set(&virshDebugInterrupted, 1);
+    if (virshDebugSignalPipe >= 0 && write(virshDebugSignalPipe, &byte, 1) < 0) {
+        /* nothing to do in a signal handler */
+    }
+    errno = saved;
+}
+
+
+/**
+ * virshDebugInstallSignals:
+ *
+ * Ctrl-C must not kill a process that holds a debug session or waits for
+ * an event: the guest would stay stopped with breakpoints armed.  The
+ * handler only records it; the shell detaches cleanly and waits give up.
+ */
+void
+virshDebugInstallSignals(virshDebugControl *ctl)
+{
+    struct sigaction sa = { 0 };
+
+    if (ctl->wakeupPipe[1] >= 0)
+        virshDebugSignalPipe = ctl->wakeupPipe[1];
+    sa.sa_handler = virshDebugSigint;
+    sigemptyset(&sa.sa_mask);
+    /* no SA_RESTART: poll() in the shell must return */
+    sigaction(SIGINT, &sa, NULL);
+}
+
+
+virConnectPtr
+virshDebugConnect(virshDebugControl *ctl)
+{
+    if (ctl->conn)
+        return ctl->conn;
+
+    if (virshDebugEventLoopStart(ctl) < 0)
+        return NULL;
+
+    ctl->conn = virConnectOpenAuth(ctl->uri, virConnectAuthPtrDefault,
+                                   ctl->readonly ? VIR_CONNECT_RO : 0);
+    if (!ctl->conn) {
+        virErrorPtr err = virGetLastError();
+
+        virshDebugError("failed to connect to the hypervisor%s%s%s: %s",
+                        ctl->uri ? " at '" : "",
+                        ctl->uri ? ctl->uri : "",
+                        ctl->uri ? "'" : "",
+                        err && err->message ? err->message : "unknown error");
+        virResetLastError();
+        return NULL;
+    }
+    return ctl->conn;
+}
+
+
+/**
+ * virshDebugCommandDomain:
+ *
+ * The command's <domain> by ID, UUID or name, in that order, as virsh's
+ * virshLookupDomainBy does.  Returns a new reference, or NULL with the
+ * error printed.
+ */
+virDomainPtr
+virshDebugCommandDomain(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    const char *name = virshDebugCmdString(cmd, "domain");
+    virDomainPtr dom = NULL;
+    unsigned long long id;
+
+    if (!name) {
+        virshDebugError("command '%s' requires <domain> option",
+                        cmd->def->name);
+        return NULL;
+    }
+    if (ctl->sessionDom &&
+        g_str_equal(name, virDomainGetName(ctl->sessionDom))) {
+        virDomainRef(ctl->sessionDom);
+        return ctl->sessionDom;
+    }
+    if (!virshDebugConnect(ctl))
+        return NULL;
+
+    if (virshDebugParseULongLong(name, &id) == 0 && id <= G_MAXINT &&
+        g_ascii_isdigit(name[0]) && !g_str_has_prefix(name, "0x"))
+        dom = virDomainLookupByID(ctl->conn, id);
+    if (!dom && strlen(name) == VIR_UUID_STRING_BUFLEN - 1)
+        dom = virDomainLookupByUUIDString(ctl->conn, name);
+    if (!dom)
+        dom = virDomainLookupByName(ctl->conn, name);
+    if (!dom) {
+        virErrorPtr err = virGetLastError();
+
+        if (err && err->code != VIR_ERR_NO_DOMAIN && err->message)
+            virshDebugError("failed to get domain '%s': %s", name, err->message);
+        else
+            virshDebugError("failed to get domain '%s': no domain with a matching "
+                            "name, ID or UUID; 'virsh list --all' shows the domains",
+                            name);
+    }
+    virResetLastError();
+    return dom;
+}
+
+
+/**
+ * virshDebugRunVirsh:
+ * @argv: the command and its arguments
+ * @replace: exec virsh in place of this process (one-shot mode), rather
+ *           than run it and wait (shell)
+ *
+ * Hands a command virsh-debug does not know to virsh, unchanged, with the
+ * same connection options.  Returns virsh's exit status, or 1.
+ */
+int
+virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv, bool replace)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    g_auto(GStrv) envp = g_get_environ();
+    g_autoptr(GError) error = NULL;
+    int status;
+    int i;
+
+    g_ptr_array_add(args, (char *)"virsh");
+    if (ctl->uri) {
+        g_ptr_array_add(args, (char *)"-c");
+        g_ptr_array_add(args, ctl->uri);
+    }
+    if (ctl->readonly)
+        g_ptr_array_add(args, (char *)"-r");
+    if (ctl->quiet)
+        g_ptr_array_add(args, (char *)"-q");
+    for (i = 0; i < argc; i++)
+        g_ptr_array_add(args, argv[i]);
+    g_ptr_array_add(args, NULL);
+
+    /* virsh gets the environment the user gave us, not our log setting */
+    if (virshDebugLogRedirected)
+        envp = g_environ_unsetenv(envp, "LIBVIRT_LOG_OUTPUTS");
+
+    fflush(stdout);
+    fflush(stderr);
+    if (replace) {
+        if (virshDebugLogRedirected)
+            g_unsetenv("LIBVIRT_LOG_OUTPUTS");
+        execvp("virsh", (char **)args->pdata);
+        virshDebugError("'%s' is not a virsh-debug command and virsh could not be "
+                        "run (%s); install libvirt-clients, or see 'virsh-debug help'",
+                        argv[0], g_strerror(errno));
+        return 1;
+    }
+
+    if (!g_spawn_sync(NULL, (char **)args->pdata, envp,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
+                      NULL, NULL, NULL, NULL, &status, &error)) {
+        virshDebugError("'%s' is not a virsh-debug command and virsh could not be "
+                        "run (%s); install libvirt-clients, or see 'help'",
+                        argv[0], error->message);
+        return 1;
+    }
+    return g_spawn_check_wait_status(status, NULL) ? 0 : 1;
+}
+
+
+/**
+ * virshDebugRunCommand:
+ * @argv: command name and arguments
+ *
+ * Returns true on success.  Commands it does not know go to virsh (in a
+ * debug session they are refused: virsh would open a second connection,
+ * which the embedded driver cannot share).
+ */
+bool
+virshDebugRunCommand(virshDebugControl *ctl, int argc, char **argv)
+{
+    const virshDebugCmdDef *def;
+    g_autoptr(virshDebugCmd) cmd = NULL;
+
+    if (argc < 1)
+        return true;
+
+    if (!(def = virshDebugCommandLookup(argv[0], ctl->sessionDom != NULL))) {
+        if (ctl->sessionDom) {
+            virshDebugError("unknown command '%s' in a debug session; "
+                            "type 'help' for the debug commands", argv[0]);
+            return false;
+        }
+        return virshDebugRunVirsh(ctl, argc, argv, !ctl->interactive) == 0;
+    }
+    if ((def->flags & VIRSH_DEBUG_CMD_SHELL_ONLY) && !ctl->interactive) {
+        virshDebugError("command '%s' is only available in the interactive shell",
+                        def->name);
+        return false;
+    }
+    if (!(cmd = virshDebugCmdParse(ctl, def, argc - 1, argv + 1)))
+        return false;
+    return def->handler(ctl, cmd);
+}
+
+
+static void
+virshDebugUsage(GOptionContext *octx)
+{
+    g_autofree char *help = g_option_context_get_help(octx, TRUE, NULL);
+
+    printf("%s", help);
+    printf("Commands (any other command is handed to virsh unchanged):\n\n");
+}
+
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *uri = NULL;
+    gboolean readonly = FALSE;
+    gboolean quiet = FALSE;
+    gboolean json = FALSE;
+    gboolean help = FALSE;
+    gboolean version = FALSE;
+    GOptionEntry entries[] = {
+        { "connect", 'c', 0, G_OPTION_ARG_STRING, &uri,
+          "hypervisor connection URI (default: libvirt's default URI)", "URI" },
+        { "readonly", 'r', 0, G_OPTION_ARG_NONE, &readonly,
+          "connect read-only", NULL },
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+          "quiet mode: no informational messages", NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+          "machine-readable output: one JSON document per command", NULL },
+        { "help", 'h', 0, G_OPTION_ARG_NONE, &help,
+          "print this help and exit", NULL },
+        { "version", 'v', 0, G_OPTION_ARG_NONE, &version,
+          "print the version and exit", NULL },
+        { NULL }
+    };
+    g_autoptr(GOptionContext) octx = NULL;
+    g_autoptr(GError) error = NULL;
+    virshDebugControl ctlData = { 0 };
+    virshDebugControl *ctl = &ctlData;
+    bool ok;
+
+    setlocale(LC_ALL, "");
+    virshDebugRedirectLibvirtLog();
+
+    octx = g_option_context_new("[COMMAND [ARGS...]]");
+    g_option_context_set_summary(octx,
+        "Debug libvirt guests: breakpoints, watchpoints, stepping, registers and\n"
+        "memory over an ordinary libvirt connection.  With no command, start an\n"
+        "interactive shell.");
+    g_option_context_add_main_entries(octx, entries, NULL);
+    /* our own --help also lists the commands */
+    g_option_context_set_help_enabled(octx, FALSE);
+    /* options after the command belong to the command (or to virsh) */
+    g_option_context_set_strict_posix(octx, TRUE);
+
+    if (!g_option_context_parse(octx, &argc, &argv, &error)) {
+        virshDebugError("%s; see 'virsh-debug --help'", error->message);
+        return 1;
+    }
+
+    if (help) {
+        virshDebugUsage(octx);
+        virshDebugPrintCommandList(ctl);
+        return 0;
+    }
+    if (version) {
+        unsigned long libVer = 0;
+
+        virGetVersion(&libVer, NULL, NULL);
+        printf("%s %s (libvirt %lu.%lu.%lu)\n", VIRSH_DEBUG_PROGRAM,
+               PACKAGE_VERSION, libVer / 1000000, (libVer / 1000) % 1000,
+               libVer % 1000);
+        return 0;
+    }
+
+    ctl->uri = g_steal_pointer(&uri);
+    ctl->readonly = readonly;
+    ctl->quiet = quiet;
+    ctl->json = json;
+    ctl->eventCallbackID = -1;
+    ctl->wakeupPipe[0] = ctl->wakeupPipe[1] = -1;
+    g_mutex_init(&ctl->eventLock);
+    g_cond_init(&ctl->eventCond);
+
+    virSetErrorFunc(NULL, virshDebugSilentErrorFunc);
+
+    /* argv[0] is the program; a "--" ending the global options is left
+     * in place by GOption */
+    argc--;
+    argv++;
+    if (argc > 0 && g_str_equal(argv[0], "--")) {
+        argc--;
+        argv++;
+    }
+
+    if (argc == 0) {
+        ok = virshDebugShell(ctl) == 0;
+    } else {
+        /* Unknown commands replace this process with virsh before any
+         * connection is opened. */
+        ok = virshDebugRunCommand(ctl, argc, argv);
+    }
+
+    virshDebugEventsUnwatch(ctl);
+    if (ctl->sessionDom)
+        virDomainFree(ctl->sessionDom);
+    if (ctl->conn)
+        virConnectClose(ctl->conn);
+    virshDebugEventLoopStop(ctl);
+    g_free(ctl->uri);
+    g_free(ctl->eventDomain);
+    return ok ? 0 : 1;
+}
