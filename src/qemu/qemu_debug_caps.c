@@ -220,12 +220,26 @@ qemuDebugSlotUseAdd(qemuDebugSlotUse *use,
 }
 
 
+/* "3 hardware breakpoints and 2 watchpoints", or with @total "5 hardware
+ * debug points (3 hardware breakpoints, 2 watchpoints)"; "5 watchpoints"
+ * when there is one kind only. */
 static char *
-qemuDebugSlotUseDescribe(const qemuDebugSlotUse *use)
+qemuDebugSlotUseDescribe(const qemuDebugSlotUse *use,
+                         bool total)
 {
-    return g_strdup_printf("%u hardware breakpoint%s, %u watchpoint%s",
-                           use->bp, use->bp == 1 ? "" : "s",
-                           use->wp, use->wp == 1 ? "" : "s");
+    g_autofree char *bp = g_strdup_printf("%u hardware breakpoint%s",
+                                          use->bp, use->bp == 1 ? "" : "s");
+    g_autofree char *wp = g_strdup_printf("%u watchpoint%s",
+                                          use->wp, use->wp == 1 ? "" : "s");
+
+    if (use->wp == 0)
+        return g_steal_pointer(&bp);
+    if (use->bp == 0)
+        return g_steal_pointer(&wp);
+    if (total)
+        return g_strdup_printf("%u hardware debug points (%s, %s)",
+                               use->bp + use->wp, bp, wp);
+    return g_strdup_printf("%s and %s", bp, wp);
 }
 
 
@@ -316,36 +330,41 @@ qemuDebugCheckPoints(const qemuDebugCaps *caps,
 
         desc = qemuDebugPointDescribe(&points[i]);
         host = qemuDebugCapsHostName(caps);
-        wantedDesc = qemuDebugSlotUseDescribe(&wanted);
-        inUseDesc = qemuDebugSlotUseDescribe(&inUse);
-        if (points[i].type == VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT)
+        wantedDesc = qemuDebugSlotUseDescribe(&wanted, true);
+        inUseDesc = qemuDebugSlotUseDescribe(&inUse, declared);
+
+        /* Suggest turning hardware breakpoints into software ones only
+         * where that frees what ran out. */
+        if (points[i].type == VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT) {
             advice = declared ?
                 "declare breakpoints type='sw' or remove points from the <debug> element" :
                 "use a software breakpoint or remove a point first";
-        else
+        } else if (caps->hwSlotsShared && (declared ? wanted.bp : inUse.bp) > 0) {
             advice = declared ?
-                "remove points from the <debug> element (or make hardware breakpoints type='sw')" :
-                "remove a point first";
+                "remove points from the <debug> element or declare hardware "
+                "breakpoints type='sw'" :
+                "remove a point first (a hardware breakpoint could be a software one)";
+        } else {
+            advice = declared ?
+                "remove watchpoints from the <debug> element" :
+                "remove a watchpoint first";
+        }
 
         if (!declared) {
             g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
                         "cannot insert %s: hardware debug slots exhausted, "
-                        "all %d %s of this %s host are in use (%s); %s",
+                        "all %d %s of this %s host are in use by %s; %s",
                         desc, limit, kind, host, inUseDesc, advice);
         } else if (inUse.bp + inUse.wp > 0) {
             g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
-                        "%u hardware debug points declared (%s) and %u already "
-                        "in use (%s), but this %s host has %d %s: %s does not "
-                        "fit; %s",
-                        wanted.bp + wanted.wp, wantedDesc,
-                        inUse.bp + inUse.wp, inUseDesc,
-                        host, limit, kind, desc, advice);
+                        "%s declared and %s already in use, but this %s host "
+                        "has %d %s: %s does not fit; %s",
+                        wantedDesc, inUseDesc, host, limit, kind, desc, advice);
         } else {
             g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
-                        "%u hardware debug points declared (%s) but this %s "
-                        "host has %d %s: %s does not fit; %s",
-                        wanted.bp + wanted.wp, wantedDesc,
-                        host, limit, kind, desc, advice);
+                        "%s declared but this %s host has %d %s: %s does not "
+                        "fit; %s",
+                        wantedDesc, host, limit, kind, desc, advice);
         }
         return -1;
     }
