@@ -48,6 +48,10 @@
  * debug API". */
 #define QEMU_DEBUG_PROBE_COMMAND "query-debug-capabilities"
 
+/* The QEMU runstate (query-status "status") of a VM stopped for the
+ * debugger, as opposed to "paused", "prelaunch", "running", ... */
+#define QEMU_DEBUG_RUNSTATE_DEBUG "debug"
+
 /* Protocol limits */
 #define QEMU_DEBUG_STEP_COUNT_MAX 1000000
 #define QEMU_DEBUG_WATCH_LEN_MAX 8
@@ -128,6 +132,8 @@ void qemuDebugRegistersFree(virDomainDebugRegister *regs, size_t nregs);
 
 char *qemuDebugBuildQueryCommands(void);
 char *qemuDebugBuildQueryCaps(void);
+/* stock QMP query-status: whether the VM is stopped for the debugger */
+char *qemuDebugBuildQueryStatus(void);
 /* debug-insert; point->vcpu VIR_DOMAIN_DEBUG_VCPU_ALL omits cpu-index */
 char *qemuDebugBuildInsert(const virDomainDebugPointDef *point);
 char *qemuDebugBuildRemove(int id);
@@ -166,6 +172,9 @@ int qemuDebugParseQueryCommandsReply(const char *reply,
                                      bool *hasDebugAPI,
                                      GError **error);
 qemuDebugCaps *qemuDebugParseCapsReply(const char *reply, GError **error);
+/* query-status: returns the runstate ("running", "paused", "debug", ...),
+ * compare with QEMU_DEBUG_RUNSTATE_DEBUG */
+char *qemuDebugParseQueryStatusReply(const char *reply, GError **error);
 /* Returns the new point id (> 0), or -1 */
 int qemuDebugParseInsertReply(const char *reply, GError **error);
 /* *points is a g_new array (NULL when empty) */

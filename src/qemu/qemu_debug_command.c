@@ -29,6 +29,13 @@ qemuDebugBuildQueryCaps(void)
 
 
 char *
+qemuDebugBuildQueryStatus(void)
+{
+    return qemuDebugJSONCommandSimple("query-status");
+}
+
+
+char *
 qemuDebugBuildInsert(const virDomainDebugPointDef *point)
 {
     JsonBuilder *b = qemuDebugJSONCommandBegin("debug-insert");

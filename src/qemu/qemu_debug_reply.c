@@ -190,6 +190,25 @@ qemuDebugParseCapsReply(const char *reply,
 }
 
 
+char *
+qemuDebugParseQueryStatusReply(const char *reply,
+                               GError **error)
+{
+    const char *cmd = "query-status";
+    g_autoptr(JsonNode) ret = NULL;
+    JsonObject *obj;
+    const char *status;
+
+    if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
+        !(obj = qemuDebugReplyObject(ret, cmd, error)) ||
+        qemuDebugJSONGetString(obj, "reply to 'query-status'", "status",
+                               true, &status, error) < 0)
+        return NULL;
+
+    return g_strdup(status);
+}
+
+
 int
 qemuDebugParseInsertReply(const char *reply,
                           GError **error)

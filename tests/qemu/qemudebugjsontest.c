@@ -75,6 +75,7 @@ testBuilders(void)
     } cases[] = {
         { qemuDebugBuildQueryCommands(), "{\"execute\":\"query-commands\"}" },
         { qemuDebugBuildQueryCaps(), "{\"execute\":\"query-debug-capabilities\"}" },
+        { qemuDebugBuildQueryStatus(), "{\"execute\":\"query-status\"}" },
         /* above G_MAXINT64: two's complement, which QEMU's uint64 visitor takes */
         { qemuDebugBuildInsert(&hw),
           "{\"execute\":\"debug-insert\",\"arguments\":{\"type\":\"hw-breakpoint\","
@@ -278,6 +279,23 @@ testCapsReplyMalformed(void)
             g_test_fail();
         }
     }
+}
+
+
+static void
+testQueryStatusReply(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *status = NULL;
+
+    status = qemuDebugParseQueryStatusReply(
+        "{\"return\": {\"status\": \"debug\", \"singlestep\": false, "
+        "\"running\": false}, \"id\": \"libvirt-8\"}", &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(status, ==, QEMU_DEBUG_RUNSTATE_DEBUG);
+
+    g_assert_null(qemuDebugParseQueryStatusReply("{\"return\": {\"running\": true}}", &err));
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
 }
 
 
@@ -968,6 +986,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/debug/reply/query-commands", testQueryCommands);
     g_test_add_func("/qemu/debug/reply/caps", testCapsReply);
     g_test_add_func("/qemu/debug/reply/caps-malformed", testCapsReplyMalformed);
+    g_test_add_func("/qemu/debug/reply/query-status", testQueryStatusReply);
     g_test_add_func("/qemu/debug/reply/insert", testInsertReply);
     g_test_add_func("/qemu/debug/reply/empty", testEmptyReply);
     g_test_add_func("/qemu/debug/reply/points", testPointsReply);
