@@ -24,7 +24,9 @@ qemuDebugJSONIsNumberChar(char c)
  * counts, vCPU indexes and addresses are unsigned), so a lexical pass over
  * the text, outside strings, recovers what the parsed tree cannot tell:
  * a '-' (other than an exponent's) is a negative number, and an integer
- * with more digits than 2^64-1 overflows. */
+ * with more digits than 2^64-1 overflows.  The same pass rejects text
+ * after the top-level value closes, which json-glib lets through when it
+ * is a second document ("{...}{...}"). */
 static int
 qemuDebugJSONCheckNumbers(const char *text,
                           const char *ctx,
@@ -32,10 +34,19 @@ qemuDebugJSONCheckNumbers(const char *text,
 {
     const size_t maxlen = strlen(QEMU_DEBUG_JSON_UINT64_MAX_DIGITS);
     bool inString = false;
+    bool closed = false;
+    size_t depth = 0;
     size_t i;
 
     for (i = 0; text[i]; i++) {
         char c = text[i];
+
+        if (closed && !g_ascii_isspace(c)) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
+                        "malformed %s: unexpected text after the JSON value "
+                        "at offset %zu", ctx, i);
+            return -1;
+        }
 
         if (inString) {
             if (c == '\\' && text[i + 1])
@@ -47,6 +58,12 @@ qemuDebugJSONCheckNumbers(const char *text,
 
         if (c == '"') {
             inString = true;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            /* unbalanced closers are json-glib's to report */
+            if (depth > 0 && --depth == 0)
+                closed = true;
         } else if (c == '-') {
             if (i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E'))
                 continue;

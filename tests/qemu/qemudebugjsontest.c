@@ -619,6 +619,111 @@ testTruncated(void)
 }
 
 
+/* Each valid input mutated at every position: the parser either
+ * succeeds or fails with a VIR_DEBUG_ERROR, and never crashes (valgrind
+ * and ASan builds check the memory side). */
+typedef bool (*testParseFunc)(const char *text, GError **error);
+
+static bool
+testParsePoints(const char *text, GError **error)
+{
+    g_autofree virDomainDebugPoint *points = NULL;
+    size_t n;
+
+    return qemuDebugParseQueryPointsReply(text, &points, &n, error) == 0;
+}
+
+static bool
+testParseCaps(const char *text, GError **error)
+{
+    g_autoptr(qemuDebugCaps) caps = qemuDebugParseCapsReply(text, error);
+
+    return caps != NULL;
+}
+
+static bool
+testParseEvent(const char *text, GError **error)
+{
+    g_autofree qemuDebugStop *stop = qemuDebugParseStopEvent(text, error);
+
+    return stop != NULL;
+}
+
+static bool
+testParseRegisters(const char *text, GError **error)
+{
+    virDomainDebugRegister *regs = NULL;
+    size_t n = 0;
+    int rc = qemuDebugParseReadRegistersReply(text, &regs, &n, error);
+
+    qemuDebugRegistersFree(regs, n);
+    return rc == 0;
+}
+
+static bool
+testParseMemory(const char *text, GError **error)
+{
+    g_autofree unsigned char *data = NULL;
+    size_t n;
+
+    return qemuDebugParseReadMemoryReply(text, 0, &data, &n, error) == 0;
+}
+
+static void
+testMutations(void)
+{
+    struct {
+        const char *text;
+        testParseFunc parse;
+    } inputs[] = {
+        { POINTS_REPLY, testParsePoints },
+        { CAPS_KVM_X86, testParseCaps },
+        { EVENT_WATCH, testParseEvent },
+        { "{\"return\": [{\"name\": \"rax\", \"number\": 0, \"size\": 2, "
+          "\"value\": \"efbe\"}]}", testParseRegisters },
+        { "{\"return\": {\"data\": \"kJDM\"}}", testParseMemory },
+    };
+    const char replacements[] = "-9\"{}[],:x0.e ";
+    size_t i;
+    size_t pos;
+    size_t r;
+
+    for (i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        size_t len = strlen(inputs[i].text);
+
+        for (pos = 0; pos < len; pos++) {
+            for (r = 0; r < sizeof(replacements) - 1; r++) {
+                g_autofree char *mutant = g_strdup(inputs[i].text);
+                g_autoptr(GError) err = NULL;
+
+                mutant[pos] = replacements[r];
+                if (!inputs[i].parse(mutant, &err)) {
+                    g_assert_nonnull(err);
+                    g_assert_true(err->domain == VIR_DEBUG_ERROR);
+                    g_assert_nonnull(err->message);
+                } else {
+                    g_assert_null(err);
+                }
+            }
+        }
+
+        /* trailing garbage and a second document */
+        {
+            g_autofree char *extra = g_strdup_printf("%s}", inputs[i].text);
+            g_autofree char *twice = g_strdup_printf("%s%s", inputs[i].text,
+                                                     inputs[i].text);
+            g_autoptr(GError) err = NULL;
+
+            g_assert_false(inputs[i].parse(extra, &err));
+            g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+            g_clear_error(&err);
+            g_assert_false(inputs[i].parse(twice, &err));
+            g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+        }
+    }
+}
+
+
 static void
 testNumbersInStrings(void)
 {
@@ -997,6 +1102,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/debug/reply/memory", testMemoryReply);
     g_test_add_func("/qemu/debug/reply/truncated", testTruncated);
     g_test_add_func("/qemu/debug/reply/numbers-in-strings", testNumbersInStrings);
+    g_test_add_func("/qemu/debug/reply/mutations", testMutations);
     g_test_add_func("/qemu/debug/event/stop", testStopEvent);
     g_test_add_func("/qemu/debug/event/stop-malformed", testStopEventMalformed);
     g_test_add_func("/qemu/debug/enums", testEnums);
