@@ -11,6 +11,11 @@
  * equal NAME.CAPS.err.  VIR_TEST_REGENERATE_OUTPUT=1 rewrites the
  * expected files instead of comparing, as in libvirt.
  *
+ * Addresses above 0x7fffffffffffffff appear as negative numbers in the
+ * .qmp files (0xffffffff81000000 is -2130706432): json-glib has no
+ * unsigned integers, and QEMU's 'uint64' arguments take the two's
+ * complement (checked against QEMU 7.2; see qemu_debug.h).
+ *
  * There is no argv side: a debug start adds no QEMU arguments (see
  * qemuDebugStartResumes), so the fixture name is libvirt's, the output
  * is QMP only.
