@@ -22,7 +22,7 @@ PACKAGES="
     libvirt-dev libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu
     qemu-system-x86 qemu-system-data seabios qemu-utils
     gdb python3 python3-docutils bash-completion dpkg-dev libreadline-dev
-    libpixman-1-dev zlib1g-dev python3-venv flex bison
+    libpixman-1-dev zlib1g-dev python3-venv flex bison libfdt-dev
 "
 
 need_update=0

@@ -1,0 +1,1813 @@
+/*
+ * QMP guest debugging API: debug points, single-step, registers, memory
+ * and DEBUG_STOP events, without a gdbstub.
+ *
+ * Copyright (c) 2024 The libvirt-debug authors
+ *
+ * This work is licensed under the terms of the GNU GPL, version 2 or later.
+ * See the COPYING file in the top-level directory.
+ *
+ * Design notes
+ * ------------
+ * Debug points go through the same accelerator machinery the gdbstub uses:
+ * on TCG they are BP_GDB entries in each vCPU's breakpoint and watchpoint
+ * lists (inserted per vCPU, so a point can be limited to one vCPU), on KVM
+ * they go through the accelerator's insert_breakpoint/remove_breakpoint
+ * hooks (software breakpoints patch guest memory, hardware breakpoints and
+ * watchpoints use the debug registers of every vCPU).
+ *
+ * Every debug exit of a vCPU reaches qmp_debug_handle_guest_debug() (called
+ * from cpu_handle_guest_debug() in the vCPU thread with the BQL held).  It
+ * classifies the exit, records the stop for query-debug-stop, and either
+ * lets the VM stop (runstate "debug") or keeps the vCPU running: that is
+ * how a multi-instruction step and the step over a breakpoint on resume are
+ * done without bouncing through the main loop.  The DEBUG_STOP events are
+ * emitted from the VM state change handler, i.e. when the VM is stopped.
+ *
+ * Stepping over a breakpoint the vCPU is sitting on: on TCG the breakpoint
+ * is lifted from that vCPU's own list only, so other vCPUs never miss it,
+ * and this is done when the VM starts running, which covers both
+ * debug-continue and a plain "cont".  On KVM a software breakpoint lives in
+ * guest memory shared by all vCPUs, so debug-continue lifts it, steps the
+ * vCPUs that sit on breakpoints while the others are held, and then puts
+ * the breakpoints back and releases everybody from a bottom half.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qapi/qapi-commands-debug.h"
+#include "qapi/qapi-events-debug.h"
+#include "qemu/accel.h"
+#include "qemu/main-loop.h"
+#include "qemu/rcu.h"
+#include "exec/gdbstub.h"
+#include "exec/memory.h"
+#include "exec/address-spaces.h"
+#include "hw/core/cpu.h"
+#include "hw/boards.h"
+#include "sysemu/accel-ops.h"
+#include "sysemu/cpus.h"
+#include "sysemu/hw_accel.h"
+#include "sysemu/kvm.h"
+#include "sysemu/replay.h"
+#include "sysemu/runstate.h"
+#include "cpu.h"
+
+#define DEBUG_MAX_MEMORY_SIZE   65536
+#define DEBUG_MAX_STEP_COUNT    1000000
+#define DEBUG_MAX_WATCH_LEN     8
+
+typedef struct DebugPoint {
+    int64_t id;
+    DebugPointType type;
+    uint64_t addr;
+    uint64_t len;
+    int64_t cpu_index;          /* -1: all vCPUs */
+    int64_t hits;
+} DebugPoint;
+
+/*
+ * KVM keeps one set of debug points for the whole VM.  Several QMP points
+ * with the same type, address and length share one accelerator entry.
+ */
+typedef struct DebugKvmEntry {
+    int gdb_type;
+    uint64_t addr;
+    uint64_t len;
+    int refs;
+    bool lifted;                /* removed while stepping over it */
+} DebugKvmEntry;
+
+typedef enum DebugCpuMode {
+    DEBUG_CPU_RUN,              /* nothing special */
+    DEBUG_CPU_STEP,             /* debug-step in progress */
+    DEBUG_CPU_STEP_OVER,        /* TCG: stepping over a breakpoint, then run */
+    DEBUG_CPU_STEP_OVER_HELD,   /* KVM: stepping over, others held */
+    DEBUG_CPU_STEP_OVER_DONE,   /* KVM: stepped over, parked until the BH */
+} DebugCpuMode;
+
+typedef struct DebugStop {
+    bool valid;
+    DebugStopReason reason;
+    uint64_t pc;
+    int64_t point_id;           /* 0: none */
+    bool has_watch;
+    uint64_t watch_addr;
+    uint64_t hit_addr;
+    uint64_t generation;        /* run generation the stop happened in */
+} DebugStop;
+
+typedef struct DebugCpu {
+    DebugCpuMode mode;
+    int64_t steps_left;
+    GArray *lifted;             /* TCG: ids of points lifted from this vCPU */
+    DebugStop last;
+    bool pending_event;
+    GArray *regs;               /* DebugRegDesc, built on first use */
+} DebugCpu;
+
+typedef struct DebugRegDesc {
+    char *name;
+    int number;
+} DebugRegDesc;
+
+static struct {
+    bool initialized;
+    int64_t next_id;
+    GPtrArray *points;          /* DebugPoint *, in id order */
+    GPtrArray *kvm_entries;     /* DebugKvmEntry * */
+    GPtrArray *cpus;            /* DebugCpu *, indexed by cpu_index */
+    uint64_t generation;        /* incremented whenever the VM resumes */
+    bool resume_managed;        /* the command resuming handles step-over */
+    bool interrupt_pending;
+    int held_step_overs;        /* KVM step-overs still running */
+} debug;
+
+/* Initialization and helpers */
+
+static void debug_vm_state_change(void *opaque, bool running, RunState state);
+
+static void debug_init(void)
+{
+    if (debug.initialized) {
+        return;
+    }
+    debug.initialized = true;
+    debug.next_id = 1;
+    debug.generation = 1;
+    debug.points = g_ptr_array_new_with_free_func(g_free);
+    debug.kvm_entries = g_ptr_array_new_with_free_func(g_free);
+    debug.cpus = g_ptr_array_new();
+    qemu_add_vm_change_state_handler(debug_vm_state_change, NULL);
+}
+
+static DebugCpu *debug_cpu(CPUState *cpu)
+{
+    DebugCpu *dc;
+
+    while (debug.cpus->len <= cpu->cpu_index) {
+        dc = g_new0(DebugCpu, 1);
+        dc->lifted = g_array_new(false, false, sizeof(int64_t));
+        g_ptr_array_add(debug.cpus, dc);
+    }
+    return g_ptr_array_index(debug.cpus, cpu->cpu_index);
+}
+
+static bool debug_is_watchpoint(DebugPointType type)
+{
+    return type == DEBUG_POINT_TYPE_WATCHPOINT_WRITE ||
+           type == DEBUG_POINT_TYPE_WATCHPOINT_READ ||
+           type == DEBUG_POINT_TYPE_WATCHPOINT_ACCESS;
+}
+
+static bool debug_is_breakpoint(DebugPointType type)
+{
+    return !debug_is_watchpoint(type);
+}
+
+static int debug_gdb_type(DebugPointType type)
+{
+    switch (type) {
+    case DEBUG_POINT_TYPE_SW_BREAKPOINT:
+        return GDB_BREAKPOINT_SW;
+    case DEBUG_POINT_TYPE_HW_BREAKPOINT:
+        return GDB_BREAKPOINT_HW;
+    case DEBUG_POINT_TYPE_WATCHPOINT_WRITE:
+        return GDB_WATCHPOINT_WRITE;
+    case DEBUG_POINT_TYPE_WATCHPOINT_READ:
+        return GDB_WATCHPOINT_READ;
+    case DEBUG_POINT_TYPE_WATCHPOINT_ACCESS:
+        return GDB_WATCHPOINT_ACCESS;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static int debug_tcg_wp_flags(CPUState *cpu, DebugPointType type)
+{
+    CPUClass *cc = CPU_GET_CLASS(cpu);
+    int flags = BP_GDB;
+
+    switch (type) {
+    case DEBUG_POINT_TYPE_WATCHPOINT_WRITE:
+        flags |= BP_MEM_WRITE;
+        break;
+    case DEBUG_POINT_TYPE_WATCHPOINT_READ:
+        flags |= BP_MEM_READ;
+        break;
+    default:
+        flags |= BP_MEM_ACCESS;
+        break;
+    }
+    if (cc->gdb_stop_before_watchpoint) {
+        flags |= BP_STOP_BEFORE_ACCESS;
+    }
+    return flags;
+}
+
+static DebugStopReason debug_reason_of(DebugPointType type)
+{
+    switch (type) {
+    case DEBUG_POINT_TYPE_SW_BREAKPOINT:
+        return DEBUG_STOP_REASON_SW_BREAKPOINT;
+    case DEBUG_POINT_TYPE_HW_BREAKPOINT:
+        return DEBUG_STOP_REASON_HW_BREAKPOINT;
+    case DEBUG_POINT_TYPE_WATCHPOINT_WRITE:
+        return DEBUG_STOP_REASON_WATCHPOINT_WRITE;
+    case DEBUG_POINT_TYPE_WATCHPOINT_READ:
+        return DEBUG_STOP_REASON_WATCHPOINT_READ;
+    default:
+        return DEBUG_STOP_REASON_WATCHPOINT_ACCESS;
+    }
+}
+
+static bool debug_point_applies(DebugPoint *p, CPUState *cpu)
+{
+    return p->cpu_index < 0 || p->cpu_index == cpu->cpu_index;
+}
+
+static DebugPoint *debug_find_point(int64_t id)
+{
+    guint i;
+
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        if (p->id == id) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* The first (lowest id) breakpoint for @cpu at @pc. */
+static DebugPoint *debug_find_breakpoint(CPUState *cpu, uint64_t pc)
+{
+    guint i;
+
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        if (debug_is_breakpoint(p->type) && p->addr == pc &&
+            debug_point_applies(p, cpu)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+static uint64_t debug_cpu_pc(CPUState *cpu)
+{
+    CPUClass *cc = CPU_GET_CLASS(cpu);
+
+    cpu_synchronize_state(cpu);
+    return cc->get_pc ? cc->get_pc(cpu) : 0;
+}
+
+static bool debug_accel_is_kvm(void)
+{
+    return kvm_enabled();
+}
+
+static bool debug_supported(void)
+{
+    const AccelOpsClass *ops;
+
+    if (!first_cpu) {
+        return false;
+    }
+    ops = cpus_get_accel();
+    return ops && ops->supports_guest_debug && ops->supports_guest_debug() &&
+           ops->insert_breakpoint && ops->remove_breakpoint;
+}
+
+/*
+ * Common checks of every command but query-debug-capabilities.
+ */
+static bool debug_check_usable(Error **errp)
+{
+    if (!debug_supported()) {
+        error_setg(errp, "guest debugging is not supported by accelerator "
+                   "'%s'%s", current_accel_name(),
+                   first_cpu ? "" : " on a machine without vCPUs");
+        return false;
+    }
+    if (gdb_client_connected()) {
+        error_setg(errp, "a gdb client is attached to the gdbstub; detach "
+                   "it before using the QMP debug commands");
+        return false;
+    }
+    if (replay_mode != REPLAY_MODE_NONE) {
+        error_setg(errp, "the QMP debug commands are not available in "
+                   "record/replay mode; use the gdbstub's reverse debugging");
+        return false;
+    }
+    debug_init();
+    return true;
+}
+
+static CPUState *debug_get_cpu(int64_t cpu_index, Error **errp)
+{
+    CPUState *cpu = NULL;
+    int n = 0;
+
+    if (cpu_index >= 0 && cpu_index <= INT_MAX) {
+        cpu = qemu_get_cpu(cpu_index);
+    }
+    if (!cpu) {
+        CPU_FOREACH(cpu) {
+            n++;
+        }
+        error_setg(errp, "vCPU %" PRId64 " does not exist (cpu-index must be "
+                   "0 to %d)", cpu_index, n - 1);
+        return NULL;
+    }
+    return cpu;
+}
+
+static void debug_do_on_cpu(CPUState *cpu, run_on_cpu_func fn, void *data)
+{
+    if (cpu->stopped || qemu_cpu_is_self(cpu) || !cpu->created) {
+        fn(cpu, RUN_ON_CPU_HOST_PTR(data));
+    } else {
+        run_on_cpu(cpu, fn, RUN_ON_CPU_HOST_PTR(data));
+    }
+}
+
+/* Physical insertion: TCG, one vCPU */
+
+typedef struct DebugTcgOp {
+    DebugPoint *point;
+    bool insert;
+    int ret;
+} DebugTcgOp;
+
+static void debug_tcg_op_fn(CPUState *cpu, run_on_cpu_data data)
+{
+    DebugTcgOp *op = data.host_ptr;
+    DebugPoint *p = op->point;
+
+    if (debug_is_breakpoint(p->type)) {
+        if (op->insert) {
+            op->ret = cpu_breakpoint_insert(cpu, p->addr, BP_GDB, NULL);
+        } else {
+            op->ret = cpu_breakpoint_remove(cpu, p->addr, BP_GDB);
+        }
+    } else {
+        int flags = debug_tcg_wp_flags(cpu, p->type);
+        if (op->insert) {
+            op->ret = cpu_watchpoint_insert(cpu, p->addr, p->len, flags, NULL);
+        } else {
+            op->ret = cpu_watchpoint_remove(cpu, p->addr, p->len, flags);
+        }
+    }
+}
+
+static int debug_tcg_op(CPUState *cpu, DebugPoint *p, bool insert)
+{
+    DebugTcgOp op = { .point = p, .insert = insert };
+
+    debug_do_on_cpu(cpu, debug_tcg_op_fn, &op);
+    return op.ret;
+}
+
+static bool debug_tcg_is_lifted(CPUState *cpu, int64_t id, bool drop)
+{
+    DebugCpu *dc = debug_cpu(cpu);
+    guint i;
+
+    for (i = 0; i < dc->lifted->len; i++) {
+        if (g_array_index(dc->lifted, int64_t, i) == id) {
+            if (drop) {
+                g_array_remove_index_fast(dc->lifted, i);
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Lift the breakpoints at @cpu's pc from @cpu only.  vCPU stopped or self. */
+static void debug_tcg_lift(CPUState *cpu, uint64_t pc)
+{
+    guint i;
+
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        if (debug_is_breakpoint(p->type) && p->addr == pc &&
+            debug_point_applies(p, cpu) &&
+            !debug_tcg_is_lifted(cpu, p->id, false)) {
+            cpu_breakpoint_remove(cpu, p->addr, BP_GDB);
+            g_array_append_val(debug_cpu(cpu)->lifted, p->id);
+        }
+    }
+}
+
+static void debug_tcg_unlift(CPUState *cpu)
+{
+    DebugCpu *dc = debug_cpu(cpu);
+    guint i;
+
+    for (i = 0; i < dc->lifted->len; i++) {
+        DebugPoint *p = debug_find_point(g_array_index(dc->lifted, int64_t, i));
+        if (p) {
+            cpu_breakpoint_insert(cpu, p->addr, BP_GDB, NULL);
+        }
+    }
+    g_array_set_size(dc->lifted, 0);
+}
+
+/* Physical insertion: KVM, whole VM */
+
+static DebugKvmEntry *debug_kvm_find(int gdb_type, uint64_t addr,
+                                     uint64_t len)
+{
+    guint i;
+
+    for (i = 0; i < debug.kvm_entries->len; i++) {
+        DebugKvmEntry *e = g_ptr_array_index(debug.kvm_entries, i);
+        if (e->gdb_type == gdb_type && e->addr == addr && e->len == len) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+static void debug_kvm_count(int *bps, int *wps)
+{
+    guint i;
+
+    *bps = *wps = 0;
+    for (i = 0; i < debug.kvm_entries->len; i++) {
+        DebugKvmEntry *e = g_ptr_array_index(debug.kvm_entries, i);
+        if (e->gdb_type == GDB_BREAKPOINT_HW) {
+            (*bps)++;
+        } else if (e->gdb_type != GDB_BREAKPOINT_SW) {
+            (*wps)++;
+        }
+    }
+}
+
+/*
+ * Hardware slots of KVM: returns false if no slot is free for a new entry
+ * of @type, with an error naming how many exist and are in use.
+ */
+static bool debug_kvm_check_slots(DebugPointType type, Error **errp);
+
+static int debug_kvm_insert(DebugPoint *p, Error **errp)
+{
+    const AccelOpsClass *ops = cpus_get_accel();
+    int gdb_type = debug_gdb_type(p->type);
+    DebugKvmEntry *e = debug_kvm_find(gdb_type, p->addr, p->len);
+    int ret;
+
+    if (e) {
+        e->refs++;
+        return 0;
+    }
+    if (p->type != DEBUG_POINT_TYPE_SW_BREAKPOINT &&
+        !debug_kvm_check_slots(p->type, errp)) {
+        return -ENOSPC;
+    }
+    ret = ops->insert_breakpoint(first_cpu, gdb_type, p->addr, p->len);
+    if (ret < 0) {
+        if (ret == -ENOBUFS || ret == -ENOSPC) {
+            error_setg(errp, "no free hardware debug slot for a %s at 0x%"
+                       PRIx64 "; remove a hardware breakpoint or watchpoint",
+                       DebugPointType_str(p->type), p->addr);
+        } else {
+            error_setg_errno(errp, -ret, "KVM cannot insert a %s at 0x%"
+                             PRIx64, DebugPointType_str(p->type), p->addr);
+        }
+        return ret;
+    }
+    e = g_new0(DebugKvmEntry, 1);
+    e->gdb_type = gdb_type;
+    e->addr = p->addr;
+    e->len = p->len;
+    e->refs = 1;
+    g_ptr_array_add(debug.kvm_entries, e);
+    return 0;
+}
+
+static void debug_kvm_remove(DebugPoint *p)
+{
+    const AccelOpsClass *ops = cpus_get_accel();
+    DebugKvmEntry *e = debug_kvm_find(debug_gdb_type(p->type), p->addr,
+                                      p->len);
+
+    if (!e || --e->refs > 0) {
+        return;
+    }
+    if (!e->lifted) {
+        ops->remove_breakpoint(first_cpu, e->gdb_type, e->addr, e->len);
+    }
+    g_ptr_array_remove_fast(debug.kvm_entries, e);
+}
+
+/* Lift every breakpoint entry at @pc.  VM stopped. */
+static void debug_kvm_lift(uint64_t pc)
+{
+    const AccelOpsClass *ops = cpus_get_accel();
+    guint i;
+
+    for (i = 0; i < debug.kvm_entries->len; i++) {
+        DebugKvmEntry *e = g_ptr_array_index(debug.kvm_entries, i);
+        if ((e->gdb_type == GDB_BREAKPOINT_SW ||
+             e->gdb_type == GDB_BREAKPOINT_HW) &&
+            e->addr == pc && !e->lifted) {
+            ops->remove_breakpoint(first_cpu, e->gdb_type, e->addr, e->len);
+            e->lifted = true;
+        }
+    }
+}
+
+static void debug_kvm_unlift(void)
+{
+    const AccelOpsClass *ops = cpus_get_accel();
+    guint i;
+
+    for (i = 0; i < debug.kvm_entries->len; i++) {
+        DebugKvmEntry *e = g_ptr_array_index(debug.kvm_entries, i);
+        if (e->lifted) {
+            ops->insert_breakpoint(first_cpu, e->gdb_type, e->addr, e->len);
+            e->lifted = false;
+        }
+    }
+}
+
+/* Physical insertion: both accelerators */
+
+static int debug_point_insert(DebugPoint *p, Error **errp)
+{
+    CPUState *cpu, *undo;
+    int ret;
+
+    if (debug_accel_is_kvm()) {
+        return debug_kvm_insert(p, errp);
+    }
+    CPU_FOREACH(cpu) {
+        if (!debug_point_applies(p, cpu)) {
+            continue;
+        }
+        ret = debug_tcg_op(cpu, p, true);
+        if (ret < 0) {
+            CPU_FOREACH(undo) {
+                if (undo == cpu) {
+                    break;
+                }
+                if (debug_point_applies(p, undo)) {
+                    debug_tcg_op(undo, p, false);
+                }
+            }
+            error_setg_errno(errp, -ret, "cannot insert a %s at 0x%" PRIx64,
+                             DebugPointType_str(p->type), p->addr);
+            return ret;
+        }
+    }
+    return 0;
+}
+
+static void debug_point_remove(DebugPoint *p)
+{
+    CPUState *cpu;
+
+    if (debug_accel_is_kvm()) {
+        debug_kvm_remove(p);
+        return;
+    }
+    CPU_FOREACH(cpu) {
+        if (debug_point_applies(p, cpu) &&
+            !debug_tcg_is_lifted(cpu, p->id, true)) {
+            debug_tcg_op(cpu, p, false);
+        }
+    }
+}
+
+/* Stop bookkeeping */
+
+static void debug_record_stop(CPUState *cpu, DebugStopReason reason,
+                              uint64_t pc, DebugPoint *p, bool has_watch,
+                              uint64_t watch_addr, uint64_t hit_addr)
+{
+    DebugCpu *dc = debug_cpu(cpu);
+
+    dc->last.valid = true;
+    dc->last.reason = reason;
+    dc->last.pc = pc;
+    dc->last.point_id = p ? p->id : 0;
+    dc->last.has_watch = has_watch;
+    dc->last.watch_addr = watch_addr;
+    dc->last.hit_addr = hit_addr;
+    dc->last.generation = debug.generation;
+    dc->pending_event = true;
+    if (p) {
+        p->hits++;
+    }
+}
+
+static DebugPoint *debug_match_watchpoint(CPUState *cpu, CPUWatchpoint *wp)
+{
+    int kind = wp->flags & BP_MEM_ACCESS;
+    guint i;
+
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        int want;
+
+        if (!debug_is_watchpoint(p->type) || !debug_point_applies(p, cpu) ||
+            p->addr != wp->vaddr) {
+            continue;
+        }
+        /* KVM reports a static watchpoint without a length */
+        if (!debug_accel_is_kvm() && p->len != wp->len) {
+            continue;
+        }
+        want = p->type == DEBUG_POINT_TYPE_WATCHPOINT_WRITE ? BP_MEM_WRITE :
+               p->type == DEBUG_POINT_TYPE_WATCHPOINT_READ ? BP_MEM_READ :
+               BP_MEM_ACCESS;
+        if (want == kind) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Returns true if a watchpoint of ours was hit (and records the stop). */
+static bool debug_handle_watchpoint(CPUState *cpu)
+{
+    CPUWatchpoint *wp = cpu->watchpoint_hit;
+    DebugPoint *p;
+    uint64_t hit;
+
+    if (!wp) {
+        return false;
+    }
+    p = debug_match_watchpoint(cpu, wp);
+    if (!p) {
+        return false;
+    }
+    hit = debug_accel_is_kvm() ? wp->vaddr : wp->hitaddr;
+    debug_record_stop(cpu, debug_reason_of(p->type), debug_cpu_pc(cpu), p,
+                      true, p->addr, hit);
+    /* The gdbstub clears this when it reports; without a client, we do. */
+    if (!gdb_client_connected()) {
+        cpu->watchpoint_hit = NULL;
+    }
+    return true;
+}
+
+static void debug_held_step_over_done(void *opaque);
+
+/*
+ * Called by cpu_handle_guest_debug() in the vCPU thread, BQL held.
+ * Returns true if the debug exit was consumed and the vCPU must go on
+ * running (or stay parked by us); false to let the VM stop.
+ */
+bool qmp_debug_handle_guest_debug(CPUState *cpu)
+{
+    DebugCpu *dc;
+    DebugPoint *p;
+    uint64_t pc;
+
+    if (!debug.initialized) {
+        return false;
+    }
+    dc = debug_cpu(cpu);
+
+    switch (dc->mode) {
+    case DEBUG_CPU_STEP:
+        if (debug_handle_watchpoint(cpu)) {
+            return false;
+        }
+        pc = debug_cpu_pc(cpu);
+        if (--dc->steps_left <= 0) {
+            debug_record_stop(cpu, DEBUG_STOP_REASON_STEP, pc, NULL,
+                              false, 0, 0);
+            return false;
+        }
+        p = debug_find_breakpoint(cpu, pc);
+        if (p) {
+            debug_record_stop(cpu, debug_reason_of(p->type), pc, p,
+                              false, 0, 0);
+            return false;
+        }
+        return true;
+
+    case DEBUG_CPU_STEP_OVER:
+        /* TCG: the breakpoint is behind us; put it back and run on. */
+        debug_tcg_unlift(cpu);
+        cpu_single_step(cpu, 0);
+        dc->mode = DEBUG_CPU_RUN;
+        if (debug_handle_watchpoint(cpu)) {
+            return false;
+        }
+        return true;
+
+    case DEBUG_CPU_STEP_OVER_HELD:
+        if (debug_handle_watchpoint(cpu)) {
+            return false;
+        }
+        /* KVM: park this vCPU until every held step-over is done. */
+        dc->mode = DEBUG_CPU_STEP_OVER_DONE;
+        cpu->stopped = true;
+        if (--debug.held_step_overs == 0) {
+            aio_bh_schedule_oneshot(qemu_get_aio_context(),
+                                    debug_held_step_over_done,
+                                    (void *)(uintptr_t)debug.generation);
+        }
+        return true;
+
+    default:
+        break;
+    }
+
+    if (debug_handle_watchpoint(cpu)) {
+        return false;
+    }
+    pc = debug_cpu_pc(cpu);
+    p = debug_find_breakpoint(cpu, pc);
+    if (p) {
+        debug_record_stop(cpu, debug_reason_of(p->type), pc, p, false, 0, 0);
+    }
+    return false;
+}
+
+static void debug_held_step_over_done(void *opaque)
+{
+    uint64_t generation = (uintptr_t)opaque;
+    CPUState *cpu;
+
+    if (generation != debug.generation) {
+        return;                 /* the VM stopped meanwhile and cleaned up */
+    }
+    debug_kvm_unlift();
+    CPU_FOREACH(cpu) {
+        DebugCpu *dc = debug_cpu(cpu);
+        if (dc->mode == DEBUG_CPU_STEP_OVER_DONE) {
+            cpu_single_step(cpu, 0);
+            dc->mode = DEBUG_CPU_RUN;
+        }
+    }
+    if (runstate_is_running()) {
+        resume_all_vcpus();
+    }
+}
+
+static void debug_emit(CPUState *cpu, DebugCpu *dc)
+{
+    DebugStop *s = &dc->last;
+
+    dc->pending_event = false;
+    qapi_event_send_debug_stop(cpu->cpu_index, s->reason, s->pc,
+                               s->point_id != 0, s->point_id,
+                               s->has_watch, s->watch_addr,
+                               s->has_watch, s->hit_addr);
+}
+
+/* TCG: arrange for vCPUs sitting on a breakpoint to step over it. */
+static void debug_tcg_prepare_step_over(void)
+{
+    int flags = SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER;
+    CPUState *cpu;
+
+    flags &= accel_supported_gdbstub_sstep_flags();
+    CPU_FOREACH(cpu) {
+        DebugCpu *dc = debug_cpu(cpu);
+        uint64_t pc;
+
+        if (cpu->halted || dc->mode != DEBUG_CPU_RUN) {
+            continue;
+        }
+        pc = debug_cpu_pc(cpu);
+        if (debug_find_breakpoint(cpu, pc)) {
+            debug_tcg_lift(cpu, pc);
+            dc->mode = DEBUG_CPU_STEP_OVER;
+            cpu_single_step(cpu, flags);
+        }
+    }
+}
+
+static void debug_vm_state_change(void *opaque, bool running, RunState state)
+{
+    CPUState *cpu;
+
+    if (running) {
+        debug.generation++;
+        CPU_FOREACH(cpu) {
+            debug_cpu(cpu)->pending_event = false;
+        }
+        if (!debug.resume_managed && !debug_accel_is_kvm() &&
+            debug.points->len) {
+            debug_tcg_prepare_step_over();
+        }
+        return;
+    }
+
+    /* The VM stopped: end any step in progress and put lifted points back. */
+    debug.held_step_overs = 0;
+    CPU_FOREACH(cpu) {
+        DebugCpu *dc = debug_cpu(cpu);
+        if (dc->mode != DEBUG_CPU_RUN) {
+            dc->mode = DEBUG_CPU_RUN;
+            cpu_single_step(cpu, 0);
+        }
+        if (!debug_accel_is_kvm()) {
+            debug_tcg_unlift(cpu);
+        }
+    }
+    if (debug_accel_is_kvm()) {
+        debug_kvm_unlift();
+    }
+
+    if (debug.interrupt_pending && first_cpu) {
+        debug.interrupt_pending = false;
+        debug_record_stop(first_cpu, DEBUG_STOP_REASON_INTERRUPT,
+                          debug_cpu_pc(first_cpu), NULL, false, 0, 0);
+    }
+    CPU_FOREACH(cpu) {
+        DebugCpu *dc = debug_cpu(cpu);
+        if (dc->pending_event) {
+            debug_emit(cpu, dc);
+        }
+    }
+}
+
+/* Commands: capabilities */
+
+#if defined(TARGET_AARCH64) && defined(CONFIG_KVM)
+static int debug_kvm_arm_cap(unsigned int cap)
+{
+    int n = kvm_check_extension(kvm_state, cap);
+    return n > 0 ? n : 0;
+}
+#endif
+
+/*
+ * How many hardware breakpoints and watchpoints KVM offers; false where
+ * the accelerator does not limit them (TCG).
+ */
+static bool debug_hw_slots(int *bps, int *wps, bool *shared)
+{
+    *bps = *wps = 0;
+    *shared = false;
+    if (!debug_accel_is_kvm()) {
+        return false;
+    }
+#if defined(TARGET_I386)
+    /* DR0-DR3, shared between breakpoints and watchpoints */
+    *bps = *wps = 4;
+    *shared = true;
+#elif defined(TARGET_AARCH64) && defined(CONFIG_KVM)
+    *bps = debug_kvm_arm_cap(KVM_CAP_GUEST_DEBUG_HW_BPS);
+    *wps = debug_kvm_arm_cap(KVM_CAP_GUEST_DEBUG_HW_WPS);
+#endif
+    return true;
+}
+
+static bool debug_type_supported(DebugPointType type)
+{
+    if (!debug_supported()) {
+        return false;
+    }
+    if (!debug_accel_is_kvm()) {
+        return true;
+    }
+#if defined(TARGET_I386)
+    /* x86 debug registers cannot watch reads alone */
+    return type != DEBUG_POINT_TYPE_WATCHPOINT_READ;
+#elif defined(TARGET_AARCH64)
+    return true;
+#else
+    return type == DEBUG_POINT_TYPE_SW_BREAKPOINT;
+#endif
+}
+
+static bool debug_kvm_check_slots(DebugPointType type, Error **errp)
+{
+    int max_bps, max_wps, bps, wps;
+    bool shared;
+
+    if (!debug_hw_slots(&max_bps, &max_wps, &shared)) {
+        return true;
+    }
+    debug_kvm_count(&bps, &wps);
+    if (shared) {
+        if (bps + wps >= max_bps) {
+            error_setg(errp, "hardware debug register slots exhausted: %d of "
+                       "%d in use (%d breakpoints, %d watchpoints share them); "
+                       "remove a hardware breakpoint or watchpoint, or use a "
+                       "sw-breakpoint", bps + wps, max_bps, bps, wps);
+            return false;
+        }
+    } else if (type == DEBUG_POINT_TYPE_HW_BREAKPOINT) {
+        if (bps >= max_bps) {
+            error_setg(errp, "hardware breakpoint slots exhausted: %d of %d "
+                       "in use; remove one or use a sw-breakpoint",
+                       bps, max_bps);
+            return false;
+        }
+    } else if (wps >= max_wps) {
+        error_setg(errp, "hardware watchpoint slots exhausted: %d of %d in "
+                   "use; remove a watchpoint first", wps, max_wps);
+        return false;
+    }
+    return true;
+}
+
+DebugCapabilities *qmp_query_debug_capabilities(Error **errp)
+{
+    DebugCapabilities *caps = g_new0(DebugCapabilities, 1);
+    DebugPointTypeList **tail = &caps->point_types;
+    DebugStepFlagList **ftail = &caps->step_flags;
+    int bps, wps, sstep, i;
+    bool shared;
+
+    caps->accelerator = g_strdup(current_accel_name());
+    caps->supported = debug_supported();
+    caps->max_memory_size = DEBUG_MAX_MEMORY_SIZE;
+    if (!caps->supported) {
+        return caps;
+    }
+    for (i = 0; i < DEBUG_POINT_TYPE__MAX; i++) {
+        if (debug_type_supported(i)) {
+            QAPI_LIST_APPEND(tail, i);
+        }
+    }
+    if (debug_hw_slots(&bps, &wps, &shared)) {
+        caps->has_hw_breakpoints = true;
+        caps->hw_breakpoints = bps;
+        caps->has_hw_watchpoints = true;
+        caps->hw_watchpoints = wps;
+        caps->hw_slots_shared = shared;
+    }
+    sstep = accel_supported_gdbstub_sstep_flags();
+    caps->single_step = sstep & SSTEP_ENABLE;
+    if (sstep & SSTEP_NOIRQ) {
+        QAPI_LIST_APPEND(ftail, DEBUG_STEP_FLAG_NOIRQ);
+    }
+    if (sstep & SSTEP_NOTIMER) {
+        QAPI_LIST_APPEND(ftail, DEBUG_STEP_FLAG_NOTIMER);
+    }
+    return caps;
+}
+
+/* Commands: debug points */
+
+static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
+                                  bool physical, bool is_write, GArray *chunks,
+                                  Error **errp);
+
+DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
+                                    bool has_len, uint64_t len,
+                                    bool has_cpu_index, int64_t cpu_index,
+                                    Error **errp)
+{
+    DebugInsertResult *res;
+    DebugPoint *p;
+    CPUState *cpu = NULL;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    if (!debug_type_supported(type)) {
+        error_setg(errp, "debug point type '%s' is not supported by "
+                   "accelerator '%s' (query-debug-capabilities lists the "
+                   "point-types)", DebugPointType_str(type),
+                   current_accel_name());
+        return NULL;
+    }
+    if (has_cpu_index) {
+        cpu = debug_get_cpu(cpu_index, errp);
+        if (!cpu) {
+            return NULL;
+        }
+        if (debug_accel_is_kvm() && (first_cpu != cpu || CPU_NEXT(cpu))) {
+            error_setg(errp, "KVM applies debug points to all vCPUs; omit "
+                       "cpu-index");
+            return NULL;
+        }
+    }
+    if (debug_is_breakpoint(type)) {
+        if (has_len) {
+            error_setg(errp, "'len' is only valid for watchpoints; omit it "
+                       "for a %s", DebugPointType_str(type));
+            return NULL;
+        }
+        len = 0;
+        if (type == DEBUG_POINT_TYPE_SW_BREAKPOINT &&
+            !debug_check_ram_range(cpu ? cpu : first_cpu, addr, 1, false,
+                                   false, NULL, errp)) {
+            error_prepend(errp, "cannot set a sw-breakpoint: ");
+            return NULL;
+        }
+    } else {
+        if (!has_len) {
+            error_setg(errp, "a %s needs 'len' (1, 2, 4 or 8 bytes)",
+                       DebugPointType_str(type));
+            return NULL;
+        }
+        if (len == 0 || len > DEBUG_MAX_WATCH_LEN || !is_power_of_2(len)) {
+            error_setg(errp, "watchpoint length %" PRIu64 " is invalid: it "
+                       "must be 1, 2, 4 or 8", len);
+            return NULL;
+        }
+        if (addr & (len - 1)) {
+            error_setg(errp, "watchpoint address 0x%" PRIx64 " is not aligned "
+                       "to its length %" PRIu64, addr, len);
+            return NULL;
+        }
+    }
+
+    p = g_new0(DebugPoint, 1);
+    p->type = type;
+    p->addr = addr;
+    p->len = len;
+    p->cpu_index = cpu ? cpu->cpu_index : -1;
+    p->id = debug.next_id;
+    if (debug_point_insert(p, errp) < 0) {
+        g_free(p);
+        return NULL;
+    }
+    debug.next_id++;
+    g_ptr_array_add(debug.points, p);
+
+    res = g_new0(DebugInsertResult, 1);
+    res->id = p->id;
+    return res;
+}
+
+void qmp_debug_remove(int64_t id, Error **errp)
+{
+    DebugPoint *p;
+
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    p = debug_find_point(id);
+    if (!p) {
+        error_setg(errp, "debug point %" PRId64 " does not exist "
+                   "(query-debug-points lists the points)", id);
+        return;
+    }
+    debug_point_remove(p);
+    g_ptr_array_remove(debug.points, p);
+}
+
+void qmp_debug_remove_all(Error **errp)
+{
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    while (debug.points->len) {
+        DebugPoint *p = g_ptr_array_index(debug.points, debug.points->len - 1);
+        debug_point_remove(p);
+        g_ptr_array_remove_index(debug.points, debug.points->len - 1);
+    }
+}
+
+DebugPointInfoList *qmp_query_debug_points(Error **errp)
+{
+    DebugPointInfoList *head = NULL, **tail = &head;
+    guint i;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        DebugPointInfo *info = g_new0(DebugPointInfo, 1);
+
+        info->id = p->id;
+        info->type = p->type;
+        info->addr = p->addr;
+        info->len = p->len;
+        info->hits = p->hits;
+        info->has_cpu_index = p->cpu_index >= 0;
+        info->cpu_index = p->cpu_index;
+        QAPI_LIST_APPEND(tail, info);
+    }
+    return head;
+}
+
+/* Commands: execution control */
+
+static bool debug_check_resumable(Error **errp)
+{
+    if (runstate_needs_reset()) {
+        error_setg(errp, "the VM must be reset (system_reset) before it can "
+                   "run again");
+        return false;
+    }
+    if (runstate_check(RUN_STATE_INMIGRATE) ||
+        runstate_check(RUN_STATE_POSTMIGRATE) ||
+        runstate_check(RUN_STATE_FINISH_MIGRATE)) {
+        error_setg(errp, "the VM cannot run during or after a migration");
+        return false;
+    }
+    return true;
+}
+
+void qmp_debug_step(int64_t cpu_index, bool has_count, int64_t count,
+                    bool has_noirq, bool noirq, bool has_notimer,
+                    bool notimer, Error **errp)
+{
+    int supported = accel_supported_gdbstub_sstep_flags();
+    int flags = SSTEP_ENABLE;
+    CPUState *cpu;
+    DebugCpu *dc;
+
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    cpu = debug_get_cpu(cpu_index, errp);
+    if (!cpu) {
+        return;
+    }
+    if (!has_count) {
+        count = 1;
+    }
+    if (count < 1 || count > DEBUG_MAX_STEP_COUNT) {
+        error_setg(errp, "step count %" PRId64 " is out of range (1 to %d)",
+                   count, DEBUG_MAX_STEP_COUNT);
+        return;
+    }
+    if (!(supported & SSTEP_ENABLE)) {
+        error_setg(errp, "accelerator '%s' cannot single-step",
+                   current_accel_name());
+        return;
+    }
+    if (!has_noirq) {
+        noirq = supported & SSTEP_NOIRQ;
+    } else if (noirq && !(supported & SSTEP_NOIRQ)) {
+        error_setg(errp, "accelerator '%s' cannot mask interrupts while "
+                   "stepping; pass noirq=false", current_accel_name());
+        return;
+    }
+    if (!has_notimer) {
+        notimer = supported & SSTEP_NOTIMER;
+    } else if (notimer && !(supported & SSTEP_NOTIMER)) {
+        error_setg(errp, "accelerator '%s' cannot stop timers while "
+                   "stepping; pass notimer=false", current_accel_name());
+        return;
+    }
+    flags |= noirq ? SSTEP_NOIRQ : 0;
+    flags |= notimer ? SSTEP_NOTIMER : 0;
+
+    if (runstate_is_running()) {
+        error_setg(errp, "the VM is running; stop it (debug-interrupt) "
+                   "before stepping");
+        return;
+    }
+    if (!debug_check_resumable(errp)) {
+        return;
+    }
+    if (cpu->halted && noirq) {
+        error_setg(errp, "vCPU %d is halted and only an interrupt can wake "
+                   "it; step it with noirq=false", cpu->cpu_index);
+        return;
+    }
+
+    dc = debug_cpu(cpu);
+    if (debug_accel_is_kvm()) {
+        debug_kvm_lift(debug_cpu_pc(cpu));
+    } else {
+        debug_tcg_lift(cpu, debug_cpu_pc(cpu));
+    }
+    dc->mode = DEBUG_CPU_STEP;
+    dc->steps_left = count;
+    cpu_single_step(cpu, flags);
+
+    debug.resume_managed = true;
+    if (vm_prepare_start(true)) {
+        debug.resume_managed = false;
+        dc->mode = DEBUG_CPU_RUN;
+        cpu_single_step(cpu, 0);
+        if (debug_accel_is_kvm()) {
+            debug_kvm_unlift();
+        } else {
+            debug_tcg_unlift(cpu);
+        }
+        error_setg(errp, "the VM could not be started for stepping");
+        return;
+    }
+    debug.resume_managed = false;
+    cpu_resume(cpu);
+    qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
+}
+
+/* KVM: step the vCPUs sitting on breakpoints over them, others held. */
+static bool debug_kvm_continue(void)
+{
+    int flags = (SSTEP_ENABLE | SSTEP_NOIRQ) &
+                accel_supported_gdbstub_sstep_flags();
+    CPUState *cpu;
+    int n = 0;
+
+    CPU_FOREACH(cpu) {
+        uint64_t pc;
+
+        if (cpu->halted) {
+            continue;
+        }
+        pc = debug_cpu_pc(cpu);
+        if (debug_find_breakpoint(cpu, pc)) {
+            debug_kvm_lift(pc);
+            debug_cpu(cpu)->mode = DEBUG_CPU_STEP_OVER_HELD;
+            cpu_single_step(cpu, flags);
+            n++;
+        }
+    }
+    if (!n) {
+        return false;
+    }
+    debug.held_step_overs = n;
+    debug.resume_managed = true;
+    if (vm_prepare_start(true)) {
+        debug.resume_managed = false;
+        return true;
+    }
+    debug.resume_managed = false;
+    CPU_FOREACH(cpu) {
+        if (debug_cpu(cpu)->mode == DEBUG_CPU_STEP_OVER_HELD) {
+            cpu_resume(cpu);
+        }
+    }
+    qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
+    return true;
+}
+
+void qmp_debug_continue(Error **errp)
+{
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    if (runstate_is_running()) {
+        return;
+    }
+    if (!debug_check_resumable(errp)) {
+        return;
+    }
+    if (debug_accel_is_kvm() && debug_kvm_continue()) {
+        return;
+    }
+    /* TCG steps over breakpoints from the state change handler. */
+    vm_start();
+}
+
+void qmp_debug_interrupt(Error **errp)
+{
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    if (!runstate_is_running()) {
+        error_setg(errp, "the VM is not running; it is already stopped");
+        return;
+    }
+    debug.interrupt_pending = true;
+    vm_stop(RUN_STATE_DEBUG);
+    debug.interrupt_pending = false;
+}
+
+DebugStopInfoList *qmp_query_debug_stop(Error **errp)
+{
+    DebugStopInfoList *head = NULL, **tail = &head;
+    bool running = runstate_is_running();
+    CPUState *cpu;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    CPU_FOREACH(cpu) {
+        DebugCpu *dc = debug_cpu(cpu);
+        DebugStopInfo *info = g_new0(DebugStopInfo, 1);
+        DebugStop *s = &dc->last;
+
+        info->cpu_index = cpu->cpu_index;
+        info->stopped = s->valid && !running &&
+                        s->generation == debug.generation;
+        if (s->valid) {
+            info->has_reason = true;
+            info->reason = s->reason;
+            info->has_pc = true;
+            info->pc = s->pc;
+            info->has_point_id = s->point_id != 0;
+            info->point_id = s->point_id;
+            info->has_watch_addr = s->has_watch;
+            info->watch_addr = s->watch_addr;
+            info->has_hit_addr = s->has_watch;
+            info->hit_addr = s->hit_addr;
+        }
+        QAPI_LIST_APPEND(tail, info);
+    }
+    return head;
+}
+
+/* Commands: registers */
+
+static const char *debug_lookup_xml(CPUState *cpu, const char *name)
+{
+    CPUClass *cc = CPU_GET_CLASS(cpu);
+    int i;
+
+    if (cc->gdb_get_dynamic_xml) {
+        const char *xml = cc->gdb_get_dynamic_xml(cpu, name);
+        if (xml) {
+            return xml;
+        }
+    }
+    for (i = 0; xml_builtin[i][0]; i++) {
+        if (strcmp(xml_builtin[i][0], name) == 0) {
+            return xml_builtin[i][1];
+        }
+    }
+    return NULL;
+}
+
+typedef struct DebugRegParse {
+    GArray *regs;
+    int next;
+    int limit;
+} DebugRegParse;
+
+static void debug_reg_start_element(GMarkupParseContext *ctx,
+                                    const char *element,
+                                    const char **names, const char **values,
+                                    gpointer opaque, GError **error)
+{
+    DebugRegParse *rp = opaque;
+    DebugRegDesc d;
+    const char *name = NULL;
+    int i;
+
+    if (strcmp(element, "reg") != 0) {
+        return;
+    }
+    for (i = 0; names[i]; i++) {
+        if (strcmp(names[i], "name") == 0) {
+            name = values[i];
+        } else if (strcmp(names[i], "regnum") == 0) {
+            rp->next = atoi(values[i]);
+        }
+    }
+    if (name && rp->next < rp->limit) {
+        d.name = g_strdup(name);
+        d.number = rp->next;
+        g_array_append_val(rp->regs, d);
+    }
+    rp->next++;
+}
+
+static void debug_parse_reg_xml(CPUState *cpu, const char *file, int base,
+                                int num, GArray *regs)
+{
+    static const GMarkupParser parser = {
+        .start_element = debug_reg_start_element,
+    };
+    DebugRegParse rp = { .regs = regs, .next = base, .limit = base + num };
+    const char *xml = debug_lookup_xml(cpu, file);
+    GMarkupParseContext *ctx;
+
+    if (!xml) {
+        return;
+    }
+    ctx = g_markup_parse_context_new(&parser, 0, &rp, NULL);
+    g_markup_parse_context_parse(ctx, xml, -1, NULL);
+    g_markup_parse_context_free(ctx);
+}
+
+static void debug_reg_file_cb(const char *file, int base, int num,
+                              void *opaque)
+{
+    void **args = opaque;
+
+    debug_parse_reg_xml(args[0], file, base, num, args[1]);
+}
+
+static GArray *debug_cpu_regs(CPUState *cpu)
+{
+    DebugCpu *dc = debug_cpu(cpu);
+    CPUClass *cc = CPU_GET_CLASS(cpu);
+    void *args[2];
+
+    if (dc->regs) {
+        return dc->regs;
+    }
+    dc->regs = g_array_new(false, false, sizeof(DebugRegDesc));
+    if (cc->gdb_core_xml_file) {
+        debug_parse_reg_xml(cpu, cc->gdb_core_xml_file, 0,
+                            cc->gdb_num_core_regs, dc->regs);
+    }
+    args[0] = cpu;
+    args[1] = dc->regs;
+    gdb_foreach_register_file(cpu, debug_reg_file_cb, args);
+    return dc->regs;
+}
+
+static DebugRegDesc *debug_find_reg(GArray *regs, const char *name)
+{
+    guint i;
+
+    for (i = 0; i < regs->len; i++) {
+        DebugRegDesc *d = &g_array_index(regs, DebugRegDesc, i);
+        if (strcmp(d->name, name) == 0) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+static char *debug_hex(const uint8_t *data, int n)
+{
+    static const char digits[] = "0123456789abcdef";
+    char *hex = g_malloc(2 * MAX(n, 0) + 1);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        hex[2 * i] = digits[data[i] >> 4];
+        hex[2 * i + 1] = digits[data[i] & 0xf];
+    }
+    hex[2 * MAX(n, 0)] = '\0';
+    return hex;
+}
+
+typedef struct DebugRegOp {
+    GArray *descs;              /* DebugRegDesc *, the registers to read */
+    DebugRegisterList *result;
+    int number;                 /* write: the register */
+    const char *name;
+    const uint8_t *value;
+    size_t value_len;
+    Error **errp;
+} DebugRegOp;
+
+static void debug_read_regs_fn(CPUState *cpu, run_on_cpu_data data)
+{
+    DebugRegOp *op = data.host_ptr;
+    DebugRegisterList **tail = &op->result;
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    guint i;
+
+    cpu_synchronize_state(cpu);
+    for (i = 0; i < op->descs->len; i++) {
+        DebugRegDesc *d = g_array_index(op->descs, DebugRegDesc *, i);
+        DebugRegister *r;
+        int n;
+
+        g_byte_array_set_size(buf, 0);
+        n = gdb_read_register_for_debug(cpu, buf, d->number);
+        r = g_new0(DebugRegister, 1);
+        r->name = g_strdup(d->name);
+        r->number = d->number;
+        r->size = n;
+        r->value = debug_hex(buf->data, n);
+        QAPI_LIST_APPEND(tail, r);
+    }
+}
+
+DebugRegisterList *qmp_debug_read_registers(int64_t cpu_index,
+                                            bool has_names, strList *names,
+                                            Error **errp)
+{
+    DebugRegOp op = { 0 };
+    CPUState *cpu;
+    GArray *regs;
+    guint i;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    cpu = debug_get_cpu(cpu_index, errp);
+    if (!cpu) {
+        return NULL;
+    }
+    regs = debug_cpu_regs(cpu);
+    op.descs = g_array_new(false, false, sizeof(DebugRegDesc *));
+    if (has_names) {
+        strList *n;
+        for (n = names; n; n = n->next) {
+            DebugRegDesc *d = debug_find_reg(regs, n->value);
+            if (!d) {
+                error_setg(errp, "vCPU %d has no register named '%s' "
+                           "(query-debug-gdb-xml describes the registers)",
+                           cpu->cpu_index, n->value);
+                g_array_free(op.descs, true);
+                return NULL;
+            }
+            g_array_append_val(op.descs, d);
+        }
+    } else {
+        for (i = 0; i < regs->len; i++) {
+            DebugRegDesc *d = &g_array_index(regs, DebugRegDesc, i);
+            g_array_append_val(op.descs, d);
+        }
+    }
+    debug_do_on_cpu(cpu, debug_read_regs_fn, &op);
+    g_array_free(op.descs, true);
+    return op.result;
+}
+
+static void debug_write_reg_fn(CPUState *cpu, run_on_cpu_data data)
+{
+    DebugRegOp *op = data.host_ptr;
+    g_autoptr(GByteArray) buf = g_byte_array_new();
+    int size;
+
+    cpu_synchronize_state(cpu);
+    size = gdb_read_register_for_debug(cpu, buf, op->number);
+    if (size <= 0) {
+        error_setg(op->errp, "register '%s' of vCPU %d cannot be accessed",
+                   op->name, cpu->cpu_index);
+        return;
+    }
+    if (op->value_len != size) {
+        error_setg(op->errp, "register '%s' is %d bytes: the value must be "
+                   "exactly %d hex digits, not %zu", op->name, size,
+                   size * 2, op->value_len * 2);
+        return;
+    }
+    gdb_write_register_for_debug(cpu, (uint8_t *)op->value, op->number);
+}
+
+static uint8_t *debug_parse_hex(const char *hex, size_t *len, Error **errp)
+{
+    size_t n = strlen(hex), i;
+    uint8_t *buf;
+
+    if (n == 0 || n % 2) {
+        error_setg(errp, "value '%s' is not an even, non-zero number of hex "
+                   "digits", hex);
+        return NULL;
+    }
+    buf = g_malloc(n / 2);
+    for (i = 0; i < n / 2; i++) {
+        int hi = g_ascii_xdigit_value(hex[2 * i]);
+        int lo = g_ascii_xdigit_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            error_setg(errp, "value '%s' contains a character that is not a "
+                       "hex digit", hex);
+            g_free(buf);
+            return NULL;
+        }
+        buf[i] = hi << 4 | lo;
+    }
+    *len = n / 2;
+    return buf;
+}
+
+void qmp_debug_write_register(int64_t cpu_index, const char *name,
+                              const char *value, Error **errp)
+{
+    DebugRegOp op = { 0 };
+    g_autofree uint8_t *bytes = NULL;
+    DebugRegDesc *d;
+    CPUState *cpu;
+
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    cpu = debug_get_cpu(cpu_index, errp);
+    if (!cpu) {
+        return;
+    }
+    d = debug_find_reg(debug_cpu_regs(cpu), name);
+    if (!d) {
+        error_setg(errp, "vCPU %d has no register named '%s' "
+                   "(query-debug-gdb-xml describes the registers)",
+                   cpu->cpu_index, name);
+        return;
+    }
+    if (runstate_is_running()) {
+        error_setg(errp, "the VM is running; stop it (debug-interrupt) "
+                   "before writing registers");
+        return;
+    }
+    bytes = debug_parse_hex(value, &op.value_len, errp);
+    if (!bytes) {
+        return;
+    }
+    op.number = d->number;
+    op.name = name;
+    op.value = bytes;
+    op.errp = errp;
+    debug_do_on_cpu(cpu, debug_write_reg_fn, &op);
+}
+
+DebugGdbXml *qmp_query_debug_gdb_xml(bool has_annex, const char *annex,
+                                     Error **errp)
+{
+    DebugGdbXml *res;
+    const char *xml;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    if (!has_annex || strcmp(annex, "target.xml") == 0) {
+        res = g_new0(DebugGdbXml, 1);
+        res->xml = gdb_target_xml_for_debug(first_cpu);
+        return res;
+    }
+    xml = debug_lookup_xml(first_cpu, annex);
+    if (!xml) {
+        error_setg(errp, "there is no GDB target description document '%s' "
+                   "(target.xml names the others)", annex);
+        return NULL;
+    }
+    res = g_new0(DebugGdbXml, 1);
+    res->xml = g_strdup(xml);
+    return res;
+}
+
+/* Commands: memory */
+
+typedef struct DebugChunk {
+    AddressSpace *as;
+    hwaddr addr;
+    hwaddr len;
+    MemTxAttrs attrs;
+} DebugChunk;
+
+/*
+ * Check that [addr, addr + size) is mapped and backed by RAM (writable RAM
+ * for @is_write).  With @chunks, also collect the physical pieces.
+ */
+static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
+                                  bool physical, bool is_write, GArray *chunks,
+                                  Error **errp)
+{
+    uint64_t done = 0;
+
+    if (addr + size - 1 < addr) {
+        error_setg(errp, "range 0x%" PRIx64 "+%" PRIu64 " wraps around the "
+                   "address space", addr, size);
+        return false;
+    }
+    RCU_READ_LOCK_GUARD();
+    while (done < size) {
+        uint64_t va = addr + done;
+        uint64_t in_page = TARGET_PAGE_SIZE - (va & ~TARGET_PAGE_MASK);
+        uint64_t l = MIN(in_page, size - done);
+        MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
+        AddressSpace *as;
+        hwaddr pa, xlat, mlen;
+        MemoryRegion *mr;
+
+        if (physical) {
+            pa = va;
+            as = &address_space_memory;
+        } else {
+            hwaddr page = cpu_get_phys_page_attrs_debug(cpu, va &
+                                                        TARGET_PAGE_MASK,
+                                                        &attrs);
+            if (page == -1) {
+                error_setg(errp, "address 0x%" PRIx64 " is not mapped by vCPU "
+                           "%d's page tables", va, cpu->cpu_index);
+                return false;
+            }
+            pa = page + (va & ~TARGET_PAGE_MASK);
+            as = cpu_get_address_space(cpu, cpu_asidx_from_attrs(cpu, attrs));
+        }
+        while (l > 0) {
+            mlen = l;
+            mr = address_space_translate(as, pa, &xlat, &mlen, is_write,
+                                         attrs);
+            if (!memory_region_is_ram(mr) || memory_region_is_ram_device(mr)) {
+                error_setg(errp, "%s address 0x%" PRIx64 " (guest physical "
+                           "0x%" HWADDR_PRIx ") is not guest RAM",
+                           physical ? "physical" : "virtual", va, pa);
+                return false;
+            }
+            if (is_write && (mr->readonly || memory_region_is_rom(mr))) {
+                error_setg(errp, "%s address 0x%" PRIx64 " (guest physical "
+                           "0x%" HWADDR_PRIx ") is read-only memory",
+                           physical ? "physical" : "virtual", va, pa);
+                return false;
+            }
+            if (chunks) {
+                DebugChunk c = { .as = as, .addr = pa, .len = mlen,
+                                 .attrs = attrs };
+                g_array_append_val(chunks, c);
+            }
+            pa += mlen;
+            va += mlen;
+            done += mlen;
+            l -= mlen;
+        }
+    }
+    return true;
+}
+
+static CPUState *debug_memory_cpu(bool has_cpu_index, int64_t cpu_index,
+                                  Error **errp)
+{
+    return debug_get_cpu(has_cpu_index ? cpu_index : 0, errp);
+}
+
+DebugMemory *qmp_debug_read_memory(uint64_t addr, int64_t size,
+                                   bool has_cpu_index, int64_t cpu_index,
+                                   bool has_physical, bool physical,
+                                   Error **errp)
+{
+    g_autoptr(GArray) chunks = g_array_new(false, false, sizeof(DebugChunk));
+    g_autofree uint8_t *buf = NULL;
+    DebugMemory *res;
+    CPUState *cpu;
+    size_t off = 0;
+    guint i;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    cpu = debug_memory_cpu(has_cpu_index, cpu_index, errp);
+    if (!cpu) {
+        return NULL;
+    }
+    if (size < 1 || size > DEBUG_MAX_MEMORY_SIZE) {
+        error_setg(errp, "size %" PRId64 " is out of range: read 1 to %d "
+                   "bytes per call", size, DEBUG_MAX_MEMORY_SIZE);
+        return NULL;
+    }
+    if (!physical) {
+        cpu_synchronize_state(cpu);
+    }
+    if (!debug_check_ram_range(cpu, addr, size, has_physical && physical,
+                               false, chunks, errp)) {
+        return NULL;
+    }
+    buf = g_malloc(size);
+    for (i = 0; i < chunks->len; i++) {
+        DebugChunk *c = &g_array_index(chunks, DebugChunk, i);
+        if (address_space_read(c->as, c->addr, c->attrs, buf + off,
+                               c->len) != MEMTX_OK) {
+            error_setg(errp, "reading guest physical 0x%" HWADDR_PRIx
+                       " failed", c->addr);
+            return NULL;
+        }
+        off += c->len;
+    }
+    res = g_new0(DebugMemory, 1);
+    res->data = g_base64_encode(buf, size);
+    return res;
+}
+
+static uint8_t *debug_decode_base64(const char *data, size_t *len,
+                                    Error **errp)
+{
+    size_t n = strlen(data), i;
+
+    for (i = 0; i < n; i++) {
+        char c = data[i];
+        if (!g_ascii_isalnum(c) && c != '+' && c != '/' &&
+            !(c == '=' && i >= n - 2)) {
+            break;
+        }
+    }
+    if (n == 0 || n % 4 || i < n) {
+        error_setg(errp, "'data' is not valid base64");
+        return NULL;
+    }
+    return g_base64_decode(data, len);
+}
+
+void qmp_debug_write_memory(uint64_t addr, const char *data,
+                            bool has_cpu_index, int64_t cpu_index,
+                            bool has_physical, bool physical, Error **errp)
+{
+    g_autoptr(GArray) chunks = g_array_new(false, false, sizeof(DebugChunk));
+    g_autofree uint8_t *buf = NULL;
+    CPUState *cpu;
+    size_t size, off = 0;
+    guint i;
+
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    cpu = debug_memory_cpu(has_cpu_index, cpu_index, errp);
+    if (!cpu) {
+        return;
+    }
+    buf = debug_decode_base64(data, &size, errp);
+    if (!buf) {
+        return;
+    }
+    if (size < 1 || size > DEBUG_MAX_MEMORY_SIZE) {
+        error_setg(errp, "'data' holds %zu bytes: write 1 to %d bytes per "
+                   "call", size, DEBUG_MAX_MEMORY_SIZE);
+        return;
+    }
+    if (!physical) {
+        cpu_synchronize_state(cpu);
+    }
+    if (!debug_check_ram_range(cpu, addr, size, has_physical && physical,
+                               true, chunks, errp)) {
+        return;
+    }
+    for (i = 0; i < chunks->len; i++) {
+        DebugChunk *c = &g_array_index(chunks, DebugChunk, i);
+        if (address_space_write(c->as, c->addr, c->attrs, buf + off,
+                                c->len) != MEMTX_OK) {
+            error_setg(errp, "writing guest physical 0x%" HWADDR_PRIx
+                       " failed", c->addr);
+            return;
+        }
+        off += c->len;
+    }
+}
