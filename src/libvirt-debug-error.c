@@ -79,6 +79,8 @@ virDomainDebugErrorCodeFromGError(const GError *error)
         return VIR_DOMAIN_DEBUG_ERR_INTERNAL;
     case VIR_DEBUG_ERROR_QMP:
         return VIR_DOMAIN_DEBUG_ERR_QEMU;
+    case VIR_DEBUG_ERROR_NO_SLOTS:
+        return VIR_DOMAIN_DEBUG_ERR_NO_SLOTS;
     }
     return VIR_DOMAIN_DEBUG_ERR_INTERNAL;
 }

@@ -46,13 +46,7 @@ virDomainDebugInsertPoint(virDomainPtr dom,
      * operator thinks of them ("4 of 4 shared debug registers in use"). */
     if (qemuDebugCheckInsert(caps, &point, current, ncurrent,
                              virDomainDebugVcpuCount(dom), &error) < 0) {
-        if (error->code == VIR_DEBUG_ERROR_UNSUPPORTED &&
-            strstr(error->message, "in use"))
-            virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_NO_SLOTS,
-                                      "domain '%s': %s", virDomainGetName(dom),
-                                      error->message);
-        else
-            virDomainDebugReportGError(dom, error);
+        virDomainDebugReportGError(dom, error);
         return -1;
     }
 

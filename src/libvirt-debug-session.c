@@ -10,7 +10,6 @@
  */
 
 #include "libvirt-debug-private.h"
-#include "qemu/qemu_debug_json.h"
 
 virDomainDebugCaps *
 virDomainDebugGetCapabilities(virDomainPtr dom, unsigned int flags)
@@ -168,26 +167,18 @@ virDomainDebugAttach(virDomainPtr dom, unsigned int flags)
 static int
 virDomainDebugIsDebugStopped(virDomainPtr dom, bool *stopped)
 {
+    g_autofree char *cmd = qemuDebugBuildQueryStatus();
     g_autofree char *reply = NULL;
-    g_autoptr(JsonNode) ret = NULL;
+    g_autofree char *status = NULL;
     g_autoptr(GError) error = NULL;
-    const char *status = NULL;
 
-    if (!(reply = virDomainDebugRun(dom, "{\"execute\":\"query-status\"}")))
+    if (!(reply = virDomainDebugRun(dom, cmd)))
         return -1;
-    if (!(ret = qemuDebugJSONReplyReturn(reply, "query-status", &error)) ||
-        !JSON_NODE_HOLDS_OBJECT(ret) ||
-        qemuDebugJSONGetString(json_node_get_object(ret), "reply to 'query-status'",
-                               "status", true, &status, &error) < 0) {
-        if (error)
-            virDomainDebugReportGError(dom, error);
-        else
-            virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INTERNAL,
-                                      "domain '%s': malformed reply to query-status",
-                                      virDomainGetName(dom));
+    if (!(status = qemuDebugParseQueryStatusReply(reply, &error))) {
+        virDomainDebugReportGError(dom, error);
         return -1;
     }
-    *stopped = g_str_equal(status, "debug");
+    *stopped = g_str_equal(status, QEMU_DEBUG_RUNSTATE_DEBUG);
     return 0;
 }
 

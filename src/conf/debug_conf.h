@@ -34,6 +34,7 @@ typedef enum {
     VIR_DEBUG_ERROR_UNSUPPORTED, /* valid, but the QEMU cannot do it */
     VIR_DEBUG_ERROR_JSON,        /* malformed QMP reply or event */
     VIR_DEBUG_ERROR_QMP,         /* QEMU answered with a QMP error */
+    VIR_DEBUG_ERROR_NO_SLOTS,    /* hardware debug registers exhausted */
 } virDebugErrorCode;
 
 /* One debug point declared in the configuration.  The point types are the

@@ -351,17 +351,17 @@ qemuDebugCheckPoints(const qemuDebugCaps *caps,
         }
 
         if (!declared) {
-            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_NO_SLOTS,
                         "cannot insert %s: hardware debug slots exhausted, "
                         "all %d %s of this %s host are in use by %s; %s",
                         desc, limit, kind, host, inUseDesc, advice);
         } else if (inUse.bp + inUse.wp > 0) {
-            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_NO_SLOTS,
                         "%s declared and %s already in use, but this %s host "
                         "has %d %s: %s does not fit; %s",
                         wantedDesc, inUseDesc, host, limit, kind, desc, advice);
         } else {
-            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_NO_SLOTS,
                         "%s declared but this %s host has %d %s: %s does not "
                         "fit; %s",
                         wantedDesc, host, limit, kind, desc, advice);

@@ -111,6 +111,8 @@ testErrorCodeName(int code)
         return "json";
     case VIR_DEBUG_ERROR_QMP:
         return "qmp";
+    case VIR_DEBUG_ERROR_NO_SLOTS:
+        return "no-slots";
     }
     return "unknown";
 }

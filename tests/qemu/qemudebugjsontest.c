@@ -918,7 +918,7 @@ testCheckInsert(void)
     /* four hardware points in use: a fifth does not fit on KVM x86 ... */
     g_assert_cmpint(qemuDebugCheckInsert(kvm, &hw, current, G_N_ELEMENTS(current), 2,
                                          &err), ==, -1);
-    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_NO_SLOTS);
     g_assert_cmpstr(err->message, ==,
                     "cannot insert hardware breakpoint at 0xffffffff81000000: "
                     "hardware debug slots exhausted, all 4 shared debug registers "
@@ -987,7 +987,7 @@ testCheckArm64Slots(void)
 
     /* separate pools: watchpoints full, breakpoints free */
     g_assert_cmpint(qemuDebugCheckInsert(arm, &wp, current, 4, 1, &err), ==, -1);
-    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_NO_SLOTS);
     g_assert_cmpstr(err->message, ==,
                     "cannot insert access watchpoint at 0x8000 (len 8): hardware "
                     "debug slots exhausted, all 4 watchpoint registers of this KVM "
