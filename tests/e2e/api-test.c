@@ -15,6 +15,7 @@
 
 #include "libvirt-debug/libvirt-debug.h"
 #include "testutils-guest.h"
+#include "e2e-guest.h"
 #include "testutils-libvirt.h"
 
 #define EVENT_TIMEOUT_US (20 * G_USEC_PER_SEC)

@@ -1,0 +1,18 @@
+/*
+ * e2e-guest.h: the test guest's symbols the end-to-end tests use
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * See tests/guest/guest.c for what the guest does with each.
+ */
+
+#pragma once
+
+#define GUEST_SYM_FUNCTION "guest_tick"        /* called every iteration */
+#define GUEST_SYM_CALLS "guest_tick_count"     /* incremented by it */
+#define GUEST_SYM_COUNTER "guest_counter"      /* progress */
+#define GUEST_SYM_WRITE_VAR "guest_write_var"  /* written periodically */
+#define GUEST_SYM_READ_VAR "guest_read_var"    /* read periodically */
+/* the guest copies GUEST_SYM_POKE into GUEST_SYM_ECHO periodically */
+#define GUEST_SYM_POKE "guest_read_var"
+#define GUEST_SYM_ECHO "guest_read_sink"
