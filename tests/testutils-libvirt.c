@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <signal.h>
 
+#include "testutils-guest.h"
 #include "testutils-libvirt.h"
 
 /* The QEMU driver settings both instances use: QEMU runs as root without
@@ -78,12 +79,6 @@ const char *
 testLibvirtStockQemu(void)
 {
     return testLibvirtEnv("LIBVIRT_DEBUG_STOCK_QEMU", "Debian's QEMU");
-}
-
-const char *
-testLibvirtGuest(void)
-{
-    return testLibvirtEnv("LIBVIRT_DEBUG_GUEST", "the test guest ELF");
 }
 
 static void
@@ -245,7 +240,7 @@ testLibvirtDomainXML(const char *name, const char *emulator,
         "    <memballoon model='none'/>\n"
         "  </devices>\n"
         "</domain>\n",
-        name, vcpus, testLibvirtGuest(), debugXML ? debugXML : "", emulator);
+        name, vcpus, testGuestPath(), debugXML ? debugXML : "", emulator);
 }
 
 virDomainPtr

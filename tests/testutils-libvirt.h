@@ -32,10 +32,10 @@ testLibvirt *testLibvirtNew(const char *kind);
 void testLibvirtFree(testLibvirt *lv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(testLibvirt, testLibvirtFree);
 
-/* The QEMU binaries and the guest, from the environment meson sets. */
+/* The QEMU binaries, from the environment meson sets (the guest is
+ * testGuestPath() of testutils-guest.h). */
 const char *testLibvirtQemu(void);
 const char *testLibvirtStockQemu(void);
-const char *testLibvirtGuest(void);
 
 /* Domain XML for the test guest on @emulator; @debugXML is a <debug>
  * element to put in <metadata> (or NULL). */

@@ -1,0 +1,105 @@
+/*
+ * regread-bench.c: the round trip of one register read
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Median over many reads of:
+ *  - virDomainDebugGetRegisters(rip) through the embedded driver,
+ *  - the same through a private libvirtd (libvirt's RPC, as qemu+ssh://
+ *    takes, minus ssh),
+ *  - QEMU's raw gdbstub on the same guest: a 'p' packet (rip) and a 'g'
+ *    packet (every register) over a unix socket.
+ * Times are wall clock on this machine; nothing here is asserted.
+ */
+
+#include <glib.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+#include "gdbstub-client.h"
+#include "testutils-guest.h"
+#include "testutils-libvirt.h"
+
+#define ROUNDS 300
+
+static int
+cmpDouble(gconstpointer a, gconstpointer b)
+{
+    double x = *(const double *) a;
+    double y = *(const double *) b;
+
+    return (x > y) - (x < y);
+}
+
+static double
+median(GArray *us)
+{
+    g_array_sort(us, cmpDouble);
+    return g_array_index(us, double, us->len / 2);
+}
+
+static double
+benchLibvirt(const char *kind)
+{
+    g_autoptr(testLibvirt) lv = testLibvirtNew(kind);
+    virDomainPtr dom = testLibvirtStartDomain(lv, "bench", testLibvirtQemu(), 1, NULL);
+    g_autoptr(GArray) us = g_array_new(FALSE, FALSE, sizeof(double));
+    const char *names[] = { "rip" };
+    size_t i;
+
+    if (virDomainDebugStop(dom, 0) < 0)
+        g_error("%s", virDomainDebugGetLastErrorMessage());
+    for (i = 0; i < ROUNDS + 10; i++) {
+        virDomainDebugRegister *regs = NULL;
+        gint64 t0 = g_get_monotonic_time();
+        int n = virDomainDebugGetRegisters(dom, 0, names, 1, &regs, 0);
+        gint64 t1 = g_get_monotonic_time();
+        double d = t1 - t0;
+
+        if (n != 1)
+            g_error("register read failed: %s", virDomainDebugGetLastErrorMessage());
+        virDomainDebugRegistersFree(regs, n);
+        if (i >= 10) /* warm-up: first probes, caches */
+            g_array_append_val(us, d);
+    }
+    virDomainDebugDetach(dom, 0);
+    virDomainFree(dom);
+    return median(us);
+}
+
+static double
+benchGdbstub(benchGdbstub *gs, const char *packet)
+{
+    g_autoptr(GArray) us = g_array_new(FALSE, FALSE, sizeof(double));
+    size_t i;
+
+    for (i = 0; i < ROUNDS + 10; i++) {
+        gint64 t0 = g_get_monotonic_time();
+        g_autofree char *reply = benchGdbstubRequest(gs, packet);
+        gint64 t1 = g_get_monotonic_time();
+        double d = t1 - t0;
+
+        if (!reply[0] || reply[0] == 'E')
+            g_error("gdbstub refused '%s': %s", packet, reply);
+        if (i >= 10)
+            g_array_append_val(us, d);
+    }
+    return median(us);
+}
+
+int
+main(void)
+{
+    double embed = benchLibvirt("embed");
+    double daemon = benchLibvirt("daemon");
+    benchGdbstub *gs = benchGdbstubStart(testLibvirtQemu(), testGuestPath());
+    double rawP = benchGdbstub(gs, "p10");
+    double rawG = benchGdbstub(gs, "g");
+
+    benchGdbstubStop(gs);
+    g_print("register read round trip, median of %d (microseconds):\n", ROUNDS);
+    g_print("  libvirt-debug, embedded driver      %8.1f\n", embed);
+    g_print("  libvirt-debug, private libvirtd     %8.1f\n", daemon);
+    g_print("  raw gdbstub 'p' (rip), unix socket  %8.1f\n", rawP);
+    g_print("  raw gdbstub 'g' (all), unix socket  %8.1f\n", rawG);
+    return 0;
+}
