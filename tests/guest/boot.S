@@ -1,0 +1,82 @@
+/*
+ * libvirt-debug test guest: multiboot entry, GDT/IDT and exception stubs.
+ *
+ * QEMU's -kernel loader finds the multiboot header in the first 8 KiB of
+ * this ELF32 file and enters _start in 32-bit protected mode, flat
+ * segments, paging and interrupts off.
+ */
+
+#define MB_MAGIC    0x1BADB002
+#define MB_FLAGS    0x00000000
+
+    .section .multiboot, "a"
+    .align 4
+    .long MB_MAGIC
+    .long MB_FLAGS
+    .long -(MB_MAGIC + MB_FLAGS)
+
+    .text
+    .globl _start
+_start:
+    cli
+    movl $guest_stack_top, %esp
+    lgdt gdt_desc
+    ljmp $0x08, $1f
+1:
+    movw $0x10, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %fs
+    movw %ax, %gs
+    movw %ax, %ss
+    call guest_main
+2:
+    cli
+    hlt
+    jmp 2b
+
+/* #BP (vector 3): count deliveries through our own IDT and return. */
+    .globl guest_int3_handler
+guest_int3_handler:
+    lock incl guest_int3_count
+    iret
+
+/* Any other exception: record it and stop making progress. */
+    .globl guest_fault_handler
+guest_fault_handler:
+    lock incl guest_fault_count
+3:
+    cli
+    hlt
+    jmp 3b
+
+/*
+ * A probe for register writes: guest_reg_store stores %eax into
+ * guest_reg_sink, so a debugger that stops at guest_reg_store, writes
+ * rax and steps one instruction sees its value in guest memory.
+ */
+    .globl guest_reg_probe
+    .globl guest_reg_store
+guest_reg_probe:
+    movl guest_counter, %eax
+guest_reg_store:
+    movl %eax, guest_reg_sink
+    ret
+
+    .section .rodata
+    .align 8
+gdt:
+    .quad 0x0000000000000000    /* null */
+    .quad 0x00cf9a000000ffff    /* 0x08: code, flat 4 GiB, 32-bit */
+    .quad 0x00cf92000000ffff    /* 0x10: data, flat 4 GiB */
+gdt_end:
+gdt_desc:
+    .word gdt_end - gdt - 1
+    .long gdt
+
+    .bss
+    .align 16
+    .space 16384
+guest_stack_top:
+
+    .section .note.GNU-stack, "", @progbits
