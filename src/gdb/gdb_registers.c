@@ -1,0 +1,252 @@
+/*
+ * gdb_registers.c: g, G, p and P over the target's register list
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The target reports each register with its GDB number, size and value
+ * (hex in target byte order, exactly what a 'g' packet carries), so the
+ * packets are concatenations in number order.  Registers are read once
+ * per stop: GDB asks for them several times per stop (g, then p for the
+ * registers outside the g packet), and every read is a QMP round trip.
+ */
+
+#include "gdb/gdb_session_priv.h"
+
+#include <string.h>
+
+static int
+gdbRspRegCompare(const void *a, const void *b)
+{
+    const virDomainDebugRegister *ra = a;
+    const virDomainDebugRegister *rb = b;
+
+    return (ra->number > rb->number) - (ra->number < rb->number);
+}
+
+
+void
+gdbRspRegCacheInvalidate(gdbRspSession *session)
+{
+    int i;
+
+    if (!session->regCache)
+        return;
+    for (i = 0; i < session->nvcpus; i++) {
+        gdbRspRegCache *cache = &session->regCache[i];
+
+        virDomainDebugRegistersFree(cache->regs, cache->nregs);
+        cache->regs = NULL;
+        cache->nregs = 0;
+        cache->valid = false;
+    }
+}
+
+
+void
+gdbRspRegCacheFree(gdbRspSession *session)
+{
+    gdbRspRegCacheInvalidate(session);
+    g_clear_pointer(&session->regCache, g_free);
+}
+
+
+static gdbRspRegCache *
+gdbRspRegCacheGet(gdbRspSession *session, GString *reply)
+{
+    gdbRspRegCache *cache = &session->regCache[session->gThread];
+    virDomainDebugRegister *regs = NULL;
+    int nregs;
+    int i;
+
+    if (cache->valid)
+        return cache;
+
+    if ((nregs = session->ops->getRegisters(session->opaque,
+                                            session->gThread, &regs)) < 0) {
+        gdbRspSessionError(session, reply, "read registers");
+        return NULL;
+    }
+    /* A value that is not hex of the announced size would corrupt every
+     * register after it in a 'g' packet */
+    for (i = 0; i < nregs; i++) {
+        if (!regs[i].value || regs[i].size <= 0 ||
+            strlen(regs[i].value) != (size_t)regs[i].size * 2) {
+            g_printerr("debug-gdb: register '%s' has a malformed value\n",
+                       regs[i].name ? regs[i].name : "?");
+            virDomainDebugRegistersFree(regs, nregs);
+            g_string_assign(reply, GDB_RSP_ERR_GENERIC);
+            return NULL;
+        }
+    }
+    qsort(regs, nregs, sizeof(*regs), gdbRspRegCompare);
+    cache->regs = regs;
+    cache->nregs = nregs;
+    cache->valid = true;
+    return cache;
+}
+
+
+/* The 'g' packet holds registers 0, 1, 2... up to the first gap: GDB
+ * accepts a short 'g' packet (it fetches the rest with 'p') but not a
+ * misaligned one. */
+static int
+gdbRspRegGPacketCount(gdbRspRegCache *cache)
+{
+    int i;
+
+    for (i = 0; i < cache->nregs; i++) {
+        if (cache->regs[i].number != i)
+            break;
+    }
+    return i;
+}
+
+
+static virDomainDebugRegister *
+gdbRspRegFind(gdbRspRegCache *cache, guint64 number)
+{
+    int i;
+
+    for (i = 0; i < cache->nregs; i++) {
+        if ((guint64)cache->regs[i].number == number)
+            return &cache->regs[i];
+    }
+    return NULL;
+}
+
+
+void
+gdbRspHandleReadRegisters(gdbRspSession *session, GString *reply)
+{
+    gdbRspRegCache *cache;
+    int n;
+    int i;
+
+    if (!(cache = gdbRspRegCacheGet(session, reply)))
+        return;
+    n = gdbRspRegGPacketCount(cache);
+    for (i = 0; i < n; i++)
+        g_string_append(reply, cache->regs[i].value);
+}
+
+
+static int
+gdbRspRegWrite(gdbRspSession *session, virDomainDebugRegister *reg,
+               const char *hex, GString *reply)
+{
+    g_autofree char *value = g_ascii_strdown(hex, reg->size * 2);
+    size_t i;
+
+    for (i = 0; value[i]; i++) {
+        if (gdbRspHexDigit(value[i]) < 0) {
+            g_string_assign(reply, GDB_RSP_ERR_INVAL);
+            return -1;
+        }
+    }
+    /* GDB rewrites the whole 'g' set to change one register: skip the
+     * unchanged ones (and the round trips and read-only registers) */
+    if (g_ascii_strcasecmp(value, reg->value) == 0)
+        return 0;
+    if (session->ops->setRegister(session->opaque, session->gThread,
+                                  reg->name, value) < 0) {
+        g_autofree char *what = g_strdup_printf("write register %s",
+                                                reg->name);
+        gdbRspSessionError(session, reply, what);
+        return -1;
+    }
+    /* a write may change other registers (flags, mode): read them
+     * again before the next use */
+    return 1;
+}
+
+
+void
+gdbRspHandleWriteRegisters(gdbRspSession *session, const char *args,
+                           GString *reply)
+{
+    gdbRspRegCache *cache;
+    size_t len = strlen(args);
+    size_t off = 0;
+    bool written = false;
+    int n;
+    int i;
+
+    if (!(cache = gdbRspRegCacheGet(session, reply)))
+        return;
+    n = gdbRspRegGPacketCount(cache);
+
+    /* check the length first: a truncated packet changes nothing */
+    for (i = 0; i < n && off < len; i++)
+        off += cache->regs[i].size * 2;
+    if (off != len) {
+        g_string_assign(reply, GDB_RSP_ERR_INVAL);
+        return;
+    }
+
+    for (i = 0, off = 0; i < n && off < len; i++) {
+        int rc = gdbRspRegWrite(session, &cache->regs[i], args + off, reply);
+
+        if (rc < 0) {
+            gdbRspRegCacheInvalidate(session);
+            return;
+        }
+        written |= rc > 0;
+        off += cache->regs[i].size * 2;
+    }
+    if (written)
+        gdbRspRegCacheInvalidate(session);
+    g_string_assign(reply, "OK");
+}
+
+
+void
+gdbRspHandleReadRegister(gdbRspSession *session, const char *args,
+                         GString *reply)
+{
+    virDomainDebugRegister *reg;
+    gdbRspRegCache *cache;
+    const char *p;
+    guint64 number;
+
+    if (!(p = gdbRspParseHexU64(args, &number)) || *p != '\0') {
+        g_string_assign(reply, GDB_RSP_ERR_INVAL);
+        return;
+    }
+    if (!(cache = gdbRspRegCacheGet(session, reply)))
+        return;
+    if (!(reg = gdbRspRegFind(cache, number))) {
+        g_string_assign(reply, GDB_RSP_ERR_FAULT);
+        return;
+    }
+    g_string_assign(reply, reg->value);
+}
+
+
+void
+gdbRspHandleWriteRegister(gdbRspSession *session, const char *args,
+                          GString *reply)
+{
+    virDomainDebugRegister *reg;
+    gdbRspRegCache *cache;
+    const char *p;
+    guint64 number;
+
+    if (!(p = gdbRspParseHexU64(args, &number)) || *p != '=') {
+        g_string_assign(reply, GDB_RSP_ERR_INVAL);
+        return;
+    }
+    if (!(cache = gdbRspRegCacheGet(session, reply)))
+        return;
+    if (!(reg = gdbRspRegFind(cache, number))) {
+        g_string_assign(reply, GDB_RSP_ERR_FAULT);
+        return;
+    }
+    if (strlen(p + 1) != (size_t)reg->size * 2) {
+        g_string_assign(reply, GDB_RSP_ERR_INVAL);
+        return;
+    }
+    if (gdbRspRegWrite(session, reg, p + 1, reply) != 0)
+        gdbRspRegCacheInvalidate(session);
+    if (reply->len == 0)
+        g_string_assign(reply, "OK");
+}

@@ -1,0 +1,87 @@
+/*
+ * gdb_session_priv.h: what the command handler files of a session share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "gdb/gdb_session.h"
+#include "gdb/gdb_packet.h"
+
+/* errno-style codes, as QEMU's gdbstub and gdbserver reply; GDB only
+ * checks for the 'E', the numbers are for people reading packet logs */
+#define GDB_RSP_ERR_GENERIC  "E01"
+#define GDB_RSP_ERR_ACCESS   "E0d"   /* EACCES: <debug writable="no"> */
+#define GDB_RSP_ERR_FAULT    "E0e"   /* EFAULT: memory not mapped */
+#define GDB_RSP_ERR_BUSY     "E10"   /* EBUSY: the target is running */
+#define GDB_RSP_ERR_INVAL    "E16"   /* EINVAL: malformed packet */
+#define GDB_RSP_ERR_NOSPC    "E1c"   /* ENOSPC: hardware slots exhausted */
+
+typedef struct {
+    virDomainDebugRegister *regs;   /* sorted by GDB register number */
+    int nregs;
+    bool valid;
+} gdbRspRegCache;
+
+struct _gdbRspSession {
+    const gdbRspTargetOps *ops;
+    void *opaque;
+    unsigned int flags;
+
+    int nvcpus;
+    int gThread;            /* vCPU for g/G/p/P/m/M/X */
+    int cThread;            /* vCPU for s/c; -1: all */
+    bool running;
+    bool detached;
+    bool noAckPending;      /* switch to no-ack after this reply */
+    bool gdbSwbreak;        /* GDB understands swbreak:/hwbreak: */
+    bool gdbHwbreak;
+    virDomainDebugStopInfo lastStop;
+
+    gdbRspRegCache *regCache;       /* one per vCPU */
+    GHashTable *points;             /* "type:addr:len" -> GArray of ids */
+    GHashTable *pointRanges;        /* id -> gdbRspPointRange */
+    GHashTable *xmlCache;           /* annex -> target description */
+
+    /* Stops posted by the event thread, drained by the loop */
+    GMutex lock;
+    GQueue stops;
+    int wakeupFd;
+};
+
+typedef struct {
+    unsigned long long addr;
+    unsigned long long len;
+} gdbRspPointRange;
+
+/* gdb_session.c */
+void gdbRspSessionError(gdbRspSession *session, GString *reply,
+                        const char *what);
+const char *gdbRspParseThreadId(const char *p, int *vcpu);
+
+/* gdb_registers.c */
+void gdbRspRegCacheInvalidate(gdbRspSession *session);
+void gdbRspRegCacheFree(gdbRspSession *session);
+void gdbRspHandleReadRegisters(gdbRspSession *session, GString *reply);
+void gdbRspHandleWriteRegisters(gdbRspSession *session,
+                                const char *args, GString *reply);
+void gdbRspHandleReadRegister(gdbRspSession *session,
+                              const char *args, GString *reply);
+void gdbRspHandleWriteRegister(gdbRspSession *session,
+                               const char *args, GString *reply);
+
+/* gdb_memory.c */
+void gdbRspHandleReadMemory(gdbRspSession *session,
+                            const char *args, GString *reply);
+void gdbRspHandleWriteMemoryHex(gdbRspSession *session,
+                                const char *args, size_t len,
+                                GString *reply);
+void gdbRspHandleWriteMemoryBinary(gdbRspSession *session,
+                                   const char *args, size_t len,
+                                   GString *reply);
+
+/* gdb_points.c */
+void gdbRspHandlePoint(gdbRspSession *session, bool insert,
+                       const char *args, GString *reply);
+void gdbRspPointsForget(gdbRspSession *session);
