@@ -19,7 +19,6 @@
 #include "virsh-debug.h"
 
 volatile gint virshDebugInterrupted;
-bool virshDebugLogRedirected;
 static int virshDebugSignalPipe = -1;
 
 static void
@@ -56,7 +55,6 @@ virshDebugRedirectLibvirtLog(void)
         outputs = g_strdup_printf("3:file:%s/libvirt.log", dir);
         g_setenv("LIBVIRT_LOG_OUTPUTS", outputs, TRUE);
     }
-    virshDebugLogRedirected = true;
 }
 
 
@@ -183,7 +181,6 @@ int
 virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv, bool replace)
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new();
-    g_auto(GStrv) envp = g_get_environ();
     g_autoptr(GError) error = NULL;
     int status;
     int i;
@@ -201,15 +198,12 @@ virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv, bool replace)
         g_ptr_array_add(args, argv[i]);
     g_ptr_array_add(args, NULL);
 
-    /* virsh gets the environment the user gave us, not our log setting */
-    if (virshDebugLogRedirected)
-        envp = g_environ_unsetenv(envp, "LIBVIRT_LOG_OUTPUTS");
-
+    /* virsh inherits our LIBVIRT_LOG_OUTPUTS: with the embedded driver it
+     * runs the QEMU driver in-process too, and its log noise must not
+     * reach the terminal either.  A user's own setting is kept as is. */
     fflush(stdout);
     fflush(stderr);
     if (replace) {
-        if (virshDebugLogRedirected)
-            g_unsetenv("LIBVIRT_LOG_OUTPUTS");
         execvp("virsh", (char **)args->pdata);
         virshDebugError("'%s' is not a virsh-debug command and virsh could not be "
                         "run (%s); install libvirt-clients, or see 'virsh-debug help'",
@@ -217,7 +211,7 @@ virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv, bool replace)
         return 1;
     }
 
-    if (!g_spawn_sync(NULL, (char **)args->pdata, envp,
+    if (!g_spawn_sync(NULL, (char **)args->pdata, NULL,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
                       NULL, NULL, NULL, NULL, &status, &error)) {
         virshDebugError("'%s' is not a virsh-debug command and virsh could not be "

@@ -141,8 +141,6 @@ struct _virshDebugControl {
     int wakeupPipe[2];        /* also written by the SIGINT handler */
 };
 
-/* virsh-debug set LIBVIRT_LOG_OUTPUTS itself (virsh must not inherit it) */
-extern bool virshDebugLogRedirected;
 
 virConnectPtr virshDebugConnect(virshDebugControl *ctl);
 virDomainPtr virshDebugCommandDomain(virshDebugControl *ctl,
