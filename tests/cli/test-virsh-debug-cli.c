@@ -12,7 +12,12 @@
  * the debug commands themselves are covered by the e2e tests.
  */
 
+#include <errno.h>
+#include <poll.h>
+#include <pty.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
@@ -637,6 +642,111 @@ testLogRedirected(void)
 }
 
 
+/* ------------------------------------------------------------------ */
+/* The shell on a terminal (readline)                                  */
+
+/* Reads from the pty until @expect shows up in what was read since the
+ * last call; fails the test after 10 seconds. */
+static void
+ptyExpect(int fd, GString *seen, const char *expect)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    while (!strstr(seen->str, expect)) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        char buf[1024];
+        ssize_t n;
+        int left = (deadline - g_get_monotonic_time()) / 1000;
+
+        if (left <= 0 || poll(&pfd, 1, left) <= 0)
+            g_error("timed out waiting for '%s'; got:\n%s", expect, seen->str);
+        n = read(fd, buf, sizeof(buf));
+        if (n <= 0)
+            g_error("end of output waiting for '%s'; got:\n%s", expect, seen->str);
+        g_string_append_len(seen, buf, n);
+    }
+    /* consume up to the match */
+    g_string_erase(seen, 0, strstr(seen->str, expect) - seen->str + strlen(expect));
+}
+
+
+static void
+ptyWrite(int fd, const char *str)
+{
+    g_assert_cmpint(write(fd, str, strlen(str)), ==, strlen(str));
+}
+
+
+static pid_t
+ptySpawn(int *fd)
+{
+    const char *bin = g_getenv("VIRSH_DEBUG_BIN");
+    pid_t pid = forkpty(fd, NULL, NULL, NULL);
+
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        g_setenv("HOME", tmpdir, TRUE);
+        g_setenv("XDG_RUNTIME_DIR", tmpdir, TRUE);
+        g_setenv("TERM", "dumb", TRUE);
+        g_setenv("INPUTRC", "/dev/null", TRUE);
+        g_unsetenv("LIBVIRT_LOG_OUTPUTS");
+        execl(bin, bin, "-c", "test:///default", NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+
+static int
+ptyWait(pid_t pid)
+{
+    int status;
+
+    while (waitpid(pid, &status, 0) < 0)
+        g_assert_cmpint(errno, ==, EINTR);
+    g_assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+
+static void
+testShellPty(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    int fd;
+    pid_t pid = ptySpawn(&fd);
+
+    ptyExpect(fd, seen, "Welcome to virsh-debug");
+    ptyExpect(fd, seen, "virsh-debug # ");
+    ptyWrite(fd, "help debug-list\r");
+    ptyExpect(fd, seen, "SYNOPSIS");
+    ptyExpect(fd, seen, "virsh-debug # ");
+    /* Ctrl-C abandons the line, the shell goes on */
+    ptyWrite(fd, "debug-li\x03");
+    ptyExpect(fd, seen, "virsh-debug # ");
+    ptyWrite(fd, "debug-break test zz\r");
+    ptyExpect(fd, seen, "error: invalid address 'zz'");
+    ptyExpect(fd, seen, "virsh-debug # ");
+    ptyWrite(fd, "quit\r");
+    g_assert_cmpint(ptyWait(pid), ==, 0);
+    close(fd);
+}
+
+
+static void
+testShellPtyEof(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    int fd;
+    pid_t pid = ptySpawn(&fd);
+
+    ptyExpect(fd, seen, "virsh-debug # ");
+    ptyWrite(fd, "\x04");
+    g_assert_cmpint(ptyWait(pid), ==, 0);
+    close(fd);
+}
+
+
 static void
 rmTree(const char *path)
 {
@@ -702,6 +812,8 @@ main(int argc, char **argv)
     g_test_add_func("/cli/shell-pipe", testShellPipe);
     g_test_add_func("/cli/shell-errors-continue", testShellErrorsContinue);
     g_test_add_func("/cli/shell-quoting", testShellQuoting);
+    g_test_add_func("/cli/shell-pty", testShellPty);
+    g_test_add_func("/cli/shell-pty-eof", testShellPtyEof);
     g_test_add_func("/cli/json-parse-error", testJsonParseError);
     g_test_add_func("/cli/log-redirected", testLogRedirected);
 
