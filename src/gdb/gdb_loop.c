@@ -127,6 +127,11 @@ gdbRspLoopInput(gdbRspLoop *loop, gdbRspParser *parser,
         case GDB_RSP_EVENT_NONE:
             break;
         case GDB_RSP_EVENT_PACKET:
+            /* a stop that came in while this input was buffered goes
+             * out first: GDB sent the packet after seeing it */
+            if (gdbRspSessionIsRunning(loop->session) &&
+                gdbRspSessionTakeStop(loop->session, reply))
+                gdbRspLoopSendPacket(loop, reply->str, reply->len);
             packet = gdbRspParserPacket(parser, &plen);
             if (gdbRspLoopPacket(loop, packet, plen, reply))
                 return true;

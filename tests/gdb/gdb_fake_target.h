@@ -1,0 +1,46 @@
+/*
+ * gdb_fake_target.h: an in-memory debug target for the protocol unit
+ * tests (never used by the end-to-end tests, which run the real stack)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "gdb/gdb_session.h"
+
+#define FAKE_MEM_BASE 0x1000
+#define FAKE_MEM_SIZE 0x1000
+#define FAKE_NVCPUS 2
+#define FAKE_NREGS 5
+
+typedef struct {
+    int id;
+    virDomainDebugPointType type;
+    unsigned long long addr;
+    unsigned long long len;
+} fakePoint;
+
+typedef struct {
+    gdbRspSession *session;
+    guint8 mem[FAKE_MEM_SIZE];
+    char *regs[FAKE_NVCPUS][FAKE_NREGS];
+    GArray *points;                 /* fakePoint */
+    int nextId;
+    int hwBreakLimit;
+    int watchLimit;
+    bool running;
+    bool stopOnCont;                /* cont posts contStop at once */
+    virDomainDebugStopInfo contStop;
+    int detaches;
+    int setRegisterCalls;
+    int lastStepVcpu;
+    int errCode;
+    char *errMsg;
+} fakeTarget;
+
+extern const gdbRspTargetOps fakeTargetOps;
+
+fakeTarget *fakeTargetNew(void);
+void fakeTargetFree(fakeTarget *fake);
+int fakeTargetCountPoints(fakeTarget *fake, virDomainDebugPointType type);
