@@ -1,0 +1,887 @@
+/*
+ * test-qmp-debug.c: the QMP debug API of the patched QEMU, driven directly
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every test starts its own patched QEMU ($LIBVIRT_DEBUG_QEMU) under TCG
+ * with the test guest (tests/guest), talks QMP on a unix socket, and looks
+ * guest addresses up in the guest's ELF symbols.
+ */
+
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "testutils-guest.h"
+#include "testutils-qmp.h"
+
+#define STOP_TIMEOUT_MS 10000
+#define QUIET_MS 300
+
+static testQemu *
+startQemu(const char *machine, const char *const *extra)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    g_autoptr(GError) err = NULL;
+    testQemu *qemu;
+
+    g_ptr_array_add(args, (char *) "-machine");
+    g_ptr_array_add(args, (char *) machine);
+    g_ptr_array_add(args, (char *) "-accel");
+    g_ptr_array_add(args, (char *) "tcg");
+    g_ptr_array_add(args, (char *) "-display");
+    g_ptr_array_add(args, (char *) "none");
+    g_ptr_array_add(args, (char *) "-nodefaults");
+    if (g_strcmp0(machine, "none") != 0) {
+        g_ptr_array_add(args, (char *) "-kernel");
+        g_ptr_array_add(args, (char *) testGuestPath());
+    }
+    for (; extra && *extra; extra++)
+        g_ptr_array_add(args, (char *) *extra);
+    g_ptr_array_add(args, NULL);
+
+    qemu = testQemuStart(testQemuBinary(), (const char *const *) args->pdata,
+                         &err);
+    g_assert_no_error(err);
+    return qemu;
+}
+
+static JsonNode *
+qmpv(testQemu *qemu, GError **err, const char *cmd, const char *fmt,
+     va_list ap)
+{
+    g_autofree char *args = fmt ? g_strdup_vprintf(fmt, ap) : NULL;
+
+    if (!args)
+        return testQmpExecute(qemu->qmp, cmd, NULL, err);
+    return testQmpExecutef(qemu->qmp, err, cmd, "%s", args);
+}
+
+/* Execute, asserting success. */
+static JsonNode * G_GNUC_PRINTF(3, 4)
+qmpOk(testQemu *qemu, const char *cmd, const char *fmt, ...)
+{
+    g_autoptr(GError) err = NULL;
+    JsonNode *ret;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ret = qmpv(qemu, &err, cmd, fmt, ap);
+    va_end(ap);
+    if (!ret)
+        g_error("%s failed: %s", cmd, err->message);
+    return ret;
+}
+
+static void G_GNUC_PRINTF(3, 4)
+qmpDo(testQemu *qemu, const char *cmd, const char *fmt, ...)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ret = qmpv(qemu, &err, cmd, fmt, ap);
+    va_end(ap);
+    if (!ret)
+        g_error("%s failed: %s", cmd, err->message);
+}
+
+/* Execute, asserting a QMP error whose text contains @expect. */
+static void G_GNUC_PRINTF(4, 5)
+qmpErr(testQemu *qemu, const char *expect, const char *cmd,
+       const char *fmt, ...)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ret = qmpv(qemu, &err, cmd, fmt, ap);
+    va_end(ap);
+    if (ret)
+        g_error("%s(%s) succeeded but should fail with '%s'", cmd,
+                fmt ? fmt : "", expect);
+    g_assert_error(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND);
+    if (!strstr(err->message, expect))
+        g_error("%s: error '%s' does not mention '%s'", cmd, err->message,
+                expect);
+    g_test_message("%s: %s", cmd, err->message);
+}
+
+static gint64
+qmpInsert(testQemu *qemu, const char *type, guint64 addr, guint64 len)
+{
+    g_autoptr(JsonNode) ret = NULL;
+
+    if (len)
+        ret = qmpOk(qemu, "debug-insert",
+                    "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"len\": %" G_GUINT64_FORMAT "}", type, addr, len);
+    else
+        ret = qmpOk(qemu, "debug-insert",
+                    "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT "}",
+                    type, addr);
+    return json_object_get_int_member(json_node_get_object(ret), "id");
+}
+
+static JsonObject *
+waitStop(testQemu *qemu)
+{
+    g_autoptr(GError) err = NULL;
+    JsonObject *ev = testQmpWaitEvent(qemu->qmp, "DEBUG_STOP",
+                                      STOP_TIMEOUT_MS, &err);
+
+    g_assert_no_error(err);
+    return ev;
+}
+
+static void
+assertNoStop(testQemu *qemu)
+{
+    g_usleep(QUIET_MS * 1000);
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
+}
+
+static char *
+runState(testQemu *qemu)
+{
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-status", NULL);
+
+    return g_strdup(json_object_get_string_member(json_node_get_object(ret),
+                                                  "status"));
+}
+
+static void
+assertRunState(testQemu *qemu, const char *want)
+{
+    g_autofree char *state = runState(qemu);
+
+    g_assert_cmpstr(state, ==, want);
+}
+
+static GBytes *
+readMem(testQemu *qemu, guint64 addr, gsize size)
+{
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-memory",
+                                    "{\"addr\": %" G_GUINT64_FORMAT
+                                    ", \"size\": %zu}", addr, size);
+    const char *b64 = json_object_get_string_member(json_node_get_object(ret),
+                                                    "data");
+    gsize len;
+    guchar *data = g_base64_decode(b64, &len);
+
+    g_assert_cmpuint(len, ==, size);
+    return g_bytes_new_take(data, len);
+}
+
+static guint32
+readU32(testQemu *qemu, const char *sym)
+{
+    g_autoptr(GBytes) b = readMem(qemu, testGuestSymbol(sym), 4);
+    const guint8 *p = g_bytes_get_data(b, NULL);
+
+    return p[0] | p[1] << 8 | p[2] << 16 | (guint32) p[3] << 24;
+}
+
+static void
+writeU32(testQemu *qemu, const char *sym, guint32 v)
+{
+    guint8 p[4] = { v, v >> 8, v >> 16, v >> 24 };
+    g_autofree char *b64 = g_base64_encode(p, 4);
+
+    qmpDo(qemu, "debug-write-memory",
+          "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"%s\"}",
+          testGuestSymbol(sym), b64);
+}
+
+/* Wait until the guest has set up its IDT and is in its main loop. */
+static void
+waitGuestReady(testQemu *qemu)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    while (readU32(qemu, "guest_ready") != 1 ||
+           readU32(qemu, "guest_counter") < 16) {
+        if (g_get_monotonic_time() > deadline)
+            g_error("the test guest did not start within 10 s");
+        g_usleep(10 * 1000);
+    }
+}
+
+static testQemu *
+startGuest(void)
+{
+    testQemu *qemu = startQemu("pc", NULL);
+
+    waitGuestReady(qemu);
+    return qemu;
+}
+
+static guint64
+regValue(testQemu *qemu, const char *name, gint64 *size)
+{
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-registers",
+                                    "{\"cpu-index\": 0, \"names\": [\"%s\"]}",
+                                    name);
+    JsonArray *regs = json_node_get_array(ret);
+    JsonObject *reg;
+    const char *hex;
+    guint64 v = 0;
+    gsize i, n;
+
+    g_assert_cmpuint(json_array_get_length(regs), ==, 1);
+    reg = json_array_get_object_element(regs, 0);
+    g_assert_cmpstr(json_object_get_string_member(reg, "name"), ==, name);
+    hex = json_object_get_string_member(reg, "value");
+    n = strlen(hex) / 2;
+    g_assert_cmpuint(n, ==, json_object_get_int_member(reg, "size"));
+    if (size)
+        *size = n;
+    /* target byte order: little endian */
+    for (i = MIN(n, 8); i > 0; i--)
+        v = v << 8 | (g_ascii_xdigit_value(hex[2 * i - 2]) << 4 |
+                      g_ascii_xdigit_value(hex[2 * i - 1]));
+    return v;
+}
+
+static guint64
+stopPc(JsonObject *ev)
+{
+    return (guint64) json_object_get_int_member(ev, "pc");
+}
+
+/* Break at guest_tick with a breakpoint of @type. */
+static void
+checkBreakpoint(const char *type)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonNode) stops = NULL;
+    g_autoptr(JsonNode) points = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    gint64 id = qmpInsert(qemu, type, tick, 0);
+    JsonObject *s, *p;
+
+    g_assert_cmpint(id, >, 0);
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, type);
+    g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
+    g_assert_cmphex(stopPc(ev), ==, tick);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_false(json_object_has_member(ev, "watch-addr"));
+    assertRunState(qemu, "debug");
+
+    /* the register view agrees */
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, tick);
+
+    stops = qmpOk(qemu, "query-debug-stop", NULL);
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(stops)), ==, 1);
+    s = json_array_get_object_element(json_node_get_array(stops), 0);
+    g_assert_true(json_object_get_boolean_member(s, "stopped"));
+    g_assert_cmpstr(json_object_get_string_member(s, "reason"), ==, type);
+    g_assert_cmphex((guint64) json_object_get_int_member(s, "pc"), ==, tick);
+    g_assert_cmpint(json_object_get_int_member(s, "point-id"), ==, id);
+
+    points = qmpOk(qemu, "query-debug-points", NULL);
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 1);
+    p = json_array_get_object_element(json_node_get_array(points), 0);
+    g_assert_cmpint(json_object_get_int_member(p, "id"), ==, id);
+    g_assert_cmpstr(json_object_get_string_member(p, "type"), ==, type);
+    g_assert_cmphex((guint64) json_object_get_int_member(p, "addr"), ==, tick);
+    g_assert_cmpint(json_object_get_int_member(p, "len"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(p, "hits"), ==, 1);
+    g_assert_false(json_object_has_member(p, "cpu-index"));
+}
+
+static void
+testSwBreakpoint(void)
+{
+    checkBreakpoint("sw-breakpoint");
+}
+
+static void
+testHwBreakpoint(void)
+{
+    checkBreakpoint("hw-breakpoint");
+}
+
+/* Continuing from a breakpoint steps over it: the next stop is the next
+ * call, one guest_tick() later; "cont" does the same. */
+static void
+testContinueAdvances(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    guint64 tick = testGuestSymbol("guest_tick");
+    guint32 calls[4];
+    int i;
+
+    qmpInsert(qemu, "sw-breakpoint", tick, 0);
+    for (i = 0; i < 4; i++) {
+        g_autoptr(JsonObject) ev = waitStop(qemu);
+
+        g_assert_cmphex(stopPc(ev), ==, tick);
+        calls[i] = readU32(qemu, "guest_tick_count");
+        if (i > 0)
+            g_assert_cmpuint(calls[i], ==, calls[i - 1] + 1);
+        qmpDo(qemu, i % 2 ? "cont" : "debug-continue", NULL);
+    }
+}
+
+static void
+checkWatchpoint(const char *type, const char *sym)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 addr = testGuestSymbol(sym);
+    gint64 id = qmpInsert(qemu, type, addr, 4);
+
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, type);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmphex((guint64) json_object_get_int_member(ev, "watch-addr"),
+                    ==, addr);
+    g_assert_cmphex((guint64) json_object_get_int_member(ev, "hit-addr"),
+                    ==, addr);
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
+    assertRunState(qemu, "debug");
+
+    /* it fires again after continuing */
+    json_object_unref(g_steal_pointer(&ev));
+    qmpDo(qemu, "debug-continue", NULL);
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, type);
+}
+
+static void
+testWatchWrite(void)
+{
+    checkWatchpoint("watchpoint-write", "guest_write_var");
+}
+
+static void
+testWatchRead(void)
+{
+    checkWatchpoint("watchpoint-read", "guest_read_var");
+}
+
+static void
+testWatchAccess(void)
+{
+    checkWatchpoint("watchpoint-access", "guest_write_var");
+}
+
+static void
+testInterrupt(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+
+    qmpDo(qemu, "debug-interrupt", NULL);
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
+                    "interrupt");
+    g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
+    assertRunState(qemu, "debug");
+    qmpErr(qemu, "not running", "debug-interrupt", NULL);
+    qmpDo(qemu, "debug-continue", NULL);
+    assertRunState(qemu, "running");
+}
+
+static void
+checkStep(gint64 count)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint32 before, after;
+    guint64 pc0;
+
+    qmpDo(qemu, "debug-interrupt", NULL);
+    ev = waitStop(qemu);
+    pc0 = stopPc(ev);
+    before = readU32(qemu, "guest_counter");
+    testQmpClearEvents(qemu->qmp);
+
+    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
+          "}", count);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
+    g_assert_false(json_object_has_member(ev, "point-id"));
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
+    assertRunState(qemu, "debug");
+    /* exactly one stop */
+    assertNoStop(qemu);
+
+    after = readU32(qemu, "guest_counter");
+    if (count == 1) {
+        g_assert_cmphex(stopPc(ev), !=, pc0);
+        g_assert_cmpuint(after - before, <=, 1);
+    } else {
+        /* a loop iteration is a few dozen instructions */
+        g_assert_cmpuint(after - before, >=, 1);
+        g_assert_cmpuint(after - before, <, (guint32) count);
+    }
+}
+
+static void
+testStep1(void)
+{
+    checkStep(1);
+}
+
+static void
+testStep100(void)
+{
+    checkStep(100);
+}
+
+/* Stepping from a breakpoint leaves it; a long step stops early at it. */
+static void
+testStepBreakpoint(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    gint64 id = qmpInsert(qemu, "sw-breakpoint", tick, 0);
+
+    ev = waitStop(qemu);
+    g_assert_cmphex(stopPc(ev), ==, tick);
+    json_object_unref(g_steal_pointer(&ev));
+
+    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0}");
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_assert_cmphex(stopPc(ev), !=, tick);
+    json_object_unref(g_steal_pointer(&ev));
+
+    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": 100000}");
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
+                    "sw-breakpoint");
+    g_assert_cmphex(stopPc(ev), ==, tick);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    assertNoStop(qemu);
+}
+
+/* Register writes reach the guest: rax is stored by guest_reg_store. */
+static void
+testRegisterWrite(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 store = testGuestSymbol("guest_reg_store");
+    gint64 size;
+
+    qmpInsert(qemu, "hw-breakpoint", store, 0);
+    ev = waitStop(qemu);
+    g_assert_cmphex(stopPc(ev), ==, store);
+    qmpDo(qemu, "debug-remove-all", NULL);
+
+    regValue(qemu, "rax", &size);
+    g_assert_cmpint(size, ==, 8);
+    qmpDo(qemu, "debug-write-register",
+          "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"efbeadde00000000\"}");
+    g_assert_cmphex(regValue(qemu, "rax", NULL), ==, 0xdeadbeef);
+
+    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0}");
+    json_object_unref(g_steal_pointer(&ev));
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_assert_cmphex(readU32(qemu, "guest_reg_sink"), ==, 0xdeadbeef);
+
+    /* and rip writes move the vCPU */
+    qmpDo(qemu, "debug-write-register",
+          "{\"cpu-index\": 0, \"name\": \"rip\", \"value\": \"%02x%02x%02x%02x00000000\"}",
+          (unsigned) (store & 0xff), (unsigned) (store >> 8 & 0xff),
+          (unsigned) (store >> 16 & 0xff), (unsigned) (store >> 24 & 0xff));
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, store);
+}
+
+/* Memory writes reach the guest: it copies guest_read_var into
+ * guest_read_sink every 256 iterations. */
+static void
+testMemoryWrite(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+    g_assert_cmphex(readU32(qemu, "guest_read_var"), ==, 0x5eed);
+    writeU32(qemu, "guest_read_var", 0x12345678);
+    g_assert_cmphex(readU32(qemu, "guest_read_var"), ==, 0x12345678);
+    while (readU32(qemu, "guest_read_sink") != 0x12345678) {
+        if (g_get_monotonic_time() > deadline)
+            g_error("the guest never saw the written value");
+        g_usleep(10 * 1000);
+    }
+
+    /* physical addresses: the guest runs without paging, so they agree */
+    {
+        g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-memory",
+                                        "{\"addr\": %" G_GUINT64_FORMAT
+                                        ", \"size\": 4, \"physical\": true}",
+                                        testGuestSymbol("guest_read_var"));
+        g_assert_cmpstr(json_object_get_string_member(json_node_get_object(ret),
+                                                      "data"), ==, "eFY0Eg==");
+    }
+    /* the maximum size is accepted */
+    {
+        g_autoptr(GBytes) b = readMem(qemu, 0x100000, 65536);
+        g_assert_cmpuint(g_bytes_get_size(b), ==, 65536);
+    }
+}
+
+/* The guest's own int3 still reaches its IDT while points are set. */
+static void
+testGuestInt3(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    guint32 before;
+
+    qmpInsert(qemu, "sw-breakpoint", testGuestSymbol("guest_never_called"), 0);
+    qmpInsert(qemu, "hw-breakpoint", testGuestSymbol("guest_never_called"), 0);
+    qmpInsert(qemu, "watchpoint-access", testGuestSymbol("guest_fault_count"), 4);
+    before = readU32(qemu, "guest_int3_count");
+    while (readU32(qemu, "guest_int3_count") < before + 3) {
+        if (g_get_monotonic_time() > deadline)
+            g_error("the guest's int3 stopped reaching its IDT");
+        g_usleep(20 * 1000);
+    }
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
+    g_assert_cmpuint(readU32(qemu, "guest_fault_count"), ==, 0);
+    assertRunState(qemu, "running");
+}
+
+/* After debug-remove-all and a continue the guest runs undisturbed. */
+static void
+testRemoveAllResumes(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonNode) points = NULL;
+    guint32 c1, c2, i1;
+
+    qmpInsert(qemu, "sw-breakpoint", testGuestSymbol("guest_tick"), 0);
+    qmpInsert(qemu, "hw-breakpoint", testGuestSymbol("guest_reg_probe"), 0);
+    qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_write_var"), 4);
+    qmpInsert(qemu, "watchpoint-read", testGuestSymbol("guest_read_var"), 4);
+    ev = waitStop(qemu);
+    qmpDo(qemu, "debug-remove-all", NULL);
+    points = qmpOk(qemu, "query-debug-points", NULL);
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 0);
+    testQmpClearEvents(qemu->qmp);
+    c1 = readU32(qemu, "guest_counter");
+    i1 = readU32(qemu, "guest_int3_count");
+    qmpDo(qemu, "debug-continue", NULL);
+    assertNoStop(qemu);
+    assertRunState(qemu, "running");
+    c2 = readU32(qemu, "guest_counter");
+    g_assert_cmpuint(c2 - c1, >, 4096);
+    g_assert_cmpuint(readU32(qemu, "guest_int3_count"), >, i1);
+    g_assert_cmpuint(readU32(qemu, "guest_fault_count"), ==, 0);
+}
+
+static void
+testCapabilitiesTcg(void)
+{
+    g_autoptr(testQemu) qemu = startQemu("pc", NULL);
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+    JsonObject *caps = json_node_get_object(ret);
+    JsonArray *types = json_object_get_array_member(caps, "point-types");
+    JsonArray *flags = json_object_get_array_member(caps, "step-flags");
+
+    g_assert_cmpstr(json_object_get_string_member(caps, "accelerator"), ==, "tcg");
+    g_assert_true(json_object_get_boolean_member(caps, "supported"));
+    g_assert_cmpuint(json_array_get_length(types), ==, 5);
+    g_assert_cmpstr(json_array_get_string_element(types, 0), ==, "sw-breakpoint");
+    g_assert_cmpstr(json_array_get_string_element(types, 4), ==, "watchpoint-access");
+    g_assert_false(json_object_has_member(caps, "hw-breakpoints"));
+    g_assert_false(json_object_has_member(caps, "hw-watchpoints"));
+    g_assert_false(json_object_get_boolean_member(caps, "hw-slots-shared"));
+    g_assert_true(json_object_get_boolean_member(caps, "single-step"));
+    g_assert_cmpuint(json_array_get_length(flags), ==, 2);
+    g_assert_cmpstr(json_array_get_string_element(flags, 0), ==, "noirq");
+    g_assert_cmpstr(json_array_get_string_element(flags, 1), ==, "notimer");
+    g_assert_cmpint(json_object_get_int_member(caps, "max-memory-size"), ==, 65536);
+}
+
+static void
+testCapabilitiesNone(void)
+{
+    g_autoptr(testQemu) qemu = startQemu("none", NULL);
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+    JsonObject *caps = json_node_get_object(ret);
+
+    g_assert_false(json_object_get_boolean_member(caps, "supported"));
+    g_assert_false(json_object_get_boolean_member(caps, "single-step"));
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(caps, "point-types")), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(caps, "max-memory-size"), ==, 65536);
+    qmpErr(qemu, "not supported", "debug-insert",
+           "{\"type\": \"sw-breakpoint\", \"addr\": 4096}");
+    qmpErr(qemu, "not supported", "query-debug-stop", NULL);
+}
+
+/* A snapshot of everything bad input must not change. */
+static char *
+guestSnapshot(testQemu *qemu)
+{
+    g_autoptr(JsonNode) regs = qmpOk(qemu, "debug-read-registers",
+                                     "{\"cpu-index\": 0}");
+    g_autoptr(JsonNode) points = qmpOk(qemu, "query-debug-points", NULL);
+    g_autoptr(GBytes) image = readMem(qemu, 0x100000, 0x5000);
+    g_autofree char *r = json_to_string(regs, FALSE);
+    g_autofree char *p = json_to_string(points, FALSE);
+    g_autofree char *m = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, image);
+
+    return g_strdup_printf("%s\n%s\n%s", r, p, m);
+}
+
+static void
+testBadInput(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *big = NULL;
+    guint64 wvar = testGuestSymbol("guest_write_var");
+    guint64 tick = testGuestSymbol("guest_tick");
+    gint64 id;
+    guint8 *zeros;
+
+    id = qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_fault_count"), 4);
+    qmpDo(qemu, "debug-interrupt", NULL);
+    ev = waitStop(qemu);
+    before = guestSnapshot(qemu);
+
+    /* points */
+    qmpErr(qemu, "debug point 999 does not exist", "debug-remove", "{\"id\": 999}");
+    qmpErr(qemu, "does not exist", "debug-remove", "{\"id\": -1}");
+    qmpErr(qemu, "bogus", "debug-insert", "{\"type\": \"bogus\", \"addr\": %"
+           G_GUINT64_FORMAT "}", tick);
+    qmpErr(qemu, "length 0", "debug-insert", "{\"type\": \"watchpoint-write\", "
+           "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 0}", wvar);
+    qmpErr(qemu, "length 3", "debug-insert", "{\"type\": \"watchpoint-read\", "
+           "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 3}", wvar);
+    qmpErr(qemu, "length 16", "debug-insert", "{\"type\": \"watchpoint-access\", "
+           "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 16}", wvar);
+    qmpErr(qemu, "not aligned", "debug-insert", "{\"type\": \"watchpoint-write\", "
+           "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 4}", wvar + 1);
+    qmpErr(qemu, "needs 'len'", "debug-insert", "{\"type\": \"watchpoint-write\", "
+           "\"addr\": %" G_GUINT64_FORMAT "}", wvar);
+    qmpErr(qemu, "only valid for watchpoints", "debug-insert",
+           "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+           ", \"len\": 1}", tick);
+    qmpErr(qemu, "vCPU 5 does not exist", "debug-insert",
+           "{\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+           ", \"cpu-index\": 5}", tick);
+    qmpErr(qemu, "not guest RAM", "debug-insert",
+           "{\"type\": \"sw-breakpoint\", \"addr\": 17179869184}");
+
+    /* stepping */
+    qmpErr(qemu, "vCPU 1 does not exist", "debug-step", "{\"cpu-index\": 1}");
+    qmpErr(qemu, "vCPU -1 does not exist", "debug-step", "{\"cpu-index\": -1}");
+    qmpErr(qemu, "out of range", "debug-step", "{\"cpu-index\": 0, \"count\": 0}");
+    qmpErr(qemu, "out of range", "debug-step",
+           "{\"cpu-index\": 0, \"count\": 1000001}");
+
+    /* registers */
+    qmpErr(qemu, "no register named 'nosuch'", "debug-read-registers",
+           "{\"cpu-index\": 0, \"names\": [\"rip\", \"nosuch\"]}");
+    qmpErr(qemu, "vCPU 3 does not exist", "debug-read-registers",
+           "{\"cpu-index\": 3}");
+    qmpErr(qemu, "no register named 'nosuch'", "debug-write-register",
+           "{\"cpu-index\": 0, \"name\": \"nosuch\", \"value\": \"00\"}");
+    qmpErr(qemu, "exactly 16 hex digits", "debug-write-register",
+           "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"1234\"}");
+    qmpErr(qemu, "exactly 16 hex digits", "debug-write-register",
+           "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"001122334455667788\"}");
+    qmpErr(qemu, "not a hex digit", "debug-write-register",
+           "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"zz00000000000000\"}");
+    qmpErr(qemu, "hex digits", "debug-write-register",
+           "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"\"}");
+    qmpErr(qemu, "no GDB target description document", "query-debug-gdb-xml",
+           "{\"annex\": \"nosuch.xml\"}");
+
+    /* memory */
+    qmpErr(qemu, "out of range", "debug-read-memory",
+           "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 0}", wvar);
+    qmpErr(qemu, "out of range", "debug-read-memory",
+           "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 65537}", wvar);
+    qmpErr(qemu, "out of range", "debug-read-memory",
+           "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": -4}", wvar);
+    qmpErr(qemu, "not guest RAM", "debug-read-memory",
+           "{\"addr\": 17179869184, \"size\": 4}");
+    qmpErr(qemu, "not guest RAM", "debug-read-memory",
+           "{\"addr\": 17179869184, \"size\": 4, \"physical\": true}");
+    qmpErr(qemu, "not guest RAM", "debug-read-memory",
+           "{\"addr\": 4276092928, \"size\": 4, \"physical\": true}");
+    qmpErr(qemu, "wraps around", "debug-read-memory",
+           "{\"addr\": 18446744073709551614, \"size\": 4}");
+    qmpErr(qemu, "vCPU 2 does not exist", "debug-read-memory",
+           "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 4, \"cpu-index\": 2}", wvar);
+    /* a range that starts in RAM and runs out of it writes nothing */
+    qmpErr(qemu, "not guest RAM", "debug-write-memory",
+           "{\"addr\": 134217724, \"data\": \"AAAAAAAAAAA=\", \"physical\": true}");
+    qmpErr(qemu, "read-only", "debug-write-memory",
+           "{\"addr\": 4294963200, \"data\": \"AAAAAA==\", \"physical\": true}");
+    qmpErr(qemu, "not valid base64", "debug-write-memory",
+           "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"!!!!\"}", wvar);
+    qmpErr(qemu, "not valid base64", "debug-write-memory",
+           "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"\"}", wvar);
+    zeros = g_malloc0(65537);
+    big = g_base64_encode(zeros, 65537);
+    g_free(zeros);
+    qmpErr(qemu, "65537 bytes", "debug-write-memory",
+           "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"%s\"}", wvar, big);
+
+    /* execution control */
+    qmpErr(qemu, "not running", "debug-interrupt", NULL);
+
+    after = guestSnapshot(qemu);
+    g_assert_cmpstr(before, ==, after);
+    assertRunState(qemu, "debug");
+
+    /* and the one good point still works */
+    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    qmpErr(qemu, "does not exist", "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    g_assert_cmpint(qmpInsert(qemu, "sw-breakpoint", tick, 0), >, id);
+}
+
+/* Per-vCPU points: the APs of a multiboot guest never leave wait-for-SIPI,
+ * so a breakpoint for vCPU 1 never fires while one for vCPU 0 does. */
+static void
+testPerCpu(void)
+{
+    const char *const smp[] = { "-smp", "2", NULL };
+    g_autoptr(testQemu) qemu = startQemu("pc", smp);
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonNode) stops = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    gint64 id1, id0;
+
+    waitGuestReady(qemu);
+    ret = qmpOk(qemu, "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+                G_GUINT64_FORMAT ", \"cpu-index\": 1}", tick);
+    id1 = json_object_get_int_member(json_node_get_object(ret), "id");
+    assertNoStop(qemu);
+    json_node_unref(g_steal_pointer(&ret));
+    ret = qmpOk(qemu, "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+                G_GUINT64_FORMAT ", \"cpu-index\": 0}", tick);
+    id0 = json_object_get_int_member(json_node_get_object(ret), "id");
+    g_assert_cmpint(id0, ==, id1 + 1);
+    ev = waitStop(qemu);
+    g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id0);
+
+    stops = qmpOk(qemu, "query-debug-stop", NULL);
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(stops)), ==, 2);
+    g_assert_false(json_object_has_member(
+        json_array_get_object_element(json_node_get_array(stops), 1), "reason"));
+    qmpErr(qemu, "halted", "debug-step", "{\"cpu-index\": 1}");
+}
+
+/* While a gdb client is attached to the gdbstub the commands refuse; a
+ * gdbstub without a client does not get in the way. */
+static void
+testGdbAttached(void)
+{
+    g_autofree char *gdbsock = NULL;
+    g_autofree char *gdbarg = NULL;
+    g_autoptr(testQemu) qemu = NULL;
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(GError) err = NULL;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    const char *args[3] = { "-gdb", NULL, NULL };
+    gint64 deadline;
+    int fd;
+
+    gdbsock = g_build_filename(g_get_tmp_dir(), "ld-gdb-XXXXXX", NULL);
+    fd = g_mkstemp(gdbsock);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    unlink(gdbsock);
+    gdbarg = g_strdup_printf("unix:%s,server=on,wait=off", gdbsock);
+    args[1] = gdbarg;
+    qemu = startQemu("pc", args);
+    waitGuestReady(qemu);
+
+    /* no client: QMP debugging works */
+    qmpInsert(qemu, "sw-breakpoint", testGuestSymbol("guest_tick"), 0);
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "sw-breakpoint");
+    qmpDo(qemu, "debug-remove-all", NULL);
+    qmpDo(qemu, "debug-continue", NULL);
+
+    /* a client attaches (QEMU pauses the VM for it) */
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    strcpy(addr.sun_path, gdbsock);
+    g_assert_cmpint(connect(fd, (struct sockaddr *) &addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(write(fd, "$?#3f", 5), ==, 5);
+    json_object_unref(testQmpWaitEvent(qemu->qmp, "STOP", STOP_TIMEOUT_MS, &err));
+    g_assert_no_error(err);
+    qmpErr(qemu, "gdb client is attached", "debug-insert",
+           "{\"type\": \"sw-breakpoint\", \"addr\": 4096}");
+    qmpErr(qemu, "gdb client is attached", "debug-continue", NULL);
+    qmpErr(qemu, "gdb client is attached", "debug-read-memory",
+           "{\"addr\": 4096, \"size\": 4}");
+    qmpDo(qemu, "query-debug-capabilities", NULL);
+
+    /* it leaves: the commands work again */
+    close(fd);
+    deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    for (;;) {
+        g_autoptr(GError) e2 = NULL;
+        g_autoptr(JsonNode) ret = testQmpExecute(qemu->qmp, "debug-continue",
+                                                 NULL, &e2);
+        if (ret)
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("still refused after the gdb client left: %s", e2->message);
+        g_usleep(20 * 1000);
+    }
+    assertRunState(qemu, "running");
+    unlink(gdbsock);
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *qemu = g_getenv("LIBVIRT_DEBUG_QEMU");
+
+    g_test_init(&argc, &argv, NULL);
+
+    if (!qemu || !*qemu) {
+        g_printerr("FAIL: LIBVIRT_DEBUG_QEMU is empty: the QMP debug tests "
+                   "need the patched QEMU; configure with\n"
+                   "  meson setup BUILDDIR -Dqemu_binary=$(qemu/build.sh)\n");
+        return 1;
+    }
+
+    g_test_add_func("/qmp-debug/capabilities/tcg", testCapabilitiesTcg);
+    g_test_add_func("/qmp-debug/capabilities/machine-none", testCapabilitiesNone);
+    g_test_add_func("/qmp-debug/breakpoint/sw", testSwBreakpoint);
+    g_test_add_func("/qmp-debug/breakpoint/hw", testHwBreakpoint);
+    g_test_add_func("/qmp-debug/breakpoint/continue", testContinueAdvances);
+    g_test_add_func("/qmp-debug/breakpoint/per-cpu", testPerCpu);
+    g_test_add_func("/qmp-debug/watchpoint/write", testWatchWrite);
+    g_test_add_func("/qmp-debug/watchpoint/read", testWatchRead);
+    g_test_add_func("/qmp-debug/watchpoint/access", testWatchAccess);
+    g_test_add_func("/qmp-debug/interrupt", testInterrupt);
+    g_test_add_func("/qmp-debug/step/1", testStep1);
+    g_test_add_func("/qmp-debug/step/100", testStep100);
+    g_test_add_func("/qmp-debug/step/breakpoint", testStepBreakpoint);
+    g_test_add_func("/qmp-debug/registers/write", testRegisterWrite);
+    g_test_add_func("/qmp-debug/memory/write", testMemoryWrite);
+    g_test_add_func("/qmp-debug/guest-int3", testGuestInt3);
+    g_test_add_func("/qmp-debug/remove-all", testRemoveAllResumes);
+    g_test_add_func("/qmp-debug/bad-input", testBadInput);
+    g_test_add_func("/qmp-debug/gdb-attached", testGdbAttached);
+
+    return g_test_run();
+}

@@ -1,0 +1,100 @@
+/*
+ * testutils-qmp.h: a tiny synchronous QMP client, and QEMU processes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For tests that talk to QEMU directly (tests/qmp/) and for e2e tests and
+ * benchmarks that need to look under libvirt.  Everything is synchronous:
+ * a command waits for its reply, and events that arrive meanwhile are
+ * queued for testQmpWaitEvent().
+ *
+ *   g_autoptr(testQemu) qemu = testQemuStart(testQemuBinary(), args, &err);
+ *   g_autoptr(JsonNode) ret = testQmpExecutef(qemu->qmp, &err,
+ *       "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %llu}",
+ *       (unsigned long long) addr);
+ *   g_autoptr(JsonObject) stop = testQmpWaitEvent(qemu->qmp, "DEBUG_STOP",
+ *                                                 5000, &err);
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#define TEST_QMP_ERROR (testQmpErrorQuark())
+GQuark testQmpErrorQuark(void);
+
+typedef enum {
+    TEST_QMP_ERROR_IO,        /* socket or process trouble */
+    TEST_QMP_ERROR_TIMEOUT,   /* nothing arrived in time */
+    TEST_QMP_ERROR_PROTOCOL,  /* not QMP */
+    TEST_QMP_ERROR_COMMAND,   /* QEMU answered with an error: the GError's
+                               * message is QEMU's "desc" */
+} testQmpError;
+
+typedef struct _testQmp testQmp;
+
+/* Connect to the QMP unix socket @path, retrying until @timeout_ms if it
+ * does not exist yet, read the greeting and negotiate capabilities. */
+testQmp *testQmpConnect(const char *path, guint timeout_ms, GError **error);
+void testQmpFree(testQmp *qmp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(testQmp, testQmpFree);
+
+/* Timeout of a command's reply, in milliseconds (default 10000). */
+void testQmpSetTimeout(testQmp *qmp, guint timeout_ms);
+
+/* Execute @command with @args (a JSON object node, or NULL; not taken).
+ * Returns a new reference to the "return" value, or NULL with @error set
+ * (TEST_QMP_ERROR_COMMAND if QEMU returned an error). */
+JsonNode *testQmpExecute(testQmp *qmp, const char *command, JsonNode *args,
+                         GError **error);
+
+/* Same, with the arguments as printf-formatted JSON object text (or a
+ * NULL format for none). */
+JsonNode *testQmpExecutef(testQmp *qmp, GError **error, const char *command,
+                          const char *argsfmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* Wait up to @timeout_ms for event @name (queued ones first).  Returns a
+ * new reference to its "data" object (an empty object if it has none), or
+ * NULL with @error set on timeout.  Events of other names stay queued. */
+JsonObject *testQmpWaitEvent(testQmp *qmp, const char *name,
+                             guint timeout_ms, GError **error);
+
+/* Read whatever QEMU has already sent, without blocking, and return how
+ * many queued events are named @name (all events if @name is NULL). */
+guint testQmpCountEvents(testQmp *qmp, const char *name);
+
+/* Drop all queued events. */
+void testQmpClearEvents(testQmp *qmp);
+
+
+typedef struct _testQemu testQemu;
+struct _testQemu {
+    GPid pid;
+    char *dir;        /* scratch directory (sockets, log), removed at free */
+    char *qmp_path;   /* its QMP socket */
+    char *log_path;   /* QEMU's stdout and stderr */
+    testQmp *qmp;     /* connected and negotiated */
+};
+
+/* The patched QEMU: $LIBVIRT_DEBUG_QEMU.  Aborts the test with a message
+ * saying how to set it (meson setup -Dqemu_binary=$(qemu/build.sh)) when
+ * it is empty. */
+const char *testQemuBinary(void);
+
+/* Start @binary with @args (NULL-terminated; no -qmp, it is added) and
+ * connect to its QMP socket.  Returns NULL with @error set (including the
+ * end of QEMU's log) if QEMU does not come up within 10 seconds. */
+testQemu *testQemuStart(const char *binary, const char *const *args,
+                        GError **error);
+
+/* A path in the QEMU's scratch directory, e.g. for a -gdb socket. */
+char *testQemuPath(testQemu *qemu, const char *name);
+
+/* QEMU's log so far. */
+char *testQemuLog(testQemu *qemu);
+
+/* Quit QEMU (QMP "quit", then SIGKILL after 5 seconds), reap it and remove
+ * its scratch directory. */
+void testQemuFree(testQemu *qemu);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(testQemu, testQemuFree);
