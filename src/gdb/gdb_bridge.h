@@ -46,7 +46,8 @@
  * Returns 0 when GDB ended the session and the domain was detached, -1
  * otherwise; virDomainDebugGetLastErrorMessage() then says why.  Reasons
  * for individual error replies sent to GDB are printed on stderr, which
- * `target remote | ...` shows in GDB's terminal.
+ * `target remote | ...` shows in GDB's terminal.  With the environment
+ * variable LIBVIRT_DEBUG_GDB_TRACE set, every packet is logged there too.
  */
 int virDomainDebugGdbServe(virDomainPtr dom, int infd, int outfd,
                            unsigned int flags);

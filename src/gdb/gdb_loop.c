@@ -22,6 +22,7 @@
 typedef struct {
     gdbRspSession *session;
     int outfd;
+    bool trace;             /* LIBVIRT_DEBUG_GDB_TRACE: packets on stderr */
     bool noAck;
     GString *lastSent;      /* for a '-' from GDB */
     bool ioError;
@@ -71,6 +72,8 @@ gdbRspLoopSendPacket(gdbRspLoop *loop, const char *payload, size_t len)
 {
     g_string_truncate(loop->lastSent, 0);
     gdbRspFramePacket(loop->lastSent, payload, len);
+    if (loop->trace)
+        g_printerr("debug-gdb: -> %.*s\n", (int)MIN(len, 200), payload);
     gdbRspLoopSendRaw(loop, loop->lastSent->str, loop->lastSent->len);
 }
 
@@ -133,6 +136,8 @@ gdbRspLoopInput(gdbRspLoop *loop, gdbRspParser *parser,
                 gdbRspSessionTakeStop(loop->session, reply))
                 gdbRspLoopSendPacket(loop, reply->str, reply->len);
             packet = gdbRspParserPacket(parser, &plen);
+            if (loop->trace)
+                g_printerr("debug-gdb: <- %.*s\n", (int)MIN(plen, 200), packet);
             if (gdbRspLoopPacket(loop, packet, plen, reply))
                 return true;
             break;
@@ -191,6 +196,7 @@ gdbRspServeLoop(gdbRspSession *session, int infd, int outfd)
         .session = session,
         .outfd = outfd,
         .lastSent = lastSent,
+        .trace = g_getenv("LIBVIRT_DEBUG_GDB_TRACE") != NULL,
     };
     guint8 buf[4096];
     bool done = false;

@@ -20,8 +20,8 @@ static const struct {
 } fakeRegs[FAKE_NREGS] = {
     { "rax", 0, 8 },
     { "rbx", 1, 8 },
-    { "rip", 2, 8 },
-    { "eflags", 3, 4 },
+    { "rcx", 2, 8 },
+    { "rdx", 3, 8 },
     { "fs_base", 40, 8 },
 };
 
@@ -313,7 +313,7 @@ fakeTargetNew(void)
         fake->mem[i] = i & 0xff;
     for (v = 0; v < FAKE_NVCPUS; v++) {
         for (i = 0; i < FAKE_NREGS; i++) {
-            /* rax of vCPU 1 = 0x11..., rip of vCPU 0 = 0x02... */
+            /* rax of vCPU 1 = 0x11..., rcx of vCPU 0 = 0x03... */
             guint8 byte = (v << 4) | (i + 1);
 
             fake->regs[v][i] = g_strnfill(fakeRegs[i].size * 2, "0123456789abcdef"[byte & 0xf]);

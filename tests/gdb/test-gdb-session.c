@@ -251,7 +251,7 @@ testRegisters(void)
     g_autoptr(GString) g = g_string_new(NULL);
     g_autoptr(GString) gw = g_string_new("G");
     g_autofree char *fsBase = g_strdup(fake->regs[0][4]);
-    g_autofree char *rip = g_strdup(fake->regs[0][2]);
+    g_autofree char *rcx = g_strdup(fake->regs[0][2]);
     runResult res;
     int i;
 
@@ -277,7 +277,7 @@ testRegisters(void)
     pkt(s, "Gabcd");
     pkt(s, "G");                        /* nothing to write */
     RUN(fake, s,
-        g->str, fsBase, rip, "E0e", "E16",
+        g->str, fsBase, rcx, "xx", "E16",
         "OK", "deadbeefdeadbeef", "OK", "1122334455667788",
         "E16", "E16", "E0e", "E16", "OK");
     /* the G wrote one register, P one: unchanged ones cost nothing */
