@@ -43,6 +43,7 @@
 #include "exec/gdbstub.h"
 #include "exec/memory.h"
 #include "exec/address-spaces.h"
+#include "exec/exec-all.h"
 #include "hw/core/cpu.h"
 #include "hw/boards.h"
 #include "sysemu/accel-ops.h"
@@ -348,6 +349,11 @@ static void debug_tcg_op_fn(CPUState *cpu, run_on_cpu_data data)
     if (debug_is_breakpoint(p->type)) {
         if (op->insert) {
             op->ret = cpu_breakpoint_insert(cpu, p->addr, BP_GDB, NULL);
+            /*
+             * Translated blocks chained before the breakpoint existed
+             * would jump straight past it: retranslate.
+             */
+            tb_flush(cpu);
         } else {
             op->ret = cpu_breakpoint_remove(cpu, p->addr, BP_GDB);
         }
