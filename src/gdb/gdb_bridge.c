@@ -226,11 +226,17 @@ virDomainDebugGdbServe(virDomainPtr dom, int infd, int outfd,
 {
     g_autoptr(gdbRspSession) session = NULL;
     gdbBridgeEventSink *sink;
-    virConnectPtr conn = virDomainGetConnect(dom);
+    virConnectPtr conn;
     sigset_t oldmask;
     int callbackID;
     int ret = -1;
 
+    if (!dom) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
+                                  "a domain is required");
+        return -1;
+    }
+    conn = virDomainGetConnect(dom);
     session = gdbRspSessionNew(&gdbBridgeTargetOps, dom,
                                GDB_RSP_SESSION_LOG_ERRORS);
     sink = g_atomic_rc_box_new0(gdbBridgeEventSink);
@@ -358,20 +364,21 @@ gdbBridgeListenSocket(const char *path)
 }
 
 
+/**
+ * gdbBridgeAcceptOne:
+ * @path: where to create the socket
+ *
+ * Creates the 0600 socket at @path, waits for one client, and removes
+ * the socket.
+ *
+ * Returns the connected client's fd, or -1 with the error set.
+ */
 int
-virDomainDebugGdbListen(virDomainPtr dom, const char *path,
-                        unsigned int flags)
+gdbBridgeAcceptOne(const char *path)
 {
     int listenfd;
     int fd;
-    int ret;
 
-    virDomainDebugResetLastError();
-    if (!path || !*path) {
-        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
-                                  "a socket path is required");
-        return -1;
-    }
     if ((listenfd = gdbBridgeListenSocket(path)) < 0)
         return -1;
 
@@ -387,6 +394,30 @@ virDomainDebugGdbListen(virDomainPtr dom, const char *path,
                                   path, g_strerror(errno));
         return -1;
     }
+    return fd;
+}
+
+
+int
+virDomainDebugGdbListen(virDomainPtr dom, const char *path,
+                        unsigned int flags)
+{
+    int fd;
+    int ret;
+
+    virDomainDebugResetLastError();
+    if (!dom) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
+                                  "a domain is required");
+        return -1;
+    }
+    if (!path || !*path) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
+                                  "a socket path is required");
+        return -1;
+    }
+    if ((fd = gdbBridgeAcceptOne(path)) < 0)
+        return -1;
 
     ret = virDomainDebugGdbServe(dom, fd, fd, flags);
     close(fd);

@@ -69,3 +69,6 @@ int virDomainDebugGdbServe(virDomainPtr dom, int infd, int outfd,
  */
 int virDomainDebugGdbListen(virDomainPtr dom, const char *path,
                             unsigned int flags);
+
+/* The socket half of virDomainDebugGdbListen(), for its unit test */
+int gdbBridgeAcceptOne(const char *path);
