@@ -320,6 +320,7 @@ gdbRspSessionStart(gdbRspSession *session, int timeoutMs)
 {
     g_autofree virDomainDebugStopInfo *stops = NULL;
     g_autofree virDomainDebugStopInfo *stop = NULL;
+    g_autofree char *stopError = NULL;
     int nstops;
     int i;
 
@@ -327,7 +328,10 @@ gdbRspSessionStart(gdbRspSession *session, int timeoutMs)
         return -1;
     session->regCache = g_new0(gdbRspRegCache, session->nvcpus);
 
-    if (session->ops->stop(session->opaque) == 0) {
+    if (session->ops->stop(session->opaque) < 0) {
+        /* kept: the getStops below resets the target's last error */
+        stopError = g_strdup(session->ops->lastErrorMessage(session->opaque));
+    } else {
         struct pollfd pfd = { .fd = session->wakeupFd, .events = POLLIN };
         gint64 deadline = g_get_monotonic_time() + timeoutMs * 1000LL;
         int left;
@@ -351,7 +355,7 @@ gdbRspSessionStart(gdbRspSession *session, int timeoutMs)
         }
         if (!stop) {
             g_printerr("debug-gdb: the guest did not stop: %s\n",
-                       session->ops->lastErrorMessage(session->opaque));
+                       stopError ? stopError : "no debug-exit event");
             return -1;
         }
     }
