@@ -67,7 +67,7 @@ benchLibvirt(const char *kind)
 }
 
 static double
-benchGdbstub(benchGdbstub *gs, const char *packet)
+benchGdbstubMedian(benchGdbstub *gs, const char *packet)
 {
     g_autoptr(GArray) us = g_array_new(FALSE, FALSE, sizeof(double));
     size_t i;
@@ -92,8 +92,8 @@ main(void)
     double embed = benchLibvirt("embed");
     double daemon = benchLibvirt("daemon");
     benchGdbstub *gs = benchGdbstubStart(testLibvirtQemu(), testGuestPath());
-    double rawP = benchGdbstub(gs, "p10");
-    double rawG = benchGdbstub(gs, "g");
+    double rawP = benchGdbstubMedian(gs, "p10");
+    double rawG = benchGdbstubMedian(gs, "g");
 
     benchGdbstubStop(gs);
     g_print("register read round trip, median of %d (microseconds):\n", ROUNDS);

@@ -4,7 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
+#include <libvirt/virterror.h>
 #include <sys/wait.h>
 #include <signal.h>
 
