@@ -819,6 +819,7 @@ testGdbAttached(void)
     qmpDo(qemu, "debug-continue", NULL);
 
     /* a client attaches (QEMU pauses the VM for it) */
+    testQmpClearEvents(qemu->qmp);
     fd = socket(AF_UNIX, SOCK_STREAM, 0);
     strcpy(addr.sun_path, gdbsock);
     g_assert_cmpint(connect(fd, (struct sockaddr *) &addr, sizeof(addr)), ==, 0);
