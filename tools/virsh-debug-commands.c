@@ -498,6 +498,29 @@ cmdDebugWait(virshDebugControl *ctl, const virshDebugCmd *cmd)
         return false;
     virshDebugInstallSignals(ctl);
     gen = virshDebugEventsGeneration(ctl);
+
+    /* A guest that is stopped already will not exit again until it is
+     * resumed: report where it is instead of waiting forever.  This is
+     * checked after registering, so an exit in between is seen by one or
+     * the other.  (A breakpoint hit between `debug-break` and
+     * `debug-wait` in a script is the common case.) */
+    {
+        virDomainDebugStopInfo *stops = NULL;
+        int n = virDomainDebugGetStops(dom, &stops, 0);
+        int i;
+
+        if (n < 0)
+            virDomainDebugResetLastError();
+        for (i = 0; i < n; i++) {
+            if (stops[i].stopped) {
+                virshDebugPrintStop(ctl, virDomainGetName(dom), &stops[i]);
+                g_free(stops);
+                return true;
+            }
+        }
+        g_free(stops);
+    }
+
     if (virshDebugEventsWait(ctl, gen, timeout, &stop) < 0)
         return false;
     virshDebugReportStop(ctl, dom, &stop);
@@ -1121,7 +1144,8 @@ static const virshDebugCmdDef virshDebugCommands[] = {
     { "debug-wait", cmdDebugWait, opts_wait, VIRSH_DEBUG_CMD_DOMAIN,
       "wait for the next debug exit",
       "Waits until a vCPU of the domain stops for the debugger (a breakpoint, "
-      "a watchpoint, a step) and reports it.  Exits with status 1 on timeout." },
+      "a watchpoint, a step) and reports it; if a vCPU is stopped already, "
+      "reports that at once.  Exits with status 1 on timeout." },
     { "debug-watch", cmdDebugWatch, opts_watch, VIRSH_DEBUG_CMD_DOMAIN,
       "insert a watchpoint",
       "Stops the guest when it writes (default), reads (--read) or accesses "
