@@ -118,7 +118,9 @@ virDomainDebugReportGError(virDomainPtr dom, GError *error)
 void
 virDomainDebugReportLibvirtError(virDomainPtr dom, const char *what)
 {
-    virErrorPtr lverr = virGetLastError();
+    /* Save libvirt's error first: every public libvirt call, even
+     * virDomainGetName, resets the thread's last error. */
+    virErrorPtr lverr = virSaveLastError();
     const char *name = dom ? virDomainGetName(dom) : "?";
     const char *msg = lverr && lverr->message ? lverr->message : "unknown libvirt error";
 
@@ -132,14 +134,15 @@ virDomainDebugReportLibvirtError(virDomainPtr dom, const char *what)
                strstr(msg, "not running")) {
         virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_NOT_RUNNING,
                                   "domain '%s' is not running: start it first "
-                                  "(virsh start %s, or debug-start to debug "
-                                  "it from its first instruction)",
-                                  name, name);
+                                  "(virsh start %s, or virsh-debug debug-start %s "
+                                  "to debug it from its first instruction)",
+                                  name, name, name);
     } else {
         virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_LIBVIRT,
                                   "domain '%s': cannot %s: %s",
                                   name, what, msg);
     }
+    virFreeError(lverr);
 }
 
 const char *
