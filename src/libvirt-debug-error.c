@@ -116,6 +116,18 @@ virDomainDebugReportGError(virDomainPtr dom, GError *error)
 }
 
 void
+virDomainDebugReportNotRunning(virDomainPtr dom)
+{
+    const char *name = virDomainGetName(dom);
+
+    virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_NOT_RUNNING,
+                              "domain '%s' is not running: start it first "
+                              "(virsh start %s, or virsh-debug debug-start %s "
+                              "to debug it from its first instruction)",
+                              name, name, name);
+}
+
+void
 virDomainDebugReportLibvirtError(virDomainPtr dom, const char *what)
 {
     /* Save libvirt's error first: every public libvirt call, even
@@ -131,12 +143,8 @@ virDomainDebugReportLibvirtError(virDomainPtr dom, const char *what)
                                   "(connect without --readonly): %s",
                                   name, what, msg);
     } else if (lverr && lverr->code == VIR_ERR_OPERATION_INVALID &&
-               strstr(msg, "not running")) {
-        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_NOT_RUNNING,
-                                  "domain '%s' is not running: start it first "
-                                  "(virsh start %s, or virsh-debug debug-start %s "
-                                  "to debug it from its first instruction)",
-                                  name, name, name);
+               strstr(msg, "not running") && dom) {
+        virDomainDebugReportNotRunning(dom);
     } else {
         virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_LIBVIRT,
                                   "domain '%s': cannot %s: %s",

@@ -36,13 +36,7 @@ virDomainDebugCheckActive(virDomainPtr dom)
         return -1;
     }
     if (!active) {
-        const char *name = virDomainGetName(dom);
-
-        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_NOT_RUNNING,
-                                  "domain '%s' is not running: start it first "
-                                  "(virsh start %s, or virsh-debug debug-start %s "
-                                  "to debug it from its first instruction)",
-                                  name, name, name);
+        virDomainDebugReportNotRunning(dom);
         return -1;
     }
     return 0;

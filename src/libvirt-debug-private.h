@@ -26,6 +26,7 @@ void virDomainDebugReportError(virDomainDebugErrorCode code,
     G_GNUC_PRINTF(2, 3);
 void virDomainDebugReportGError(virDomainPtr dom, GError *error);
 void virDomainDebugReportLibvirtError(virDomainPtr dom, const char *what);
+void virDomainDebugReportNotRunning(virDomainPtr dom);
 void virDomainDebugErrorReset(void);
 
 /* libvirt-debug-monitor.c */
