@@ -31,17 +31,6 @@
 #define VIRSH_DEBUG_OPT_VCPU(helpstr) \
     { "vcpu", VIRSH_DEBUG_OT_STRING, 0, "number", helpstr }
 
-static void
-virshDebugDomainRelease(virDomainPtr *dom)
-{
-    if (*dom)
-        virDomainFree(*dom);
-}
-
-/* g_auto-style cleanup for a domain reference */
-#define VIRSH_DEBUG_AUTO_DOMAIN \
-    __attribute__((cleanup(virshDebugDomainRelease))) virDomainPtr
-
 
 static bool
 virshDebugIsSessionDomain(virshDebugControl *ctl, virDomainPtr dom)
@@ -1156,7 +1145,13 @@ static const virshDebugCmdDef virshDebugCommands[] = {
       "write guest memory",
       "Writes hex bytes, or the contents of a file, at a guest address.  Refused "
       "when the domain's <debug> element says writable=\"no\"." },
-    /* debug-gdb (the GDB remote protocol bridge) will go here. */
+    { "debug-gdb", virshDebugCmdGdb, virshDebugOptsGdb, VIRSH_DEBUG_CMD_DOMAIN,
+      "let GDB debug the domain through libvirt",
+      "Speaks GDB's remote serial protocol on stdin/stdout (gdb -ex 'target "
+      "remote | virsh-debug -c URI debug-gdb DOMAIN'), or on a unix socket with "
+      "--listen PATH, and carries everything over the libvirt connection: no "
+      "gdbstub port on the host.  GDB's detach or kill detach the domain and "
+      "leave it running." },
     { "help", cmdHelp, opts_help, VIRSH_DEBUG_CMD_NOCONNECT,
       "print help", NULL },
     { "quit", cmdQuit, opts_none,

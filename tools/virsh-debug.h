@@ -22,6 +22,17 @@
 
 #define VIRSH_DEBUG_PROGRAM "virsh-debug"
 
+static inline void
+virshDebugDomainRelease(virDomainPtr *dom)
+{
+    if (*dom)
+        virDomainFree(*dom);
+}
+
+/* g_auto-style cleanup for a domain reference */
+#define VIRSH_DEBUG_AUTO_DOMAIN \
+    __attribute__((cleanup(virshDebugDomainRelease))) virDomainPtr
+
 /* ------------------------------------------------------------------ */
 /* Per-command options                                                 */
 
@@ -201,3 +212,10 @@ void virshDebugReportStop(virshDebugControl *ctl, virDomainPtr dom,
 
 int virshDebugShell(virshDebugControl *ctl);
 int virshDebugSession(virshDebugControl *ctl, virDomainPtr dom);
+
+/* ------------------------------------------------------------------ */
+/* debug-gdb (virsh-debug-gdb.c)                                       */
+
+extern const virshDebugOptDef virshDebugOptsGdb[];
+bool virshDebugCmdGdb(virshDebugControl *ctl, const virshDebugCmd *cmd);
+
