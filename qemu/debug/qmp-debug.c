@@ -1029,12 +1029,16 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
     p->len = len;
     p->cpu_index = cpu ? cpu->cpu_index : -1;
     p->id = debug.next_id;
+    /*
+     * Listed before it is inserted: inserting may drop the BQL, and a vCPU
+     * can hit the point before we get it back.
+     */
+    g_ptr_array_add(debug.points, p);
     if (debug_point_insert(p, errp) < 0) {
-        g_free(p);
+        g_ptr_array_remove(debug.points, p);
         return NULL;
     }
     debug.next_id++;
-    g_ptr_array_add(debug.points, p);
 
     res = g_new0(DebugInsertResult, 1);
     res->id = p->id;
@@ -1631,6 +1635,17 @@ typedef struct DebugChunk {
     MemTxAttrs attrs;
 } DebugChunk;
 
+static void debug_range_error(Error **errp, bool physical, uint64_t va,
+                              hwaddr pa, const char *what)
+{
+    if (physical) {
+        error_setg(errp, "physical address 0x%" PRIx64 " %s", va, what);
+    } else {
+        error_setg(errp, "virtual address 0x%" PRIx64 " (guest physical 0x%"
+                   HWADDR_PRIx ") %s", va, pa, what);
+    }
+}
+
 /*
  * Check that [addr, addr + size) is mapped and backed by RAM (writable RAM
  * for @is_write).  With @chunks, also collect the physical pieces.
@@ -1676,15 +1691,12 @@ static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
             mr = address_space_translate(as, pa, &xlat, &mlen, is_write,
                                          attrs);
             if (!memory_region_is_ram(mr) || memory_region_is_ram_device(mr)) {
-                error_setg(errp, "%s address 0x%" PRIx64 " (guest physical "
-                           "0x%" HWADDR_PRIx ") is not guest RAM",
-                           physical ? "physical" : "virtual", va, pa);
+                debug_range_error(errp, physical, va, pa, "is not guest RAM");
                 return false;
             }
             if (is_write && (mr->readonly || memory_region_is_rom(mr))) {
-                error_setg(errp, "%s address 0x%" PRIx64 " (guest physical "
-                           "0x%" HWADDR_PRIx ") is read-only memory",
-                           physical ? "physical" : "virtual", va, pa);
+                debug_range_error(errp, physical, va, pa,
+                                  "is read-only memory");
                 return false;
             }
             if (chunks) {
