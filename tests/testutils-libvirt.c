@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <libvirt/virterror.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <signal.h>
 
@@ -102,11 +103,19 @@ static const char daemonScript[] =
     "d=$1\n"
     "for p in etc:/etc/libvirt run:/run/libvirt lib:/var/lib/libvirt "
     "cache:/var/cache/libvirt log:/var/log/libvirt; do\n"
-    "  src=$d/${p%%%%:*}; dst=${p#*:}\n"
+    "  src=$d/${p%%:*}; dst=${p#*:}\n"
     "  mkdir -p \"$src\" \"$dst\"\n"
     "  mount --bind \"$src\" \"$dst\"\n"
     "done\n"
-    "exec /usr/sbin/libvirtd --config \"$d/libvirtd.conf\"\n";
+    "exec /usr/sbin/libvirtd --config \"$d/libvirtd.conf\" "
+    "--pid-file \"$d/libvirtd.pid\"\n";
+
+/* A test that aborts must not leave its libvirtd behind. */
+static void
+testLibvirtDaemonChildSetup(gpointer data G_GNUC_UNUSED)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
 
 static void
 testLibvirtStartDaemon(testLibvirt *lv)
@@ -137,7 +146,8 @@ testLibvirtStartDaemon(testLibvirt *lv)
     logfd = g_open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL,
                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                                          NULL, NULL, -1, logfd, logfd,
+                                          testLibvirtDaemonChildSetup, NULL,
+                                          -1, logfd, logfd,
                                           NULL, NULL, 0, &lv->daemon,
                                           NULL, NULL, NULL, &error))
         g_error("cannot start libvirtd: %s", error->message);
