@@ -163,11 +163,10 @@ testLibvirtStartDaemon(testLibvirt *lv)
 }
 
 testLibvirt *
-testLibvirtNew(const char *kind)
+testLibvirtPrepare(const char *kind)
 {
     g_autoptr(GError) error = NULL;
     testLibvirt *lv = g_new0(testLibvirt, 1);
-    size_t i;
 
     testLibvirtRunEventLoop();
 
@@ -182,9 +181,18 @@ testLibvirtNew(const char *kind)
         g_mkdir_with_parents(etc, 0700);
         testLibvirtWriteFile(etc, "qemu.conf", qemuConf);
         lv->uri = g_strdup_printf("qemu:///embed?root=%s", lv->dir);
-    } else {
+    } else if (g_str_equal(kind, "daemon")) {
         testLibvirtStartDaemon(lv);
+    } else {
+        g_error("unknown libvirt kind '%s': expected 'embed' or 'daemon'", kind);
     }
+    return lv;
+}
+
+void
+testLibvirtConnect(testLibvirt *lv)
+{
+    size_t i;
 
     /* libvirtd may take a moment after creating its socket. */
     for (i = 0; i < 50 && !lv->conn; i++) {
@@ -193,6 +201,23 @@ testLibvirtNew(const char *kind)
     }
     if (!lv->conn)
         g_error("cannot open %s: %s", lv->uri, virGetLastErrorMessage());
+}
+
+void
+testLibvirtDisconnect(testLibvirt *lv)
+{
+    if (lv->conn) {
+        virConnectClose(lv->conn);
+        lv->conn = NULL;
+    }
+}
+
+testLibvirt *
+testLibvirtNew(const char *kind)
+{
+    testLibvirt *lv = testLibvirtPrepare(kind);
+
+    testLibvirtConnect(lv);
     return lv;
 }
 
@@ -206,6 +231,10 @@ testLibvirtFree(testLibvirt *lv)
     if (!lv)
         return;
 
+    /* Clean up through a connection of our own, also when the test
+     * worked through other processes only. */
+    if (!lv->conn)
+        testLibvirtConnect(lv);
     if (lv->conn) {
         ndoms = virConnectListAllDomains(lv->conn, &doms, 0);
         for (i = 0; i < ndoms; i++) {

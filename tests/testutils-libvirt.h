@@ -29,6 +29,15 @@ struct _testLibvirt {
  * "daemon".  Aborts the test with a clear message when it cannot. The
  * default libvirt event loop is registered first, so events work. */
 testLibvirt *testLibvirtNew(const char *kind);
+
+/* The same without opening a connection.  An embedded driver root serves
+ * ONE process at a time (libvirt locks it): a test that drives it through
+ * other processes (virsh-debug, gdb) must not hold a connection of its
+ * own meanwhile.  Connect/Disconnect open and close lv->conn around the
+ * parts that use it. */
+testLibvirt *testLibvirtPrepare(const char *kind);
+void testLibvirtConnect(testLibvirt *lv);
+void testLibvirtDisconnect(testLibvirt *lv);
 void testLibvirtFree(testLibvirt *lv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(testLibvirt, testLibvirtFree);
 
