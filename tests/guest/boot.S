@@ -3,7 +3,8 @@
  *
  * QEMU's -kernel loader finds the multiboot header in the first 8 KiB of
  * this ELF32 file and enters _start in 32-bit protected mode, flat
- * segments, paging and interrupts off.
+ * segments, paging and interrupts off.  We load our own GDT and turn on
+ * paging with only the first 4 MiB identity-mapped.
  */
 
 #define MB_MAGIC    0x1BADB002
@@ -29,6 +30,25 @@ _start:
     movw %ax, %fs
     movw %ax, %gs
     movw %ax, %ss
+
+    /*
+     * Paging: identity-map the first 4 MiB with one 4 MiB page, and the
+     * 4 MiB at 0xfec00000 (I/O APIC, local APIC: mapped, but not RAM);
+     * the rest of the virtual address space is unmapped, so that
+     * debuggers can be shown an unmapped address (e.g. 0x40000000).
+     */
+    movl $guest_page_dir, %eax
+    movl $0x00000083, (%eax)    /* present, writable, 4 MiB page at 0 */
+    /* and the local APIC's 4 MiB, mapped but not RAM */
+    movl $0xfec00083, 0xfec(%eax)
+    movl %eax, %cr3
+    movl %cr4, %eax
+    orl $0x10, %eax             /* CR4.PSE */
+    movl %eax, %cr4
+    movl %cr0, %eax
+    orl $0x80000000, %eax       /* CR0.PG */
+    movl %eax, %cr0
+
     call guest_main
 2:
     cli
@@ -75,7 +95,10 @@ gdt_desc:
     .long gdt
 
     .bss
-    .align 16
+    .align 4096
+    .globl guest_page_dir
+guest_page_dir:
+    .space 4096
     .space 16384
 guest_stack_top:
 

@@ -3,6 +3,10 @@
  * for debugger tests.  Tests look every address up in this ELF's symbol
  * table (tests/testutils-guest.h); nothing is hard-coded.
  *
+ * Virtual addresses 0 - 4 MiB are identity-mapped (so symbol values are
+ * both virtual and physical addresses), and so is 0xfec00000 - 0xff000000
+ * (the APICs' MMIO); everything else is unmapped.
+ *
  * The main loop, forever, with interrupts off:
  *   - calls guest_tick() (breakpoint target; counts guest_tick_count),
  *   - increments guest_counter (progress),

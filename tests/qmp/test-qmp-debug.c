@@ -679,8 +679,10 @@ testBadInput(void)
     qmpErr(qemu, "vCPU 5 does not exist", "debug-insert",
            "{\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
            ", \"cpu-index\": 5}", tick);
+    qmpErr(qemu, "is not mapped", "debug-insert",
+           "{\"type\": \"sw-breakpoint\", \"addr\": 1073741824}");
     qmpErr(qemu, "not guest RAM", "debug-insert",
-           "{\"type\": \"sw-breakpoint\", \"addr\": 17179869184}");
+           "{\"type\": \"sw-breakpoint\", \"addr\": 4276092928}");
 
     /* stepping */
     qmpErr(qemu, "vCPU 1 does not exist", "debug-step", "{\"cpu-index\": 1}");
@@ -714,8 +716,14 @@ testBadInput(void)
            "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 65537}", wvar);
     qmpErr(qemu, "out of range", "debug-read-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": -4}", wvar);
+    qmpErr(qemu, "is not mapped", "debug-read-memory",
+           "{\"addr\": 1073741824, \"size\": 4}");
+    /* the range starts mapped and runs into the unmapped part */
+    qmpErr(qemu, "is not mapped", "debug-write-memory",
+           "{\"addr\": 4194300, \"data\": \"AAAAAAAAAAA=\"}");
+    /* mapped, but the local APIC is not RAM */
     qmpErr(qemu, "not guest RAM", "debug-read-memory",
-           "{\"addr\": 17179869184, \"size\": 4}");
+           "{\"addr\": 4276092928, \"size\": 4}");
     qmpErr(qemu, "not guest RAM", "debug-read-memory",
            "{\"addr\": 17179869184, \"size\": 4, \"physical\": true}");
     qmpErr(qemu, "not guest RAM", "debug-read-memory",
