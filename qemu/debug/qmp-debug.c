@@ -928,7 +928,8 @@ DebugCapabilities *qmp_query_debug_capabilities(Error **errp)
     bool shared;
 
     caps->accelerator = g_strdup(current_accel_name());
-    caps->supported = debug_supported();
+    /* record/replay owns the execution: the commands refuse there */
+    caps->supported = debug_supported() && replay_mode == REPLAY_MODE_NONE;
     caps->max_memory_size = DEBUG_MAX_MEMORY_SIZE;
     if (!caps->supported) {
         return caps;

@@ -13,6 +13,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "testutils-guest.h"
 #include "testutils-qmp.h"
 
@@ -625,6 +627,29 @@ testCapabilitiesNone(void)
     qmpErr(qemu, "not supported", "query-debug-stop", NULL);
 }
 
+/* Record/replay owns the execution: the commands refuse there. */
+static void
+testRecordReplay(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("ld-rr-XXXXXX", NULL);
+    g_autofree char *rrfile = g_build_filename(dir, "replay.bin", NULL);
+    g_autofree char *icount = g_strdup_printf("shift=auto,rr=record,rrfile=%s",
+                                              rrfile);
+    const char *const args[] = { "-icount", icount, NULL };
+    testQemu *qemu = startQemu("pc", args);
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+
+    g_assert_false(json_object_get_boolean_member(json_node_get_object(ret),
+                                                  "supported"));
+    qmpErr(qemu, "record/replay", "debug-insert",
+           "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT "}",
+           testGuestSymbol("guest_tick"));
+    qmpErr(qemu, "record/replay", "debug-interrupt", NULL);
+    testQemuFree(qemu);
+    g_unlink(rrfile);
+    g_rmdir(dir);
+}
+
 /* A snapshot of everything bad input must not change. */
 static char *
 guestSnapshot(testQemu *qemu)
@@ -891,6 +916,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/remove-all", testRemoveAllResumes);
     g_test_add_func("/qmp-debug/bad-input", testBadInput);
     g_test_add_func("/qmp-debug/gdb-attached", testGdbAttached);
+    g_test_add_func("/qmp-debug/record-replay", testRecordReplay);
 
     return g_test_run();
 }
