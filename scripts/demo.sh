@@ -60,8 +60,9 @@ cat > "$root/demo.xml" <<XML
 </domain>
 XML
 
+if [ -t 1 ]; then bold='\033[1m'; plain='\033[0m'; else bold=; plain=; fi
 step() {
-    printf '\n\033[1m$ virsh-debug %s\033[0m\n' "$*"
+    printf "\n${bold}\$ virsh-debug %s${plain}\n" "$*"
     "$vd" -c "$uri" "$@"
 }
 
