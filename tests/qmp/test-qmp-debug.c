@@ -380,6 +380,13 @@ testInterrupt(void)
     g_autoptr(testQemu) qemu = startGuest();
     g_autoptr(JsonObject) ev = NULL;
 
+    /* what needs a stopped VM says so */
+    qmpErr(qemu, "the VM is running", "debug-step", "{\"cpu-index\": 0}");
+    qmpErr(qemu, "the VM is running", "debug-write-register",
+           "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"0000000000000000\"}");
+    /* continuing a running VM is harmless */
+    qmpDo(qemu, "debug-continue", NULL);
+
     qmpDo(qemu, "debug-interrupt", NULL);
     ev = waitStop(qemu);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
