@@ -39,8 +39,25 @@ waitDebugExit(void)
 {
     virDomainDebugStopInfo *stop = g_async_queue_timeout_pop(events, EVENT_TIMEOUT_US);
 
-    if (!stop)
-        g_error("no debug-exit event within %d s", (int) (EVENT_TIMEOUT_US / G_USEC_PER_SEC));
+    if (!stop) {
+        /* say what the domain looks like, to tell a lost event from a
+         * point that never hit */
+        virDomainDebugStopInfo *stops = NULL;
+        virDomainDebugPoint *points = NULL;
+        int nstops = virDomainDebugGetStops(dom, &stops, 0);
+        int npoints = virDomainDebugListPoints(dom, &points, 0);
+        int state = -1;
+        int reason = -1;
+
+        virDomainGetState(dom, &state, &reason, 0);
+        g_error("no debug-exit event within %d s (domain state %d/%d, "
+                "%d points, first hits %llu, vCPU 0 stopped %d reason %d pc 0x%llx)",
+                (int) (EVENT_TIMEOUT_US / G_USEC_PER_SEC), state, reason,
+                npoints, npoints > 0 ? points[0].hits : 0,
+                nstops > 0 ? stops[0].stopped : -1,
+                nstops > 0 ? (int) stops[0].reason : -1,
+                nstops > 0 ? stops[0].pc : 0);
+    }
     return stop;
 }
 
@@ -254,6 +271,45 @@ testRegisterAndMemoryWrite(void)
     assertGuestRunningClean();
 }
 
+/* Several threads debugging the same domain at once: every call is safe
+ * and each thread's errors stay its own. */
+static gpointer
+threadWorker(gpointer data)
+{
+    int n = GPOINTER_TO_INT(data);
+    size_t i;
+
+    for (i = 0; i < 20; i++) {
+        virDomainDebugRegister *regs = NULL;
+        unsigned char buf[16];
+        int nregs = virDomainDebugGetRegisters(dom, 0, NULL, 0, &regs, 0);
+
+        g_assert_cmpint(nregs, >, 16);
+        virDomainDebugRegistersFree(regs, nregs);
+        g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_COUNTER), sizeof(buf),
+                                                 buf, 0, 0), ==, 0);
+        g_autofree char *id = g_strdup_printf("%d", 100000 + n);
+
+        /* an error in this thread only */
+        g_assert_cmpint(virDomainDebugRemovePoint(dom, 100000 + n, 0), ==, -1);
+        g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), id));
+    }
+    return NULL;
+}
+
+static void
+testThreads(void)
+{
+    GThread *threads[4];
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(threads); i++)
+        threads[i] = g_thread_new("debugger", threadWorker, GINT_TO_POINTER((int) i));
+    for (i = 0; i < G_N_ELEMENTS(threads); i++)
+        g_thread_join(threads[i]);
+    assertGuestRunningClean();
+}
+
 static void
 testBadInput(void)
 {
@@ -273,7 +329,11 @@ testBadInput(void)
                                               sym(GUEST_SYM_WRITE_VAR), 0, -1, 0), ==, -1);
     g_assert_cmpint(virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT,
                                               sym(GUEST_SYM_FUNCTION), 0, 7, 0), ==, -1);
-    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), g_strdup_printf("'%s'", virDomainGetName(dom))));
+    {
+        g_autofree char *quoted = g_strdup_printf("'%s'", virDomainGetName(dom));
+
+        g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), quoted));
+    }
 
     /* QEMU refuses these; the error names what was wrong */
     g_assert_cmpint(virDomainDebugRemovePoint(dom, 4242, 0), ==, -1);
@@ -464,6 +524,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/api/step", testStep);
     g_test_add_func("/e2e/api/write-register-memory", testRegisterAndMemoryWrite);
     g_test_add_func("/e2e/api/bad-input", testBadInput);
+    g_test_add_func("/e2e/api/threads", testThreads);
     g_test_add_func("/e2e/api/config", testAttachHonoursConfig);
     g_test_add_func("/e2e/api/not-running", testNotRunning);
     g_test_add_func("/e2e/api/stock-qemu", testStockQemu);
