@@ -52,11 +52,13 @@
 #include "sysemu/kvm.h"
 #include "sysemu/replay.h"
 #include "sysemu/runstate.h"
+#include "sysemu/tcg.h"
 #include "cpu.h"
 
 #define DEBUG_MAX_MEMORY_SIZE   65536
 #define DEBUG_MAX_STEP_COUNT    1000000
 #define DEBUG_MAX_WATCH_LEN     8
+#define DEBUG_MAX_HW_LIMIT      64  /* x-debug-set-hw-limits */
 
 typedef struct DebugPoint {
     int64_t id;
@@ -112,6 +114,17 @@ typedef struct DebugRegDesc {
     int number;
 } DebugRegDesc;
 
+/*
+ * How many hardware breakpoints and watchpoints can be inserted at once.
+ * With @shared, breakpoints and watchpoints draw on one pool of @bps
+ * slots (and @wps equals @bps).
+ */
+typedef struct DebugHwLimits {
+    int bps;
+    int wps;
+    bool shared;
+} DebugHwLimits;
+
 static struct {
     bool initialized;
     int64_t next_id;
@@ -122,6 +135,8 @@ static struct {
     bool resume_managed;        /* the command resuming handles step-over */
     bool interrupt_pending;
     int held_step_overs;        /* KVM step-overs still running */
+    bool hw_limits_emulated;    /* TCG: x-debug-set-hw-limits was used */
+    DebugHwLimits hw_limits;    /* TCG: what it set */
 } debug;
 
 /* Initialization and helpers */
@@ -437,27 +452,6 @@ static DebugKvmEntry *debug_kvm_find(int gdb_type, uint64_t addr,
     return NULL;
 }
 
-static void debug_kvm_count(int *bps, int *wps)
-{
-    guint i;
-
-    *bps = *wps = 0;
-    for (i = 0; i < debug.kvm_entries->len; i++) {
-        DebugKvmEntry *e = g_ptr_array_index(debug.kvm_entries, i);
-        if (e->gdb_type == GDB_BREAKPOINT_HW) {
-            (*bps)++;
-        } else if (e->gdb_type != GDB_BREAKPOINT_SW) {
-            (*wps)++;
-        }
-    }
-}
-
-/*
- * Hardware slots of KVM: returns false if no slot is free for a new entry
- * of @type, with an error naming how many exist and are in use.
- */
-static bool debug_kvm_check_slots(DebugPointType type, Error **errp);
-
 static int debug_kvm_insert(DebugPoint *p, Error **errp)
 {
     const AccelOpsClass *ops = cpus_get_accel();
@@ -468,10 +462,6 @@ static int debug_kvm_insert(DebugPoint *p, Error **errp)
     if (e) {
         e->refs++;
         return 0;
-    }
-    if (p->type != DEBUG_POINT_TYPE_SW_BREAKPOINT &&
-        !debug_kvm_check_slots(p->type, errp)) {
-        return -ENOSPC;
     }
     ret = ops->insert_breakpoint(first_cpu, gdb_type, p->addr, p->len);
     if (ret < 0) {
@@ -540,6 +530,111 @@ static void debug_kvm_unlift(void)
     }
 }
 
+/* Hardware debug slots: both accelerators */
+
+/*
+ * How many hardware breakpoints and watchpoints the accelerator offers:
+ * KVM's debug registers, or on TCG the limits x-debug-set-hw-limits set.
+ * False where they are unlimited (TCG without emulated limits).
+ */
+static bool debug_hw_slots(DebugHwLimits *lim);
+
+static bool debug_hw_same_slot(DebugPoint *a, DebugPoint *b)
+{
+    return a->type == b->type && a->addr == b->addr && a->len == b->len;
+}
+
+/*
+ * The hardware slots in use by the points other than @skip: one per
+ * distinct type, address and length, because identical points share one
+ * accelerator entry, and so one debug register, on KVM.  A point limited
+ * to one vCPU takes a slot like any other (KVM allows that only on a
+ * one-vCPU machine, where it is the same as a point for all vCPUs).
+ */
+static void debug_hw_count(DebugPoint *skip, int *bps, int *wps)
+{
+    guint i, j;
+
+    *bps = *wps = 0;
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        bool dup = false;
+
+        if (p == skip || p->type == DEBUG_POINT_TYPE_SW_BREAKPOINT) {
+            continue;
+        }
+        for (j = 0; j < i && !dup; j++) {
+            DebugPoint *q = g_ptr_array_index(debug.points, j);
+            dup = q != skip && debug_hw_same_slot(p, q);
+        }
+        if (dup) {
+            continue;
+        }
+        if (p->type == DEBUG_POINT_TYPE_HW_BREAKPOINT) {
+            (*bps)++;
+        } else {
+            (*wps)++;
+        }
+    }
+}
+
+/* Whether another point already holds the slot @p needs. */
+static bool debug_hw_slot_taken(DebugPoint *p)
+{
+    guint i;
+
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *q = g_ptr_array_index(debug.points, i);
+        if (q != p && debug_hw_same_slot(p, q)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool debug_hw_fits(const DebugHwLimits *lim, int bps, int wps)
+{
+    if (lim->shared) {
+        return bps + wps <= lim->bps;
+    }
+    return bps <= lim->bps && wps <= lim->wps;
+}
+
+/*
+ * The hardware slot check of debug-insert, for KVM's real debug registers
+ * and TCG's emulated ones alike: false if no slot is free for @p (already
+ * in debug.points), with an error naming how many exist and are in use.
+ */
+static bool debug_check_hw_slots(DebugPoint *p, Error **errp)
+{
+    bool is_bp = p->type == DEBUG_POINT_TYPE_HW_BREAKPOINT;
+    DebugHwLimits lim;
+    int bps, wps;
+
+    if (p->type == DEBUG_POINT_TYPE_SW_BREAKPOINT || !debug_hw_slots(&lim) ||
+        debug_hw_slot_taken(p)) {
+        return true;
+    }
+    debug_hw_count(p, &bps, &wps);
+    if (debug_hw_fits(&lim, bps + is_bp, wps + !is_bp)) {
+        return true;
+    }
+    if (lim.shared) {
+        error_setg(errp, "hardware debug register slots exhausted: %d of "
+                   "%d in use (%d breakpoints, %d watchpoints share them); "
+                   "remove a hardware breakpoint or watchpoint, or use a "
+                   "sw-breakpoint", bps + wps, lim.bps, bps, wps);
+    } else if (is_bp) {
+        error_setg(errp, "hardware breakpoint slots exhausted: %d of %d "
+                   "in use; remove one or use a sw-breakpoint",
+                   bps, lim.bps);
+    } else {
+        error_setg(errp, "hardware watchpoint slots exhausted: %d of %d in "
+                   "use; remove a watchpoint first", wps, lim.wps);
+    }
+    return false;
+}
+
 /* Physical insertion: both accelerators */
 
 static int debug_point_insert(DebugPoint *p, Error **errp)
@@ -547,6 +642,9 @@ static int debug_point_insert(DebugPoint *p, Error **errp)
     CPUState *cpu, *undo;
     int ret;
 
+    if (!debug_check_hw_slots(p, errp)) {
+        return -ENOSPC;
+    }
     if (debug_accel_is_kvm()) {
         return debug_kvm_insert(p, errp);
     }
@@ -847,24 +945,22 @@ static int debug_kvm_arm_cap(unsigned int cap)
 }
 #endif
 
-/*
- * How many hardware breakpoints and watchpoints KVM offers; false where
- * the accelerator does not limit them (TCG).
- */
-static bool debug_hw_slots(int *bps, int *wps, bool *shared)
+static bool debug_hw_slots(DebugHwLimits *lim)
 {
-    *bps = *wps = 0;
-    *shared = false;
+    memset(lim, 0, sizeof(*lim));
     if (!debug_accel_is_kvm()) {
-        return false;
+        if (debug.hw_limits_emulated) {
+            *lim = debug.hw_limits;
+        }
+        return debug.hw_limits_emulated;
     }
 #if defined(TARGET_I386)
     /* DR0-DR3, shared between breakpoints and watchpoints */
-    *bps = *wps = 4;
-    *shared = true;
+    lim->bps = lim->wps = 4;
+    lim->shared = true;
 #elif defined(TARGET_AARCH64) && defined(CONFIG_KVM)
-    *bps = debug_kvm_arm_cap(KVM_CAP_GUEST_DEBUG_HW_BPS);
-    *wps = debug_kvm_arm_cap(KVM_CAP_GUEST_DEBUG_HW_WPS);
+    lim->bps = debug_kvm_arm_cap(KVM_CAP_GUEST_DEBUG_HW_BPS);
+    lim->wps = debug_kvm_arm_cap(KVM_CAP_GUEST_DEBUG_HW_WPS);
 #endif
     return true;
 }
@@ -887,45 +983,13 @@ static bool debug_type_supported(DebugPointType type)
 #endif
 }
 
-static bool debug_kvm_check_slots(DebugPointType type, Error **errp)
-{
-    int max_bps, max_wps, bps, wps;
-    bool shared;
-
-    if (!debug_hw_slots(&max_bps, &max_wps, &shared)) {
-        return true;
-    }
-    debug_kvm_count(&bps, &wps);
-    if (shared) {
-        if (bps + wps >= max_bps) {
-            error_setg(errp, "hardware debug register slots exhausted: %d of "
-                       "%d in use (%d breakpoints, %d watchpoints share them); "
-                       "remove a hardware breakpoint or watchpoint, or use a "
-                       "sw-breakpoint", bps + wps, max_bps, bps, wps);
-            return false;
-        }
-    } else if (type == DEBUG_POINT_TYPE_HW_BREAKPOINT) {
-        if (bps >= max_bps) {
-            error_setg(errp, "hardware breakpoint slots exhausted: %d of %d "
-                       "in use; remove one or use a sw-breakpoint",
-                       bps, max_bps);
-            return false;
-        }
-    } else if (wps >= max_wps) {
-        error_setg(errp, "hardware watchpoint slots exhausted: %d of %d in "
-                   "use; remove a watchpoint first", wps, max_wps);
-        return false;
-    }
-    return true;
-}
-
 DebugCapabilities *qmp_query_debug_capabilities(Error **errp)
 {
     DebugCapabilities *caps = g_new0(DebugCapabilities, 1);
     DebugPointTypeList **tail = &caps->point_types;
     DebugStepFlagList **ftail = &caps->step_flags;
-    int bps, wps, sstep, i;
-    bool shared;
+    DebugHwLimits lim;
+    int sstep, i;
 
     caps->accelerator = g_strdup(current_accel_name());
     /* record/replay owns the execution: the commands refuse there */
@@ -939,12 +1003,12 @@ DebugCapabilities *qmp_query_debug_capabilities(Error **errp)
             QAPI_LIST_APPEND(tail, i);
         }
     }
-    if (debug_hw_slots(&bps, &wps, &shared)) {
+    if (debug_hw_slots(&lim)) {
         caps->has_hw_breakpoints = true;
-        caps->hw_breakpoints = bps;
+        caps->hw_breakpoints = lim.bps;
         caps->has_hw_watchpoints = true;
-        caps->hw_watchpoints = wps;
-        caps->hw_slots_shared = shared;
+        caps->hw_watchpoints = lim.wps;
+        caps->hw_slots_shared = lim.shared;
     }
     sstep = accel_supported_gdbstub_sstep_flags();
     caps->single_step = sstep & SSTEP_ENABLE;
@@ -955,6 +1019,66 @@ DebugCapabilities *qmp_query_debug_capabilities(Error **errp)
         QAPI_LIST_APPEND(ftail, DEBUG_STEP_FLAG_NOTIMER);
     }
     return caps;
+}
+
+/*
+ * Test-only: make TCG, whose debug points are unlimited, behave as if it
+ * had @hw_breakpoints and @hw_watchpoints debug registers, so that
+ * management software can be tested against a KVM host's capability set.
+ */
+void qmp_x_debug_set_hw_limits(int64_t hw_breakpoints, int64_t hw_watchpoints,
+                               bool hw_slots_shared, Error **errp)
+{
+    DebugHwLimits lim;
+    int bps, wps;
+
+    if (debug_accel_is_kvm()) {
+        error_setg(errp, "the hardware limits of KVM come from the host and "
+                   "cannot be set");
+        return;
+    }
+    if (!tcg_enabled()) {
+        error_setg(errp, "hardware limits can only be emulated on TCG, not "
+                   "on accelerator '%s'", current_accel_name());
+        return;
+    }
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    if (hw_breakpoints < 0 || hw_breakpoints > DEBUG_MAX_HW_LIMIT ||
+        hw_watchpoints < 0 || hw_watchpoints > DEBUG_MAX_HW_LIMIT) {
+        error_setg(errp, "hw-breakpoints %" PRId64 " and hw-watchpoints %"
+                   PRId64 " must both be 0 to %d", hw_breakpoints,
+                   hw_watchpoints, DEBUG_MAX_HW_LIMIT);
+        return;
+    }
+    if (hw_slots_shared && hw_breakpoints != hw_watchpoints) {
+        error_setg(errp, "with hw-slots-shared, breakpoints and watchpoints "
+                   "draw on one pool: hw-breakpoints (%" PRId64 ") and "
+                   "hw-watchpoints (%" PRId64 ") must both be its size",
+                   hw_breakpoints, hw_watchpoints);
+        return;
+    }
+    lim.bps = hw_breakpoints;
+    lim.wps = hw_watchpoints;
+    lim.shared = hw_slots_shared;
+
+    debug_hw_count(NULL, &bps, &wps);
+    if (!debug_hw_fits(&lim, bps, wps)) {
+        if (lim.shared) {
+            error_setg(errp, "%d hardware breakpoints and %d watchpoints are "
+                       "inserted, more than %d shared slots; remove some "
+                       "first", bps, wps, lim.bps);
+        } else {
+            error_setg(errp, "%d hardware breakpoints and %d watchpoints are "
+                       "inserted, more than %d breakpoint and %d watchpoint "
+                       "slots; remove some first", bps, wps, lim.bps,
+                       lim.wps);
+        }
+        return;
+    }
+    debug.hw_limits = lim;
+    debug.hw_limits_emulated = true;
 }
 
 /* Commands: debug points */
