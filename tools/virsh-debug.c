@@ -259,6 +259,49 @@ virshDebugRunCommand(virshDebugControl *ctl, int argc, char **argv)
 }
 
 
+/**
+ * virshDebugSettleEmbedded:
+ *
+ * With the embedded driver (qemu:///embed?root=DIR) libvirt's QEMU driver
+ * runs in this process, and opening it starts one thread per running
+ * domain that reconnects to the domain's QEMU.  A command that is over
+ * quickly (an error, a domain that is not running) could exit while such
+ * a thread still runs, and the process then crashes in a library
+ * destructor under it (seen: libnuma, from virQEMUDriverGetHostCPU),
+ * turning a clean "error: ..." into a segfault.  Each reconnect holds
+ * its domain's job until it is done, so taking a job on every running
+ * domain waits for all of them: virDomainMemoryStats takes a query job
+ * and sends nothing to a QEMU without a balloon.
+ */
+static void
+virshDebugSettleEmbedded(virshDebugControl *ctl)
+{
+    virDomainPtr *doms = NULL;
+    g_autofree char *uri = NULL;
+    int ndoms;
+    int i;
+
+    if (!ctl->conn ||
+        !(uri = virConnectGetURI(ctl->conn)) ||
+        !g_str_has_prefix(uri, "qemu:///embed")) {
+        virResetLastError();
+        return;
+    }
+    ndoms = virConnectListAllDomains(ctl->conn, &doms,
+                                     VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+    for (i = 0; i < ndoms; i++) {
+        virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+
+        /* only the wait matters, not the answer */
+        if (virDomainMemoryStats(doms[i], stats,
+                                 VIR_DOMAIN_MEMORY_STAT_NR, 0) < 0)
+            virResetLastError();
+        virDomainFree(doms[i]);
+    }
+    g_free(doms);
+    virResetLastError();
+}
+
 static void
 virshDebugUsage(GOptionContext *octx)
 {
@@ -364,6 +407,7 @@ main(int argc, char **argv)
     virshDebugEventsUnwatch(ctl);
     if (ctl->sessionDom)
         virDomainFree(ctl->sessionDom);
+    virshDebugSettleEmbedded(ctl);
     if (ctl->conn)
         virConnectClose(ctl->conn);
     virshDebugEventLoopStop(ctl);
