@@ -792,6 +792,223 @@ testBadInput(void)
     g_assert_cmpint(qmpInsert(qemu, "sw-breakpoint", tick, 0), >, id);
 }
 
+/* x-debug-set-hw-limits: TCG with the debug registers of a KVM host.
+ * Hardware points go where the guest never executes or accesses (an
+ * unmapped range), so none of them stops the VM. */
+#define HW_UNUSED_BP 0x40001000ULL
+#define HW_UNUSED_WP 0x40000000ULL
+
+static void
+setHwLimits(testQemu *qemu, int bps, int wps, gboolean shared)
+{
+    qmpDo(qemu, "x-debug-set-hw-limits",
+          "{\"hw-breakpoints\": %d, \"hw-watchpoints\": %d, "
+          "\"hw-slots-shared\": %s}", bps, wps, shared ? "true" : "false");
+}
+
+/* The limits query-debug-capabilities reports; FALSE if it has none. */
+static gboolean
+capsHwLimits(testQemu *qemu, gint64 *bps, gint64 *wps, gboolean *shared)
+{
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+    JsonObject *caps = json_node_get_object(ret);
+    gboolean has = json_object_has_member(caps, "hw-breakpoints");
+
+    g_assert_cmpint(has, ==, json_object_has_member(caps, "hw-watchpoints"));
+    *shared = json_object_get_boolean_member(caps, "hw-slots-shared");
+    *bps = has ? json_object_get_int_member(caps, "hw-breakpoints") : -1;
+    *wps = has ? json_object_get_int_member(caps, "hw-watchpoints") : -1;
+    return has;
+}
+
+static void
+assertCapsHwLimits(testQemu *qemu, gint64 bps, gint64 wps, gboolean shared)
+{
+    gint64 b, w;
+    gboolean sh;
+
+    g_assert_true(capsHwLimits(qemu, &b, &w, &sh));
+    g_assert_cmpint(b, ==, bps);
+    g_assert_cmpint(w, ==, wps);
+    g_assert_cmpint(sh, ==, shared);
+}
+
+static char *
+pointList(testQemu *qemu)
+{
+    g_autoptr(JsonNode) points = qmpOk(qemu, "query-debug-points", NULL);
+
+    return json_to_string(points, FALSE);
+}
+
+/* 4 shared slots, as KVM on x86 (DR0-DR3). */
+static void
+testHwLimitsShared(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    guint64 never = testGuestSymbol("guest_never_called");
+    gint64 b, w, id;
+    gboolean sh;
+
+    /* TCG alone is unlimited */
+    g_assert_false(capsHwLimits(qemu, &b, &w, &sh));
+    g_assert_false(sh);
+
+    setHwLimits(qemu, 4, 4, TRUE);
+    assertCapsHwLimits(qemu, 4, 4, TRUE);
+
+    id = qmpInsert(qemu, "hw-breakpoint", HW_UNUSED_BP, 0);
+    qmpInsert(qemu, "hw-breakpoint", HW_UNUSED_BP + 1, 0);
+    qmpInsert(qemu, "hw-breakpoint", HW_UNUSED_BP + 2, 0);
+    qmpInsert(qemu, "watchpoint-write", HW_UNUSED_WP, 4);
+    /* a point identical to one already set shares its slot, as on KVM */
+    qmpInsert(qemu, "hw-breakpoint", HW_UNUSED_BP, 0);
+
+    /* the fifth slot is refused, for either kind, and nothing changes */
+    before = pointList(qemu);
+    qmpErr(qemu, "hardware debug register slots exhausted: 4 of 4 in use "
+           "(3 breakpoints, 1 watchpoints share them); remove a hardware "
+           "breakpoint or watchpoint, or use a sw-breakpoint",
+           "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu}",
+           HW_UNUSED_BP + 3);
+    qmpErr(qemu, "hardware debug register slots exhausted: 4 of 4 in use",
+           "debug-insert", "{\"type\": \"watchpoint-access\", \"addr\": %llu, "
+           "\"len\": 8}", HW_UNUSED_WP + 8);
+    after = pointList(qemu);
+    g_assert_cmpstr(before, ==, after);
+
+    /* software breakpoints do not use the slots */
+    qmpInsert(qemu, "sw-breakpoint", never, 0);
+    qmpInsert(qemu, "sw-breakpoint", never + 1, 0);
+
+    /* removing one of the two identical points frees nothing ... */
+    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    qmpErr(qemu, "4 of 4 in use", "debug-insert",
+           "{\"type\": \"hw-breakpoint\", \"addr\": %llu}", HW_UNUSED_BP + 3);
+    /* ... removing a distinct one does */
+    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id + 1);
+    qmpInsert(qemu, "watchpoint-read", HW_UNUSED_WP + 8, 8);
+
+    /* limits below what is inserted are refused and change nothing */
+    qmpErr(qemu, "2 hardware breakpoints and 2 watchpoints are inserted, "
+           "more than 3 shared slots; remove some first",
+           "x-debug-set-hw-limits", "{\"hw-breakpoints\": 3, "
+           "\"hw-watchpoints\": 3, \"hw-slots-shared\": true}");
+    qmpErr(qemu, "more than 2 breakpoint and 1 watchpoint slots",
+           "x-debug-set-hw-limits", "{\"hw-breakpoints\": 2, "
+           "\"hw-watchpoints\": 1, \"hw-slots-shared\": false}");
+    assertCapsHwLimits(qemu, 4, 4, TRUE);
+    /* limits that hold them are fine */
+    setHwLimits(qemu, 2, 2, FALSE);
+    assertCapsHwLimits(qemu, 2, 2, FALSE);
+    qmpErr(qemu, "hardware breakpoint slots exhausted: 2 of 2 in use",
+           "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu}",
+           HW_UNUSED_BP + 3);
+
+    /* the guest never stopped, and runs on */
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
+    assertRunState(qemu, "running");
+}
+
+/* Separate pools, as KVM on arm64: 2 breakpoints, 1 watchpoint. */
+static void
+testHwLimitsSeparate(void)
+{
+    const char *const smp[] = { "-smp", "2", NULL };
+    g_autoptr(testQemu) qemu = startQemu("pc", smp);
+    g_autoptr(JsonNode) ret = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    guint64 never = testGuestSymbol("guest_never_called");
+
+    waitGuestReady(qemu);
+    setHwLimits(qemu, 2, 1, FALSE);
+    assertCapsHwLimits(qemu, 2, 1, FALSE);
+
+    /* a point for one vCPU takes a slot like any other */
+    qmpInsert(qemu, "hw-breakpoint", HW_UNUSED_BP, 0);
+    ret = qmpOk(qemu, "debug-insert", "{\"type\": \"hw-breakpoint\", "
+                "\"addr\": %llu, \"cpu-index\": 1}", HW_UNUSED_BP + 1);
+    qmpInsert(qemu, "watchpoint-write", HW_UNUSED_WP, 4);
+
+    before = pointList(qemu);
+    qmpErr(qemu, "hardware breakpoint slots exhausted: 2 of 2 in use; "
+           "remove one or use a sw-breakpoint", "debug-insert",
+           "{\"type\": \"hw-breakpoint\", \"addr\": %llu}", HW_UNUSED_BP + 2);
+    qmpErr(qemu, "hardware breakpoint slots exhausted: 2 of 2 in use",
+           "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu, "
+           "\"cpu-index\": 0}", HW_UNUSED_BP + 2);
+    qmpErr(qemu, "hardware watchpoint slots exhausted: 1 of 1 in use; "
+           "remove a watchpoint first", "debug-insert",
+           "{\"type\": \"watchpoint-read\", \"addr\": %llu, \"len\": 4}",
+           HW_UNUSED_WP + 8);
+    after = pointList(qemu);
+    g_assert_cmpstr(before, ==, after);
+
+    /* software breakpoints are unaffected */
+    qmpInsert(qemu, "sw-breakpoint", never, 0);
+
+    /* shrinking below what is inserted is refused; growing is not */
+    qmpErr(qemu, "2 hardware breakpoints and 1 watchpoints are inserted",
+           "x-debug-set-hw-limits", "{\"hw-breakpoints\": 1, "
+           "\"hw-watchpoints\": 1, \"hw-slots-shared\": false}");
+    qmpErr(qemu, "more than 0 breakpoint and 0 watchpoint slots",
+           "x-debug-set-hw-limits", "{\"hw-breakpoints\": 0, "
+           "\"hw-watchpoints\": 0, \"hw-slots-shared\": false}");
+    assertCapsHwLimits(qemu, 2, 1, FALSE);
+    setHwLimits(qemu, 3, 1, FALSE);
+    qmpInsert(qemu, "hw-breakpoint", HW_UNUSED_BP + 2, 0);
+
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
+}
+
+static void
+testHwLimitsBad(void)
+{
+    g_autoptr(testQemu) qemu = startQemu("pc", NULL);
+    g_autoptr(testQemu) none = startQemu("none", NULL);
+    gint64 b, w;
+    gboolean sh;
+
+    qmpErr(qemu, "must both be 0 to 64", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": -1, \"hw-watchpoints\": 4, "
+           "\"hw-slots-shared\": false}");
+    qmpErr(qemu, "must both be 0 to 64", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": 4, \"hw-watchpoints\": -4, "
+           "\"hw-slots-shared\": false}");
+    qmpErr(qemu, "must both be 0 to 64", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": 65, \"hw-watchpoints\": 1, "
+           "\"hw-slots-shared\": false}");
+    qmpErr(qemu, "must both be its size", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": 4, \"hw-watchpoints\": 2, "
+           "\"hw-slots-shared\": true}");
+    qmpErr(qemu, "hw-slots-shared", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": 4, \"hw-watchpoints\": 4}");
+    qmpErr(qemu, "hw-breakpoints", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": \"4\", \"hw-watchpoints\": 4, "
+           "\"hw-slots-shared\": true}");
+    /* nothing was set */
+    g_assert_false(capsHwLimits(qemu, &b, &w, &sh));
+
+    /* no slots at all: every hardware point is refused, not software ones */
+    setHwLimits(qemu, 0, 0, FALSE);
+    assertCapsHwLimits(qemu, 0, 0, FALSE);
+    qmpErr(qemu, "hardware breakpoint slots exhausted: 0 of 0 in use",
+           "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu}",
+           HW_UNUSED_BP);
+    qmpErr(qemu, "hardware watchpoint slots exhausted: 0 of 0 in use",
+           "debug-insert", "{\"type\": \"watchpoint-write\", \"addr\": %llu, "
+           "\"len\": 1}", HW_UNUSED_WP);
+    qmpInsert(qemu, "sw-breakpoint", testGuestSymbol("guest_never_called"), 0);
+
+    /* like the other debug commands, not without vCPUs */
+    qmpErr(none, "not supported", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": 4, \"hw-watchpoints\": 4, "
+           "\"hw-slots-shared\": true}");
+}
+
 /* Per-vCPU points: the APs of a multiboot guest never leave wait-for-SIPI,
  * so a breakpoint for vCPU 1 never fires while one for vCPU 0 does. */
 static void
@@ -924,6 +1141,9 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/bad-input", testBadInput);
     g_test_add_func("/qmp-debug/gdb-attached", testGdbAttached);
     g_test_add_func("/qmp-debug/record-replay", testRecordReplay);
+    g_test_add_func("/qmp-debug/hw-limits/shared", testHwLimitsShared);
+    g_test_add_func("/qmp-debug/hw-limits/separate", testHwLimitsSeparate);
+    g_test_add_func("/qmp-debug/hw-limits/bad", testHwLimitsBad);
 
     return g_test_run();
 }
