@@ -31,6 +31,12 @@
  * guest memory shared by all vCPUs, so debug-continue lifts it, steps the
  * vCPUs that sit on breakpoints while the others are held, and then puts
  * the breakpoints back and releases everybody from a bottom half.
+ *
+ * Hardware slots: KVM has a fixed number of debug registers, TCG none.
+ * One check (debug_check_hw_slots()) counts the slots the points in use
+ * take and compares them with the accelerator's limits; on TCG those are
+ * unlimited unless the test-only x-debug-set-hw-limits set some, so the
+ * same check and errors can be exercised without KVM.
  */
 
 #include "qemu/osdep.h"
