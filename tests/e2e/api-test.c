@@ -11,7 +11,9 @@
  */
 
 #include <glib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <libvirt/libvirt-qemu.h>
 
 #include "libvirt-debug/libvirt-debug.h"
 #include "testutils-guest.h"
@@ -492,6 +494,97 @@ testDebugStartBootStop(void)
     virDomainFree(boot);
 }
 
+/* Hardware slot limits per capability set.  TCG has no limit, so the
+ * patched QEMU's test-only x-debug-set-hw-limits makes it count like a
+ * KVM host: x86 (4 debug registers shared by breakpoints and watchpoints)
+ * or arm64 (separate breakpoint and watchpoint registers). */
+typedef struct {
+    const char *name;
+    int bps;
+    int wps;
+    bool shared;
+} testSlotSet;
+
+static const testSlotSet slotX86 = { "kvm-x86", 4, 4, true };
+static const testSlotSet slotArm64 = { "kvm-arm64", 6, 4, false };
+
+static void
+testSlots(gconstpointer data)
+{
+    const testSlotSet *set = data;
+    g_autofree char *limits = g_strdup_printf(
+        "{\"execute\":\"x-debug-set-hw-limits\",\"arguments\":"
+        "{\"hw-breakpoints\":%d,\"hw-watchpoints\":%d,\"hw-slots-shared\":%s}}",
+        set->bps, set->wps, set->shared ? "true" : "false");
+    g_autofree char *reply = NULL;
+    g_autoptr(GString) declared = g_string_new(
+        "<debug xmlns='http://libvirt-debug.org/schemas/domain/debug/1.0'>");
+    virDomainPtr d = testLibvirtStartDomain(lv, set->name, testLibvirtQemu(), 1, NULL);
+    virDomainDebugCaps *caps;
+    virDomainDebugPoint *points = NULL;
+    unsigned long long base = sym(GUEST_SYM_NEVER_CALLED);
+    int total = set->shared ? set->bps : set->bps + set->wps;
+    int i;
+
+    /* before the library first probes this QEMU (it caches what it finds) */
+    g_assert_cmpint(virDomainQemuMonitorCommand(d, limits, &reply, 0), ==, 0);
+    g_assert_null(strstr(reply, "error"));
+
+    caps = virDomainDebugGetCapabilities(d, 0);
+    g_assert_nonnull(caps);
+    g_assert_cmpint(caps->hwBreakpoints, ==, set->bps);
+    g_assert_cmpint(caps->hwWatchpoints, ==, set->wps);
+    g_assert_cmpint(caps->hwSlotsShared, ==, set->shared);
+    virDomainDebugCapsFree(caps);
+
+    /* one more hardware breakpoint declared than the host has: attach
+     * refuses before arming anything */
+    for (i = 0; i <= set->bps; i++)
+        g_string_append_printf(declared, "<breakpoint type='hw' addr='0x%llx'/>",
+                               base + i);
+    g_string_append(declared, "</debug>");
+    g_assert_cmpint(virDomainDebugSetConfig(d, declared->str, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+    g_assert_cmpint(virDomainDebugAttach(d, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_NO_SLOTS);
+    g_assert_cmpint(virDomainDebugListPoints(d, &points, 0), ==, 0);
+    g_free(points);
+
+    /* interactive inserts: fill every slot, then one more is refused
+     * with a message that counts them, and the list is unchanged */
+    for (i = 0; i < set->bps; i++)
+        g_assert_cmpint(virDomainDebugInsertPoint(d, VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT,
+                                                  base + i, 0, -1, 0), >, 0);
+    for (i = 0; !set->shared && i < set->wps; i++)
+        g_assert_cmpint(virDomainDebugInsertPoint(d, VIR_DOMAIN_DEBUG_POINT_WATCH_WRITE,
+                                                  sym(GUEST_SYM_WRITE_VAR) + 64 + 4 * i,
+                                                  4, -1, 0), >, 0);
+    g_assert_cmpint(virDomainDebugInsertPoint(d, VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT,
+                                              base + 100, 0, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_NO_SLOTS);
+    {
+        g_autofree char *count = g_strdup_printf("%d", set->bps);
+
+        g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), count));
+        g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "exhausted"));
+    }
+    g_assert_cmpint(virDomainDebugInsertPoint(d, VIR_DOMAIN_DEBUG_POINT_WATCH_WRITE,
+                                              sym(GUEST_SYM_WRITE_VAR), 4, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_NO_SLOTS);
+    g_assert_cmpint(virDomainDebugListPoints(d, &points, 0), ==, total);
+    g_free(points);
+
+    /* software breakpoints need no slot */
+    g_assert_cmpint(virDomainDebugInsertPoint(d, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                              base + 200, 0, -1, 0), >, 0);
+
+    g_assert_cmpint(virDomainDebugDetach(d, 0), ==, 0);
+    g_assert_cmpint(virDomainDebugListPoints(d, &points, 0), ==, 0);
+    g_free(points);
+    virDomainDestroy(d);
+    virDomainUndefine(d);
+    virDomainFree(d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -530,6 +623,8 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/api/stock-qemu", testStockQemu);
     g_test_add_func("/e2e/api/read-only", testReadOnly);
     g_test_add_func("/e2e/api/debug-start", testDebugStartBootStop);
+    g_test_add_data_func("/e2e/api/slots/kvm-x86", &slotX86, testSlots);
+    g_test_add_data_func("/e2e/api/slots/kvm-arm64", &slotArm64, testSlots);
 
     ret = g_test_run();
 

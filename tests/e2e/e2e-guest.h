@@ -16,3 +16,4 @@
 /* the guest copies GUEST_SYM_POKE into GUEST_SYM_ECHO periodically */
 #define GUEST_SYM_POKE "guest_read_var"
 #define GUEST_SYM_ECHO "guest_read_sink"
+#define GUEST_SYM_NEVER_CALLED "guest_never_called" /* a breakpoint here never hits */
