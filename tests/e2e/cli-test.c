@@ -1,0 +1,1278 @@
+/*
+ * cli-test.c: virsh-debug end to end
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Runs the real virsh-debug binary against a real libvirt (the embedded
+ * driver, or a private libvirtd reached through libvirt's RPC, selected by
+ * the first argument), the patched QEMU under TCG and the test guest,
+ * whose addresses come from its ELF symbols.  Output is checked the way a
+ * script or an operator reads it: the human lines, and the --json
+ * documents parsed with json-glib.
+ *
+ * An embedded root serves one process at a time, so the test holds no
+ * connection while virsh-debug runs: it connects only to set domains up
+ * and to check, after every test, that the guest runs with no debug point
+ * left and no vCPU stopped (through the library, independently of the
+ * tool under test).
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <pty.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <libvirt/virterror.h>
+#include <stdbool.h>
+#include <json-glib/json-glib.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+#include "testutils-guest.h"
+#include "e2e-guest.h"
+#include "testutils-libvirt.h"
+
+#define DOMAIN "e2e"
+#define NS "http://libvirt-debug.org/schemas/domain/debug/1.0"
+/* debug-wait never hangs the suite: a hit normally comes within ms */
+#define WAIT_TIMEOUT "20"
+
+static const char *kind = "embed";
+static testLibvirt *lv;
+static char *tmpdir;
+
+
+/* ------------------------------------------------------------------ */
+/* Running virsh-debug                                                 */
+
+typedef struct {
+    int status;      /* exit status, or 128 + signal */
+    char *out;
+    char *err;
+} Result;
+
+static void
+resultClear(Result *r)
+{
+    g_clear_pointer(&r->out, g_free);
+    g_clear_pointer(&r->err, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, resultClear);
+
+
+static const char *
+virshDebugBin(void)
+{
+    static char *bin;
+
+    if (!bin) {
+        const char *builddir = g_getenv("LIBVIRT_DEBUG_BUILDDIR");
+
+        if (!builddir)
+            g_error("LIBVIRT_DEBUG_BUILDDIR is not set: run the tests with meson test");
+        bin = g_build_filename(builddir, "tools", "virsh-debug", NULL);
+    }
+    return bin;
+}
+
+
+/* The environment of every virsh-debug run: a private home and runtime
+ * directory (virsh-debug's own log of libvirt goes there), and no
+ * LIBVIRT_LOG_OUTPUTS, which this process sets for itself: the tool must
+ * keep libvirt's noise off the terminal on its own.  Built before any
+ * fork: setenv() in a child of a threaded process is not safe. */
+static char **childEnvp;
+
+static void
+childEnvInit(void)
+{
+    char **env = g_get_environ();
+
+    env = g_environ_setenv(env, "HOME", tmpdir, TRUE);
+    env = g_environ_setenv(env, "XDG_RUNTIME_DIR", tmpdir, TRUE);
+    env = g_environ_setenv(env, "XDG_CACHE_HOME", tmpdir, TRUE);
+    env = g_environ_setenv(env, "XDG_CONFIG_HOME", tmpdir, TRUE);
+    env = g_environ_setenv(env, "LC_ALL", "C", TRUE);
+    /* the pty session's readline: no terminal tricks, no user inputrc */
+    env = g_environ_setenv(env, "TERM", "dumb", TRUE);
+    env = g_environ_setenv(env, "INPUTRC", "/dev/null", TRUE);
+    env = g_environ_unsetenv(env, "LIBVIRT_LOG_OUTPUTS");
+    env = g_environ_unsetenv(env, "LIBVIRT_DEFAULT_URI");
+    env = g_environ_unsetenv(env, "G_MESSAGES_DEBUG");
+    childEnvp = env;
+}
+
+
+static const char *
+helperBin(void)
+{
+    static char *bin;
+
+    if (!bin)
+        bin = g_build_filename(g_getenv("LIBVIRT_DEBUG_BUILDDIR"),
+                               "tests", "e2e", "cli-helper", NULL);
+    return bin;
+}
+
+
+/* Runs `BIN -c URI ARGS...` (virsh-debug), or `BIN URI ARGS...` (the
+ * helper, in the test's own environment) with @input on stdin. */
+static void
+runv(Result *res, const char *input, bool helper, const char *const *args)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *line = NULL;
+    int inFd = -1;
+    int outFd = -1;
+    int errFd = -1;
+    GPid pid;
+    int status;
+    size_t i;
+
+    g_ptr_array_add(argv, (char *)(helper ? helperBin() : virshDebugBin()));
+    if (!helper)
+        g_ptr_array_add(argv, (char *)"-c");
+    g_ptr_array_add(argv, lv->uri);
+    for (i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (char *)args[i]);
+    g_ptr_array_add(argv, NULL);
+
+    resultClear(res);
+    /* g_spawn rather than GSubprocess: the child's environment is set up
+     * after the fork, from this process's, minus what it must not see. */
+    if (!g_spawn_async_with_pipes(NULL, (char **)argv->pdata,
+                                  helper ? NULL : childEnvp,
+                                  G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                  &pid, &inFd, &outFd, &errFd, &error))
+        g_error("cannot run %s: %s", (char *)argv->pdata[0], error->message);
+
+    {
+        g_autoptr(GString) out = g_string_new(NULL);
+        g_autoptr(GString) err = g_string_new(NULL);
+        const char *in = input ? input : "";
+        size_t inLen = strlen(in);
+        size_t inOff = 0;
+
+        if (inLen == 0) {
+            close(inFd);
+            inFd = -1;
+        }
+        while (outFd >= 0 || errFd >= 0) {
+            struct pollfd fds[3] = {
+                { .fd = outFd, .events = POLLIN },
+                { .fd = errFd, .events = POLLIN },
+                { .fd = inFd, .events = POLLOUT },
+            };
+            int j;
+
+            if (poll(fds, 3, 120 * 1000) <= 0)
+                g_error("virsh-debug %s: no output for 120 s", args[0]);
+            for (j = 0; j < 2; j++) {
+                char buf[4096];
+                ssize_t n;
+
+                if (!fds[j].revents)
+                    continue;
+                n = read(fds[j].fd, buf, sizeof(buf));
+                if (n > 0) {
+                    g_string_append_len(j ? err : out, buf, n);
+                } else if (n == 0 || errno != EINTR) {
+                    close(fds[j].fd);
+                    *(j ? &errFd : &outFd) = -1;
+                }
+            }
+            if (inFd >= 0 && fds[2].revents) {
+                ssize_t n = write(inFd, in + inOff, inLen - inOff);
+
+                if (n > 0)
+                    inOff += n;
+                if (n < 0 || inOff == inLen) {
+                    close(inFd);
+                    inFd = -1;
+                }
+            }
+        }
+        if (inFd >= 0)
+            close(inFd);
+        res->out = g_string_free(g_steal_pointer(&out), FALSE);
+        res->err = g_string_free(g_steal_pointer(&err), FALSE);
+    }
+
+    while (waitpid(pid, &status, 0) < 0)
+        g_assert_cmpint(errno, ==, EINTR);
+    g_spawn_close_pid(pid);
+    res->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+    line = g_strjoinv(" ", (char **)args);
+    g_test_message("$ %s %s\n--- stdout\n%s--- stderr\n%s--- exit %d",
+                   helper ? "cli-helper" : "virsh-debug", line,
+                   res->out, res->err, res->status);
+}
+
+#define RUN(res, ...) \
+    do { \
+        const char *const runArgs_[] = { __VA_ARGS__, NULL }; \
+        runv((res), NULL, false, runArgs_); \
+    } while (0)
+
+#define RUN_INPUT(res, input, ...) \
+    do { \
+        const char *const runArgs_[] = { __VA_ARGS__, NULL }; \
+        runv((res), (input), false, runArgs_); \
+    } while (0)
+
+/* cli-helper's output; it must succeed */
+#define HELPER(...) \
+    ({ \
+        const char *const runArgs_[] = { __VA_ARGS__, NULL }; \
+        g_auto(Result) hres_ = { 0 }; \
+        runv(&hres_, NULL, true, runArgs_); \
+        if (hres_.status != 0) \
+            g_error("cli-helper %s failed: %s", runArgs_[0], hres_.err); \
+        g_steal_pointer(&hres_.out); \
+    })
+
+
+static void
+assertContains(const char *haystack, const char *needle)
+{
+    if (!strstr(haystack, needle))
+        g_error("'%s' not found in:\n%s", needle, haystack);
+}
+
+
+/* Success: status 0 and nothing at all on stderr, in particular none of
+ * libvirt's log ("tainted: custom-monitor" on every monitor command). */
+static void
+assertOk(const Result *r)
+{
+    if (r->status != 0)
+        g_error("virsh-debug failed with %d:\n%s%s", r->status, r->out, r->err);
+    if (*r->err)
+        g_error("stderr of a successful command is not empty:\n%s", r->err);
+}
+
+
+/* A failure: status 1, every stderr line an "error: ", naming @expect. */
+static void
+assertError(const Result *r, const char *expect)
+{
+    g_auto(GStrv) lines = NULL;
+    size_t i;
+
+    if (r->status != 1)
+        g_error("expected exit status 1, got %d:\n%s%s", r->status, r->out, r->err);
+    g_assert_cmpstr(r->err, !=, "");
+    lines = g_strsplit(r->err, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        if (*lines[i] && !g_str_has_prefix(lines[i], "error: "))
+            g_error("stderr line without the 'error: ' prefix: '%s'", lines[i]);
+    }
+    if (expect)
+        assertContains(r->err, expect);
+}
+
+
+/* The one JSON document a --json command printed. */
+static JsonNode *
+parseJson(const Result *r)
+{
+    g_autoptr(GError) error = NULL;
+    JsonNode *node = json_from_string(r->out, &error);
+
+    if (!node)
+        g_error("stdout is not one JSON document (%s):\n%s", error->message, r->out);
+    return node;
+}
+
+
+/* Symbols as the command line takes them. */
+static const char *
+symHex(const char *name)
+{
+    static GHashTable *cache;
+    char *str;
+
+    if (!cache)
+        cache = g_hash_table_new(g_str_hash, g_str_equal);
+    if (!(str = g_hash_table_lookup(cache, name))) {
+        str = g_strdup_printf("0x%llx", (unsigned long long)testGuestSymbol(name));
+        g_hash_table_insert(cache, (char *)name, str);
+    }
+    return str;
+}
+
+
+static unsigned long long
+sym(const char *name)
+{
+    return testGuestSymbol(name);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Checks through the library (in cli-helper)                          */
+
+static unsigned int
+readGuestU32(const char *name)
+{
+    g_autofree char *out = HELPER("read32", DOMAIN, name);
+
+    return g_ascii_strtoull(out, NULL, 16);
+}
+
+
+/* The guest runs (its counter advances), has no debug point left and no
+ * vCPU stopped for the debugger. */
+static void
+assertGuestRunningClean(void)
+{
+    g_autofree char *out = HELPER("check", DOMAIN);
+}
+
+
+/* debug-wait, parsed: the stop it reports. */
+static JsonObject *
+waitStop(const char *domain, JsonNode **node)
+{
+    g_auto(Result) r = { 0 };
+    JsonObject *obj;
+
+    RUN(&r, "--json", "debug-wait", domain, "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    *node = parseJson(&r);
+    obj = json_node_get_object(*node);
+    g_assert_cmpstr(json_object_get_string_member(obj, "event"), ==, "debug-exit");
+    g_assert_cmpstr(json_object_get_string_member(obj, "domain"), ==, domain);
+    g_assert_true(json_object_get_boolean_member(obj, "stopped"));
+    return obj;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* The commands                                                        */
+
+static void
+testCaps(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *obj;
+    JsonArray *types;
+
+    RUN(&r, "debug-caps", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, "Domain:                " DOMAIN "\n");
+    assertContains(r.out, "Accelerator:           tcg\n");
+    assertContains(r.out, "Supported:             yes\n");
+    assertContains(r.out, "hw-breakpoint");
+    assertContains(r.out, "Single step:           yes\n");
+
+    RUN(&r, "--json", "debug-caps", DOMAIN);
+    assertOk(&r);
+    node = parseJson(&r);
+    obj = json_node_get_object(node);
+    g_assert_cmpstr(json_object_get_string_member(obj, "domain"), ==, DOMAIN);
+    g_assert_cmpstr(json_object_get_string_member(obj, "accelerator"), ==, "tcg");
+    g_assert_true(json_object_get_boolean_member(obj, "supported"));
+    g_assert_true(json_object_get_boolean_member(obj, "single-step"));
+    /* TCG: no debug register limits */
+    g_assert_cmpint(json_object_get_int_member(obj, "hw-breakpoints"), ==, -1);
+    g_assert_cmpint(json_object_get_int_member(obj, "hw-watchpoints"), ==, -1);
+    g_assert_cmpint(json_object_get_int_member(obj, "max-memory-size"), >, 0);
+    types = json_object_get_array_member(obj, "point-types");
+    g_assert_cmpuint(json_array_get_length(types), ==, VIR_DOMAIN_DEBUG_POINT_LAST);
+    g_assert_cmpstr(json_array_get_string_element(types, 0), ==, "sw-breakpoint");
+
+    assertGuestRunningClean();
+}
+
+
+static void
+testBreakpoint(gconstpointer data)
+{
+    bool hw = GPOINTER_TO_INT(data);
+    const char *type = hw ? "hw-breakpoint" : "sw-breakpoint";
+    const char *tick = symHex(GUEST_SYM_FUNCTION);
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonNode) regsNode = NULL;
+    g_autoptr(JsonNode) listNode = NULL;
+    g_autofree char *hit = NULL;
+    g_autofree char *rip = NULL;
+    g_autofree char *row = NULL;
+    JsonObject *obj;
+    JsonArray *arr;
+    gint64 id;
+
+    if (hw)
+        RUN(&r, "--json", "debug-break", DOMAIN, tick, "--hw");
+    else
+        RUN(&r, "--json", "debug-break", DOMAIN, tick);
+    assertOk(&r);
+    node = parseJson(&r);
+    obj = json_node_get_object(node);
+    id = json_object_get_int_member(obj, "id");
+    g_assert_cmpint(id, >, 0);
+    g_assert_cmpstr(json_object_get_string_member(obj, "type"), ==, type);
+    g_assert_cmpstr(json_object_get_string_member(obj, "address"), ==, tick);
+
+    /* the hit, as an operator reads it */
+    hit = g_strdup_printf("debug-exit: vcpu 0 %s at %s (point %" G_GINT64_FORMAT ")\n",
+                          type, tick, id);
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, hit);
+
+    /* the registers agree with it */
+    rip = g_strdup_printf("rip  0x%016llx\n", sym(GUEST_SYM_FUNCTION));
+    RUN(&r, "debug-regs", DOMAIN, "rip");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, rip);
+    RUN(&r, "--json", "debug-regs", DOMAIN, "rip", "rsp");
+    assertOk(&r);
+    regsNode = parseJson(&r);
+    obj = json_node_get_object(regsNode);
+    g_assert_cmpint(json_object_get_int_member(obj, "vcpu"), ==, 0);
+    arr = json_object_get_array_member(obj, "registers");
+    g_assert_cmpuint(json_array_get_length(arr), ==, 2);
+    obj = json_array_get_object_element(arr, 0);
+    g_assert_cmpstr(json_object_get_string_member(obj, "name"), ==, "rip");
+    g_assert_cmpuint(g_ascii_strtoull(json_object_get_string_member(obj, "value"),
+                                      NULL, 16), ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmpint(json_object_get_int_member(obj, "size"), ==, 8);
+
+    /* where: vCPU 0 stopped there */
+    RUN(&r, "debug-where", DOMAIN);
+    assertOk(&r);
+    row = g_strdup_printf(" 0      stopped   %-18s 0x%016llx   %-6" G_GINT64_FORMAT " -\n",
+                          type, sym(GUEST_SYM_FUNCTION), id);
+    assertContains(r.out, row);
+
+    /* the list shows the point with its hit */
+    RUN(&r, "debug-list", DOMAIN);
+    assertOk(&r);
+    g_clear_pointer(&row, g_free);
+    row = g_strdup_printf(" %-4" G_GINT64_FORMAT " %-18s 0x%016llx   -     all    ",
+                          id, type, sym(GUEST_SYM_FUNCTION));
+    assertContains(r.out, row);
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    listNode = parseJson(&r);
+    arr = json_node_get_array(listNode);
+    g_assert_cmpuint(json_array_get_length(arr), ==, 1);
+    obj = json_array_get_object_element(arr, 0);
+    g_assert_cmpint(json_object_get_int_member(obj, "id"), ==, id);
+    g_assert_cmpstr(json_object_get_string_member(obj, "type"), ==, type);
+    g_assert_cmpstr(json_object_get_string_member(obj, "address"), ==, tick);
+    g_assert_cmpint(json_object_get_int_member(obj, "vcpu"), ==, -1);
+    g_assert_cmpint(json_object_get_int_member(obj, "hits"), >=, 1);
+
+    /* continuing steps over the breakpoint and comes back to it */
+    RUN(&r, "debug-continue", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "Domain '" DOMAIN "' continued\n");
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, hit);
+
+    /* deleted by id, the list is empty, the guest goes on */
+    {
+        g_autofree char *idstr = g_strdup_printf("%" G_GINT64_FORMAT, id);
+        g_autofree char *deleted = g_strdup_printf("Debug point %s deleted\n", idstr);
+
+        RUN(&r, "debug-delete", DOMAIN, idstr);
+        assertOk(&r);
+        g_assert_cmpstr(r.out, ==, deleted);
+    }
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "[]\n");
+    RUN(&r, "debug-continue", DOMAIN);
+    assertOk(&r);
+
+    assertGuestRunningClean();
+}
+
+
+static void
+testWatchpoint(gconstpointer data)
+{
+    const char *flag = data;
+    const char *var = g_str_equal(flag, "--read") ? GUEST_SYM_READ_VAR : GUEST_SYM_WRITE_VAR;
+    const char *reason = g_str_equal(flag, "--read") ? "watchpoint-read" :
+        g_str_equal(flag, "--access") ? "watchpoint-access" : "watchpoint-write";
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonNode) stopNode = NULL;
+    g_autofree char *inserted = NULL;
+    g_autofree char *human = NULL;
+    JsonObject *obj;
+    gint64 id;
+
+    if (*flag)
+        RUN(&r, "--json", "debug-watch", DOMAIN, symHex(var), "--len", "4", flag);
+    else
+        RUN(&r, "--json", "debug-watch", DOMAIN, symHex(var), "--len", "4");
+    assertOk(&r);
+    node = parseJson(&r);
+    obj = json_node_get_object(node);
+    id = json_object_get_int_member(obj, "id");
+    g_assert_cmpstr(json_object_get_string_member(obj, "type"), ==, reason);
+    g_assert_cmpint(json_object_get_int_member(obj, "len"), ==, 4);
+
+    obj = waitStop(DOMAIN, &stopNode);
+    g_assert_cmpstr(json_object_get_string_member(obj, "reason"), ==, reason);
+    g_assert_cmpint(json_object_get_int_member(obj, "point"), ==, id);
+    g_assert_cmpstr(json_object_get_string_member(obj, "watch-address"), ==, symHex(var));
+    g_assert_cmpstr(json_object_get_string_member(obj, "hit-address"), ==, symHex(var));
+
+    /* the same stop in words: a stopped vCPU is reported at once */
+    human = g_strdup_printf("debug-exit: vcpu 0 %s at %s (point %" G_GINT64_FORMAT
+                            ") accessing %s (watching %s)\n", reason,
+                            json_object_get_string_member(obj, "pc"), id,
+                            symHex(var), symHex(var));
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, human);
+
+    RUN(&r, "debug-detach", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "Detached from domain '" DOMAIN "': no debug points "
+                    "left, guest running.\n");
+    assertGuestRunningClean();
+}
+
+
+/* debug-stop, debug-step (1 and 100), debug-setreg seen by the guest */
+static void
+testStepSetreg(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *storeAt = NULL;
+    JsonObject *obj;
+    unsigned long long stopPc;
+    const unsigned int value = 0x5eed1234;
+
+    RUN(&r, "--json", "debug-stop", DOMAIN);
+    assertOk(&r);
+    node = parseJson(&r);
+    obj = json_node_get_object(node);
+    g_assert_cmpstr(json_object_get_string_member(obj, "reason"), ==, "interrupt");
+    stopPc = g_ascii_strtoull(json_object_get_string_member(obj, "pc"), NULL, 16);
+
+    RUN(&r, "debug-step", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, "debug-exit: vcpu 0 step at 0x");
+    g_assert_cmpuint(g_ascii_strtoull(strstr(r.out, "0x"), NULL, 16), !=, stopPc);
+
+    RUN(&r, "debug-step", DOMAIN, "--count", "100");
+    assertOk(&r);
+    assertContains(r.out, "debug-exit: vcpu 0 step at 0x");
+
+    /* The guest stores %eax into guest_reg_sink at guest_reg_store:
+     * stopped there, a register written by debug-setreg is what the next
+     * instruction stores. */
+    RUN(&r, "debug-break", DOMAIN, symHex("guest_reg_store"), "--hw");
+    assertOk(&r);
+    RUN(&r, "debug-continue", DOMAIN);
+    assertOk(&r);
+    storeAt = g_strdup_printf("hw-breakpoint at %s", symHex("guest_reg_store"));
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    assertContains(r.out, storeAt);
+    RUN(&r, "debug-setreg", DOMAIN, "rax", "0x5eed1234");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "Register rax of vCPU 0 set to 0x5eed1234\n");
+    RUN(&r, "debug-regs", DOMAIN, "rax");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "rax  0x000000005eed1234\n");
+    RUN(&r, "debug-delete", DOMAIN, "--all");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "All debug points deleted from domain '" DOMAIN "'\n");
+    RUN(&r, "debug-step", DOMAIN, "--count", "1");
+    assertOk(&r);
+
+    g_assert_cmphex(readGuestU32("guest_reg_sink"), ==, value);
+
+    RUN(&r, "debug-detach", DOMAIN);
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+/* Points that never fire: listed, deleted one by one and all at once. */
+static void
+testListDelete(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *wrow = NULL;
+    JsonArray *arr;
+    JsonObject *obj;
+
+    RUN(&r, "debug-break", DOMAIN, symHex("guest_never_called"));
+    assertOk(&r);
+    assertContains(r.out, "(sw-breakpoint) inserted at ");
+    RUN(&r, "debug-watch", DOMAIN, symHex("guest_fault_count"), "--len", "4", "--access");
+    assertOk(&r);
+    assertContains(r.out, "(watchpoint-access) inserted at ");
+    assertContains(r.out, ", 4 bytes\n");
+    RUN(&r, "debug-break", DOMAIN, symHex("guest_never_called"), "--hw", "--vcpu", "0");
+    assertOk(&r);
+    assertContains(r.out, " on vCPU 0\n");
+
+    RUN(&r, "debug-list", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, " Id   Type               Address              Len   vCPU   Hits\n");
+    wrow = g_strdup_printf("watchpoint-access  0x%016llx   4     all    0\n",
+                           sym("guest_fault_count"));
+    assertContains(r.out, wrow);
+
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    node = parseJson(&r);
+    arr = json_node_get_array(node);
+    g_assert_cmpuint(json_array_get_length(arr), ==, 3);
+    obj = json_array_get_object_element(arr, 2);
+    g_assert_cmpstr(json_object_get_string_member(obj, "type"), ==, "hw-breakpoint");
+    g_assert_cmpint(json_object_get_int_member(obj, "vcpu"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(obj, "hits"), ==, 0);
+
+    /* one by id */
+    {
+        g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT,
+                                              json_object_get_int_member(obj, "id"));
+        g_autoptr(JsonNode) after = NULL;
+
+        RUN(&r, "debug-delete", DOMAIN, id);
+        assertOk(&r);
+        RUN(&r, "--json", "debug-list", DOMAIN);
+        assertOk(&r);
+        after = parseJson(&r);
+        g_assert_cmpuint(json_array_get_length(json_node_get_array(after)), ==, 2);
+
+        /* gone: deleting it again names it */
+        RUN(&r, "debug-delete", DOMAIN, id);
+        assertError(&r, id);
+    }
+
+    RUN(&r, "debug-delete", DOMAIN, "--all");
+    assertOk(&r);
+    RUN(&r, "debug-list", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(strchr(strchr(r.out, '\n') + 1, '\n'), ==, "\n\n");
+    assertGuestRunningClean();
+}
+
+
+static void
+testMemory(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *file = g_build_filename(tmpdir, "mem.bin", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *virt = NULL;
+    g_autofree char *prefix = NULL;
+    unsigned char guest[64];
+    gsize len = 0;
+    size_t i;
+
+    /* guest code: does not change while we look */
+    {
+        g_autofree char *hex = HELPER("read", DOMAIN, GUEST_SYM_FUNCTION, "64");
+
+        for (i = 0; i < sizeof(guest); i++)
+            guest[i] = (g_ascii_xdigit_value(hex[2 * i]) << 4) |
+                g_ascii_xdigit_value(hex[2 * i + 1]);
+    }
+
+    RUN(&r, "debug-mem", DOMAIN, symHex(GUEST_SYM_FUNCTION), "64", "--file", file);
+    assertOk(&r);
+    assertContains(r.out, "Wrote 64 bytes from ");
+    g_assert_true(g_file_get_contents(file, &contents, &len, NULL));
+    g_assert_cmpmem(contents, len, guest, sizeof(guest));
+
+    /* the hex dump: xxd's layout with guest addresses */
+    RUN(&r, "debug-mem", DOMAIN, symHex(GUEST_SYM_FUNCTION), "64");
+    assertOk(&r);
+    virt = g_strdup(r.out);
+    prefix = g_strdup_printf("%08llx: %02x%02x %02x%02x ", sym(GUEST_SYM_FUNCTION),
+                             guest[0], guest[1], guest[2], guest[3]);
+    g_assert_true(g_str_has_prefix(virt, prefix));
+    for (i = 0; i < 4; i++) {
+        g_autofree char *addr = g_strdup_printf("%08llx: ",
+                                                sym(GUEST_SYM_FUNCTION) + 16 * i);
+
+        assertContains(virt, addr);
+    }
+
+    /* identity mapped: the physical view is the same */
+    RUN(&r, "debug-mem", DOMAIN, symHex(GUEST_SYM_FUNCTION), "64", "--phys");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, virt);
+
+    /* --json carries the bytes as hex */
+    RUN(&r, "--json", "debug-mem", DOMAIN, symHex(GUEST_SYM_FUNCTION), "4");
+    assertOk(&r);
+    node = parseJson(&r);
+    {
+        g_autofree char *hex = g_strdup_printf("%02x%02x%02x%02x",
+                                               guest[0], guest[1], guest[2], guest[3]);
+
+        g_assert_cmpstr(json_object_get_string_member(json_node_get_object(node), "data"),
+                        ==, hex);
+    }
+    assertGuestRunningClean();
+}
+
+
+static void
+testWritememVisible(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *file = g_build_filename(tmpdir, "poke.bin", NULL);
+    g_autofree char *wrote = g_strdup_printf("Wrote 4 bytes at %s\n",
+                                             symHex(GUEST_SYM_POKE));
+    const unsigned char poke2[4] = { 0x0d, 0xf0, 0xad, 0x0b };
+    size_t i;
+
+    /* little-endian 0x12345678, as hex bytes */
+    RUN(&r, "debug-writemem", DOMAIN, symHex(GUEST_SYM_POKE), "78", "56", "34", "12");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, wrote);
+
+    /* the guest copies it to its sink: the write reached the guest */
+    for (i = 0; i < 50 && readGuestU32(GUEST_SYM_ECHO) != 0x12345678; i++)
+        g_usleep(20 * 1000);
+    g_assert_cmphex(readGuestU32(GUEST_SYM_ECHO), ==, 0x12345678);
+
+    /* from a file, physical */
+    g_assert_true(g_file_set_contents(file, (const char *)poke2, sizeof(poke2), NULL));
+    RUN(&r, "debug-writemem", DOMAIN, symHex(GUEST_SYM_POKE), "--file", file, "--phys");
+    assertOk(&r);
+    for (i = 0; i < 50 && readGuestU32(GUEST_SYM_ECHO) != 0x0badf00d; i++)
+        g_usleep(20 * 1000);
+    g_assert_cmphex(readGuestU32(GUEST_SYM_ECHO), ==, 0x0badf00d);
+
+    /* back to the guest's own value */
+    RUN(&r, "debug-writemem", DOMAIN, symHex(GUEST_SYM_POKE), "ed5e0000");
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+static char *
+writeTmp(const char *name, const char *content)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+
+    g_assert_true(g_file_set_contents(path, content, -1, NULL));
+    return path;
+}
+
+
+static void
+testConfig(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *before = NULL;
+    g_autofree char *ro = writeTmp("ro.xml", "<debug xmlns='" NS "' writable='no'/>\n");
+    g_autofree char *bad = writeTmp("bad.xml", "<debug xmlns='" NS "' allowed='maybe'/>\n");
+    g_autofree char *broken = writeTmp("broken.xml", "<debug xmlns='" NS "'");
+
+    /* no element: the defaults */
+    RUN(&r, "debug-config", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, "allowed=\"yes\"");
+    assertContains(r.out, "writable=\"yes\"");
+    before = g_strdup(r.out);
+
+    /* live only: the persistent definition keeps the defaults */
+    RUN(&r, "debug-config", DOMAIN, "--set", ro, "--live");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "Debug configuration of domain '" DOMAIN "' set.\n");
+    RUN(&r, "debug-config", DOMAIN, "--live");
+    assertOk(&r);
+    assertContains(r.out, "writable=\"no\"");
+    RUN(&r, "debug-config", DOMAIN, "--config");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, before);
+
+    /* and it is enforced: a write is refused, a read is not */
+    RUN(&r, "debug-writemem", DOMAIN, symHex(GUEST_SYM_POKE), "00");
+    assertError(&r, "writable");
+    RUN(&r, "debug-mem", DOMAIN, symHex(GUEST_SYM_POKE), "4");
+    assertOk(&r);
+
+    /* invalid XML refused, nothing changed */
+    RUN(&r, "debug-config", DOMAIN, "--set", bad);
+    assertError(&r, "maybe");
+    RUN(&r, "debug-config", DOMAIN, "--set", broken);
+    assertError(&r, DOMAIN);
+    RUN(&r, "debug-config", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, "writable=\"no\"");
+
+    /* the persistent one separately */
+    RUN(&r, "--json", "debug-config", DOMAIN, "--set", ro, "--config");
+    assertOk(&r);
+    RUN(&r, "--json", "debug-config", DOMAIN, "--config");
+    assertOk(&r);
+    {
+        g_autoptr(JsonNode) node = parseJson(&r);
+
+        assertContains(json_object_get_string_member(json_node_get_object(node), "xml"),
+                       "writable=\"no\"");
+    }
+
+    /* removed from both: the defaults again */
+    RUN(&r, "debug-config", DOMAIN, "--remove", "--live", "--config");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "Debug configuration of domain '" DOMAIN "' removed.\n");
+    RUN(&r, "debug-config", DOMAIN, "--live");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, before);
+    RUN(&r, "debug-config", DOMAIN, "--config");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, before);
+    assertGuestRunningClean();
+}
+
+
+/* <debug allowed='no'>: attach refused without --force, nothing armed;
+ * with --force the declared point is armed (and the session detaches at
+ * the end of its input). */
+static void
+testDisallowed(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *xml = g_strdup_printf("<debug xmlns='" NS "' allowed='no'>"
+                                           "<breakpoint type='hw' addr='%s'/></debug>",
+                                           symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *file = writeTmp("disallowed.xml", xml);
+    g_autofree char *hit = g_strdup_printf("debug-exit: vcpu 0 hw-breakpoint at %s",
+                                           symHex(GUEST_SYM_FUNCTION));
+
+    RUN(&r, "debug-config", DOMAIN, "--set", file);
+    assertOk(&r);
+
+    RUN(&r, "debug-attach", DOMAIN);
+    assertError(&r, "--force");
+    assertContains(r.err, "'" DOMAIN "'");
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "[]\n");
+
+    /* a session reading commands from a pipe */
+    RUN_INPUT(&r, "wait --timeout " WAIT_TIMEOUT "\nlist\nquit\n",
+              "debug-attach", DOMAIN, "--force");
+    assertOk(&r);
+    assertContains(r.out, "Attached to domain '" DOMAIN "': 1 debug point armed.");
+    assertContains(r.out, hit);
+    assertContains(r.out, "hw-breakpoint ");
+    assertContains(r.out, "Detached from domain '" DOMAIN "'.\n");
+
+    RUN(&r, "debug-config", DOMAIN, "--remove");
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+/* A guest stopped on a breakpoint: debug-detach removes it and resumes. */
+static void
+testDetach(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+
+    RUN(&r, "debug-break", DOMAIN, symHex(GUEST_SYM_FUNCTION));
+    assertOk(&r);
+    RUN(&r, "debug-watch", DOMAIN, symHex(GUEST_SYM_WRITE_VAR));
+    assertOk(&r);
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    RUN(&r, "--json", "debug-detach", DOMAIN);
+    assertOk(&r);
+    node = parseJson(&r);
+    g_assert_true(json_object_get_boolean_member(json_node_get_object(node), "detached"));
+    /* nothing is stopped any more: a wait times out */
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", "0.5");
+    assertError(&r, "timed out");
+    assertGuestRunningClean();
+}
+
+
+static void
+testDebugStart(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *debugXML = g_strdup_printf(
+        "<debug:debug xmlns:debug='" NS "'>"
+        "<debug:boot stop='yes'/>"
+        "<debug:breakpoint type='hw' addr='%s'/>"
+        "</debug:debug>", symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *hit = g_strdup_printf("debug-exit: vcpu 0 hw-breakpoint at %s",
+                                           symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *armed = g_strdup_printf("1 %s 0\n", symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *out = NULL;
+    g_autofree char *state = NULL;
+    g_autofree char *points = NULL;
+
+    out = HELPER("define", "boot", debugXML);
+
+    RUN(&r, "debug-start", "boot");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "Domain 'boot' started for debugging: 1 debug point armed\n");
+
+    /* paused before its first instruction, the point armed, not hit */
+    state = HELPER("state", "boot");
+    g_assert_cmpint(atoi(state), ==, VIR_DOMAIN_PAUSED);
+    points = HELPER("points", "boot");
+    g_assert_cmpstr(points, ==, armed);
+
+    /* a running domain cannot be started */
+    RUN(&r, "debug-start", "boot");
+    assertError(&r, "already running");
+
+    /* let it go: the first call of guest_tick hits */
+    RUN(&r, "debug-continue", "boot");
+    assertOk(&r);
+    RUN(&r, "debug-wait", "boot", "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    assertContains(r.out, hit);
+    RUN(&r, "debug-detach", "boot");
+    assertOk(&r);
+
+    g_clear_pointer(&state, g_free);
+    state = HELPER("state", "boot");
+    g_assert_cmpint(atoi(state), ==, VIR_DOMAIN_RUNNING);
+    g_clear_pointer(&out, g_free);
+    out = HELPER("remove", "boot");
+    assertGuestRunningClean();
+}
+
+
+/* ------------------------------------------------------------------ */
+/* The interactive session on a terminal                               */
+
+/* Reads from the pty until @expect shows up in what was read since the
+ * last match; fails the test after 30 seconds. */
+static void
+ptyExpect(int fd, GString *seen, const char *expect)
+{
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    while (!strstr(seen->str, expect)) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        char buf[1024];
+        ssize_t n;
+        int left = (deadline - g_get_monotonic_time()) / 1000;
+
+        if (left <= 0 || poll(&pfd, 1, left) <= 0)
+            g_error("timed out waiting for '%s'; got:\n%s", expect, seen->str);
+        n = read(fd, buf, sizeof(buf));
+        if (n <= 0)
+            g_error("end of output waiting for '%s'; got:\n%s", expect, seen->str);
+        g_string_append_len(seen, buf, n);
+    }
+    g_test_message("pty: ...%s", expect);
+    g_string_erase(seen, 0, strstr(seen->str, expect) - seen->str + strlen(expect));
+}
+
+
+static void
+ptyWrite(int fd, const char *str)
+{
+    g_assert_cmpint(write(fd, str, strlen(str)), ==, strlen(str));
+}
+
+
+static pid_t
+ptyAttach(int *fd)
+{
+    pid_t pid;
+
+    virshDebugBin();          /* nothing to allocate after the fork */
+    pid = forkpty(fd, NULL, NULL, NULL);
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        const char *argv[] = { virshDebugBin(), "-c", lv->uri,
+                               "debug-attach", DOMAIN, NULL };
+
+        execve(argv[0], (char **)argv, childEnvp);
+        _exit(127);
+    }
+    return pid;
+}
+
+
+/* Exit status of the session; the rest of its output goes to @seen. */
+static int
+ptyFinish(pid_t pid, int fd, GString *seen)
+{
+    int status;
+
+    /* drain until the child closes the terminal, so it never blocks */
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        char buf[1024];
+        ssize_t n;
+
+        if (poll(&pfd, 1, 30 * 1000) <= 0)
+            g_error("the session did not end; got:\n%s", seen->str);
+        if ((n = read(fd, buf, sizeof(buf))) <= 0)
+            break;          /* EIO once the child is gone */
+        g_string_append_len(seen, buf, n);
+    }
+    while (waitpid(pid, &status, 0) < 0)
+        g_assert_cmpint(errno, ==, EINTR);
+    close(fd);
+    g_test_message("pty: rest:\n%s", seen->str);
+    g_assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+
+/* attach, a breakpoint whose hit is reported without typing anything,
+ * the registers, a step, quit */
+static void
+testSessionPty(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    g_autofree char *cmd = g_strdup_printf("break %s --hw\r", symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *hit = g_strdup_printf("debug-exit: vcpu 0 hw-breakpoint at %s (point ",
+                                           symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *rip = g_strdup_printf("rip  0x%016llx", sym(GUEST_SYM_FUNCTION));
+    int fd;
+    pid_t pid = ptyAttach(&fd);
+
+    ptyExpect(fd, seen, "Attached to domain '" DOMAIN "'");
+    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
+    ptyWrite(fd, cmd);
+    ptyExpect(fd, seen, "(hw-breakpoint) inserted at ");
+    /* asynchronous: nothing typed since (it may come before or after the
+     * next prompt) */
+    ptyExpect(fd, seen, hit);
+    ptyWrite(fd, "regs rip\r");
+    ptyExpect(fd, seen, rip);
+    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
+    ptyWrite(fd, "step\r");
+    ptyExpect(fd, seen, "debug-exit: vcpu 0 step at 0x");
+    ptyWrite(fd, "quit\r");
+    ptyExpect(fd, seen, "Detached from domain '" DOMAIN "'.");
+    g_assert_cmpint(ptyFinish(pid, fd, seen), ==, 0);
+    g_assert_null(strstr(seen->str, "error"));
+    assertGuestRunningClean();
+}
+
+
+/* End of input (Ctrl-D) or Ctrl-C with a point armed and the guest
+ * stopped on it: the session detaches cleanly either way. */
+static void
+testSessionPtyEnd(gconstpointer data)
+{
+    const char *key = data;
+    g_autoptr(GString) seen = g_string_new(NULL);
+    g_autofree char *cmd = g_strdup_printf("break %s\r", symHex(GUEST_SYM_FUNCTION));
+    int fd;
+    pid_t pid = ptyAttach(&fd);
+
+    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
+    ptyWrite(fd, cmd);
+    ptyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ");
+    /* a half-typed line is dropped, not run */
+    ptyWrite(fd, "watch 0x1");
+    ptyWrite(fd, key);
+    if (g_str_equal(key, "\x04")) {
+        /* readline takes Ctrl-D as end of input on an empty line only */
+        ptyWrite(fd, "\x15\x04");
+    }
+    ptyExpect(fd, seen, "Detached from domain '" DOMAIN "'.");
+    g_assert_cmpint(ptyFinish(pid, fd, seen), ==, 0);
+    assertGuestRunningClean();
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+
+static void
+testErrNotRunning(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *out = HELPER("define", "off");
+
+    RUN(&r, "debug-caps", "off");
+    assertError(&r, "domain 'off' is not running");
+    RUN(&r, "debug-break", "off", symHex(GUEST_SYM_FUNCTION));
+    assertError(&r, "domain 'off' is not running");
+    RUN(&r, "debug-attach", "off");
+    assertError(&r, "domain 'off' is not running");
+
+    g_clear_pointer(&out, g_free);
+    out = HELPER("remove", "off");
+    assertGuestRunningClean();
+}
+
+
+static void
+testErrUnknownDomain(void)
+{
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, "debug-caps", "no-such-domain");
+    assertError(&r, "'no-such-domain'");
+    RUN(&r, "debug-break", "no-such-domain", symHex(GUEST_SYM_FUNCTION));
+    assertError(&r, "'no-such-domain'");
+    assertGuestRunningClean();
+}
+
+
+static void
+testErrStockQemu(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *out = HELPER("start", "stock", testLibvirtStockQemu());
+
+    RUN(&r, "debug-caps", "stock");
+    assertError(&r, "no debug API");
+    assertContains(r.err, "'stock'");
+    RUN(&r, "debug-break", "stock", symHex(GUEST_SYM_FUNCTION), "--hw");
+    assertError(&r, "no debug API");
+    RUN(&r, "debug-attach", "stock");
+    assertError(&r, "no debug API");
+
+    g_clear_pointer(&out, g_free);
+    out = HELPER("remove", "stock");
+    assertGuestRunningClean();
+}
+
+
+static void
+testErrReadOnly(void)
+{
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, "-r", "debug-break", DOMAIN, symHex(GUEST_SYM_FUNCTION));
+    assertError(&r, "read-only");
+    assertContains(r.err, "'" DOMAIN "'");
+    RUN(&r, "-r", "debug-writemem", DOMAIN, symHex(GUEST_SYM_POKE), "00");
+    assertError(&r, "read-only");
+    assertGuestRunningClean();
+}
+
+
+static void
+testErrBadInput(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *misaligned = g_strdup_printf("0x%llx", sym(GUEST_SYM_WRITE_VAR) + 1);
+
+    RUN(&r, "debug-watch", DOMAIN, misaligned, "--len", "4");
+    assertError(&r, "not aligned");
+    assertContains(r.err, misaligned);
+    RUN(&r, "debug-watch", DOMAIN, symHex(GUEST_SYM_WRITE_VAR), "--len", "3");
+    assertError(&r, "length 3");
+    RUN(&r, "debug-break", DOMAIN, "nowhere");
+    assertError(&r, "'nowhere'");
+    RUN(&r, "debug-regs", DOMAIN, "no-such-register");
+    assertError(&r, "no-such-register");
+    RUN(&r, "debug-setreg", DOMAIN, "no-such-register", "1");
+    assertError(&r, "no-such-register");
+    RUN(&r, "debug-mem", DOMAIN, "0xfffffffff0000000", "16", "--phys");
+    assertError(&r, "0xfffffffff0000000");
+    RUN(&r, "debug-mem", DOMAIN, "0x7ff00000", "16");
+    assertError(&r, "0x7ff00000");
+    RUN(&r, "debug-break", DOMAIN, "0x7ff00000");
+    assertError(&r, "0x7ff00000");
+    RUN(&r, "debug-mem", DOMAIN, symHex(GUEST_SYM_FUNCTION), "0");
+    assertError(&r, "size");
+    RUN(&r, "debug-step", DOMAIN, "--count", "0");
+    assertError(&r, "count");
+    /* stepping a running vCPU */
+    RUN(&r, "debug-step", DOMAIN);
+    assertError(&r, DOMAIN);
+    assertGuestRunningClean();
+}
+
+
+/* ------------------------------------------------------------------ */
+
+static void
+testPassThrough(void)
+{
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, "domstate", DOMAIN);
+    if (r.status > 128 && g_str_equal(kind, "embed")) {
+        /* virsh itself (stock libvirt 9.0) can crash on exit with the
+         * embedded driver while a domain reconnect thread still runs;
+         * that is virsh's bug, not the hand-off: try once more. */
+        g_test_message("virsh died of signal %d; retrying", r.status - 128);
+        RUN(&r, "domstate", DOMAIN);
+    }
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "running\n\n");
+    assertGuestRunningClean();
+}
+
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *out = NULL;
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    if (argc > 1)
+        kind = argv[1];
+    tmpdir = g_dir_make_tmp("cli-e2e-XXXXXX", NULL);
+    g_assert_nonnull(tmpdir);
+
+    /* no connection of our own: see cli-helper.c */
+    lv = testLibvirtPrepare(kind);
+    childEnvInit();
+    out = HELPER("start", DOMAIN, testLibvirtQemu());
+
+    g_test_add_func("/e2e/cli/caps", testCaps);
+    g_test_add_data_func("/e2e/cli/break-hw", GINT_TO_POINTER(1), testBreakpoint);
+    g_test_add_data_func("/e2e/cli/break-sw", GINT_TO_POINTER(0), testBreakpoint);
+    g_test_add_data_func("/e2e/cli/watch-write", "", testWatchpoint);
+    g_test_add_data_func("/e2e/cli/watch-read", "--read", testWatchpoint);
+    g_test_add_data_func("/e2e/cli/watch-access", "--access", testWatchpoint);
+    g_test_add_func("/e2e/cli/step-setreg", testStepSetreg);
+    g_test_add_func("/e2e/cli/list-delete", testListDelete);
+    g_test_add_func("/e2e/cli/mem", testMemory);
+    g_test_add_func("/e2e/cli/writemem", testWritememVisible);
+    g_test_add_func("/e2e/cli/config", testConfig);
+    g_test_add_func("/e2e/cli/disallowed", testDisallowed);
+    g_test_add_func("/e2e/cli/detach", testDetach);
+    g_test_add_func("/e2e/cli/debug-start", testDebugStart);
+    g_test_add_func("/e2e/cli/session-pty", testSessionPty);
+    g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
+    g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
+    g_test_add_func("/e2e/cli/err/not-running", testErrNotRunning);
+    g_test_add_func("/e2e/cli/err/unknown-domain", testErrUnknownDomain);
+    g_test_add_func("/e2e/cli/err/stock-qemu", testErrStockQemu);
+    g_test_add_func("/e2e/cli/err/read-only", testErrReadOnly);
+    g_test_add_func("/e2e/cli/err/bad-input", testErrBadInput);
+    g_test_add_func("/e2e/cli/pass-through", testPassThrough);
+
+    ret = g_test_run();
+
+    testLibvirtFree(lv);
+    {
+        const char *rmArgv[] = { "rm", "-rf", tmpdir, NULL };
+
+        g_spawn_sync(NULL, (char **)rmArgv, NULL, G_SPAWN_SEARCH_PATH,
+                     NULL, NULL, NULL, NULL, NULL, NULL);
+    }
+    g_free(tmpdir);
+    return ret;
+}
