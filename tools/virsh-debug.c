@@ -281,8 +281,11 @@ virshDebugSettleEmbedded(virshDebugControl *ctl)
     int ndoms;
     int i;
 
-    if (!ctl->conn ||
-        !(uri = virConnectGetURI(ctl->conn)) ||
+    /* (no libvirt call at all without a connection: libvirt may not be
+     * initialized, and virResetLastError() would free garbage) */
+    if (!ctl->conn)
+        return;
+    if (!(uri = virConnectGetURI(ctl->conn)) ||
         !g_str_has_prefix(uri, "qemu:///embed")) {
         virResetLastError();
         return;
