@@ -270,21 +270,37 @@ qemuDebugParsePoint(JsonObject *obj,
 }
 
 
-int
-qemuDebugParseQueryPointsReply(const char *reply,
-                               virDomainDebugPoint **points,
-                               size_t *npoints,
-                               GError **error)
+/* Parses one element of a list reply into @elem */
+typedef int (*qemuDebugElementParser)(JsonObject *obj,
+                                      const char *ctx,
+                                      void *elem,
+                                      GError **error);
+
+/*
+ * The replies of query-debug-points, query-debug-stop and
+ * debug-read-registers are arrays of objects: parse each with @parse into
+ * a g_new0 array of @size-byte elements.  On error, @clear (may be NULL)
+ * releases what the elements parsed so far own.
+ */
+static int
+qemuDebugParseListReply(const char *reply,
+                        const char *cmd,
+                        size_t size,
+                        qemuDebugElementParser parse,
+                        void (*clear)(void *elems, size_t n),
+                        void **elems,
+                        size_t *nelems,
+                        GError **error)
 {
-    const char *cmd = "query-debug-points";
+    g_autofree char *arrCtx = g_strdup_printf("reply to '%s'", cmd);
     g_autoptr(JsonNode) ret = NULL;
-    g_autofree virDomainDebugPoint *list = NULL;
+    g_autofree char *list = NULL;
     JsonArray *arr;
     guint n;
     guint i;
 
-    *points = NULL;
-    *npoints = 0;
+    *elems = NULL;
+    *nelems = 0;
 
     if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
         !(arr = qemuDebugReplyArray(ret, cmd, error)))
@@ -293,20 +309,51 @@ qemuDebugParseQueryPointsReply(const char *reply,
     if ((n = json_array_get_length(arr)) == 0)
         return 0;
 
-    list = g_new0(virDomainDebugPoint, n);
+    list = g_malloc0_n(n, size);
     for (i = 0; i < n; i++) {
         g_autofree char *ctx = g_strdup_printf("reply to '%s', element %u", cmd, i);
         JsonObject *obj;
 
-        if (!(obj = qemuDebugJSONArrayGetObject(arr, "reply to 'query-debug-points'",
-                                                i, error)) ||
-            qemuDebugParsePoint(obj, ctx, &list[i], error) < 0)
+        if (!(obj = qemuDebugJSONArrayGetObject(arr, arrCtx, i, error)) ||
+            parse(obj, ctx, list + i * size, error) < 0) {
+            if (clear)
+                clear(list, i);
             return -1;
+        }
     }
 
-    *points = g_steal_pointer(&list);
-    *npoints = n;
+    *elems = g_steal_pointer(&list);
+    *nelems = n;
     return 0;
+}
+
+
+static int
+qemuDebugParsePointElement(JsonObject *obj, const char *ctx, void *elem,
+                           GError **error)
+{
+    return qemuDebugParsePoint(obj, ctx, elem, error);
+}
+
+
+int
+qemuDebugParseQueryPointsReply(const char *reply,
+                               virDomainDebugPoint **points,
+                               size_t *npoints,
+                               GError **error)
+{
+    return qemuDebugParseListReply(reply, "query-debug-points",
+                                   sizeof(virDomainDebugPoint),
+                                   qemuDebugParsePointElement, NULL,
+                                   (void **) points, npoints, error);
+}
+
+
+static int
+qemuDebugParseStopElement(JsonObject *obj, const char *ctx, void *elem,
+                          GError **error)
+{
+    return qemuDebugStopParseObject(obj, ctx, false, elem, error);
 }
 
 
@@ -316,53 +363,10 @@ qemuDebugParseQueryStopReply(const char *reply,
                              size_t *nstops,
                              GError **error)
 {
-    const char *cmd = "query-debug-stop";
-    g_autoptr(JsonNode) ret = NULL;
-    g_autofree qemuDebugStop *list = NULL;
-    JsonArray *arr;
-    guint n;
-    guint i;
-
-    *stops = NULL;
-    *nstops = 0;
-
-    if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
-        !(arr = qemuDebugReplyArray(ret, cmd, error)))
-        return -1;
-
-    if ((n = json_array_get_length(arr)) == 0)
-        return 0;
-
-    list = g_new0(qemuDebugStop, n);
-    for (i = 0; i < n; i++) {
-        g_autofree char *ctx = g_strdup_printf("reply to '%s', element %u", cmd, i);
-        JsonObject *obj;
-
-        if (!(obj = qemuDebugJSONArrayGetObject(arr, "reply to 'query-debug-stop'",
-                                                i, error)) ||
-            qemuDebugStopParseObject(obj, ctx, false, &list[i], error) < 0)
-            return -1;
-    }
-
-    *stops = g_steal_pointer(&list);
-    *nstops = n;
-    return 0;
-}
-
-
-void
-qemuDebugRegistersFree(virDomainDebugRegister *regs,
-                       size_t nregs)
-{
-    size_t i;
-
-    if (!regs)
-        return;
-    for (i = 0; i < nregs; i++) {
-        g_free(regs[i].name);
-        g_free(regs[i].value);
-    }
-    g_free(regs);
+    return qemuDebugParseListReply(reply, "query-debug-stop",
+                                   sizeof(qemuDebugStop),
+                                   qemuDebugParseStopElement, NULL,
+                                   (void **) stops, nstops, error);
 }
 
 
@@ -413,45 +417,51 @@ qemuDebugParseRegister(JsonObject *obj,
 }
 
 
+/* Frees the strings of the first @n registers; the array itself stays
+ * with qemuDebugParseListReply. */
+static void
+qemuDebugRegistersClear(void *elems, size_t n)
+{
+    virDomainDebugRegister *regs = elems;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_free(regs[i].name);
+        g_free(regs[i].value);
+    }
+}
+
+
+void
+qemuDebugRegistersFree(virDomainDebugRegister *regs,
+                       size_t nregs)
+{
+    if (!regs)
+        return;
+    qemuDebugRegistersClear(regs, nregs);
+    g_free(regs);
+}
+
+
+static int
+qemuDebugParseRegisterElement(JsonObject *obj, const char *ctx, void *elem,
+                              GError **error)
+{
+    return qemuDebugParseRegister(obj, ctx, elem, error);
+}
+
+
 int
 qemuDebugParseReadRegistersReply(const char *reply,
                                  virDomainDebugRegister **regs,
                                  size_t *nregs,
                                  GError **error)
 {
-    const char *cmd = "debug-read-registers";
-    g_autoptr(JsonNode) ret = NULL;
-    virDomainDebugRegister *list = NULL;
-    JsonArray *arr;
-    guint n;
-    guint i;
-
-    *regs = NULL;
-    *nregs = 0;
-
-    if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
-        !(arr = qemuDebugReplyArray(ret, cmd, error)))
-        return -1;
-
-    if ((n = json_array_get_length(arr)) == 0)
-        return 0;
-
-    list = g_new0(virDomainDebugRegister, n);
-    for (i = 0; i < n; i++) {
-        g_autofree char *ctx = g_strdup_printf("reply to '%s', element %u", cmd, i);
-        JsonObject *obj;
-
-        if (!(obj = qemuDebugJSONArrayGetObject(arr, "reply to 'debug-read-registers'",
-                                                i, error)) ||
-            qemuDebugParseRegister(obj, ctx, &list[i], error) < 0) {
-            qemuDebugRegistersFree(list, n);
-            return -1;
-        }
-    }
-
-    *regs = list;
-    *nregs = n;
-    return 0;
+    return qemuDebugParseListReply(reply, "debug-read-registers",
+                                   sizeof(virDomainDebugRegister),
+                                   qemuDebugParseRegisterElement,
+                                   qemuDebugRegistersClear,
+                                   (void **) regs, nregs, error);
 }
 
 
