@@ -1,0 +1,987 @@
+/*
+ * gdb-test.c: the real GDB against the test guest through virsh-debug
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Debian's gdb, in batch mode, debugs the test guest through
+ * `target remote | virsh-debug -c URI debug-gdb DOMAIN` (and through
+ * `--listen PATH`), on the embedded driver or a private libvirtd (the
+ * first argument).  A protocol-level case feeds malformed packets to
+ * `virsh-debug debug-gdb` directly.
+ *
+ * An embedded driver root serves one process at a time, and virsh-debug
+ * is that process while GDB runs: this test only connects around setup
+ * and the checks it makes after GDB has gone.
+ *
+ * Symbols: GDB loads the guest's ELF with `symbol-file`, not as its
+ * executable.  The guest is 32-bit code on an x86_64 vCPU; an executable
+ * would make GDB pick i386 from the file and reject the i386:x86-64
+ * target description, which is the thing under test here.  The ELF has
+ * no debug info, so variables are named as GDB wants minimal symbols
+ * named: {unsigned int} &guest_write_var.
+ */
+
+#include <glib.h>
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libvirt/virterror.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+#include "testutils-guest.h"
+#include "e2e-guest.h"
+#include "testutils-libvirt.h"
+
+/* Every GDB or virsh-debug run is bounded: nothing may hang the suite */
+#define GDB_TIMEOUT_S 60
+#define PROTO_TIMEOUT_S 30
+
+/* The only warning GDB may print: there is no executable, on purpose
+ * (see above) */
+static const char *const expectedWarnings[] = {
+    "warning: No executable has been specified and target does not support",
+    NULL
+};
+
+/* Printed by the scripts just before a 'continue' the test interrupts */
+#define GDB_MARK_CONTINUING "@@continuing@@"
+
+static const char *kind = "embed";
+static testLibvirt *lv;
+static const char *domName = "gdb";
+
+static unsigned long long
+sym(const char *name)
+{
+    return testGuestSymbol(name);
+}
+
+static const char *
+virshDebugPath(void)
+{
+    static char *path;
+
+    if (!path) {
+        const char *builddir = g_getenv("LIBVIRT_DEBUG_BUILDDIR");
+
+        if (!builddir)
+            g_error("LIBVIRT_DEBUG_BUILDDIR is not set: run with meson test");
+        path = g_build_filename(builddir, "tools", "virsh-debug", NULL);
+    }
+    return path;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Running GDB                                                         */
+
+/* `target remote | virsh-debug ...` for domain @dom.  GDB hands the
+ * command to /bin/sh: the URI (with its '?') is quoted. */
+static char *
+gdbTargetPipe(const char *dom)
+{
+    return g_strdup_printf("target remote | %s -c '%s' debug-gdb %s",
+                           virshDebugPath(), lv->uri, dom);
+}
+
+/* The start of every script: no pager, no questions, the guest's
+ * symbols, then @target */
+static GString *
+gdbScriptNew(const char *target)
+{
+    GString *s = g_string_new(NULL);
+
+    g_string_append(s, "set pagination off\n");
+    g_string_append(s, "set confirm off\n");
+    g_string_append(s, "set width 0\n");
+    g_string_append_printf(s, "symbol-file %s\n", testGuestPath());
+    g_string_append_printf(s, "%s\n", target);
+    return s;
+}
+
+/* Reads what @fd has until EOF or @deadline; returns false on timeout.
+ * If @onMarker is set, it is called once when @marker first appears. */
+static bool
+readUntilEOF(int fd, GString *out, gint64 deadline,
+             const char *marker, void (*onMarker)(gpointer), gpointer data)
+{
+    bool markerSeen = false;
+
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+        char buf[4096];
+        ssize_t n;
+
+        if (left <= 0)
+            return false;
+        if (poll(&pfd, 1, left) <= 0)
+            continue;
+        if ((n = read(fd, buf, sizeof(buf))) < 0)
+            continue;
+        if (n == 0)
+            return true;
+        g_string_append_len(out, buf, n);
+        if (marker && !markerSeen && strstr(out->str, marker)) {
+            markerSeen = true;
+            onMarker(data);
+        }
+    }
+}
+
+static void
+gdbSendInterrupt(gpointer data)
+{
+    /* let GDB send its 'vCont;c' and the guest run a little: then
+     * Ctrl-C, which batch-mode GDB turns into the interrupt byte */
+    g_usleep(G_USEC_PER_SEC / 2);
+    g_subprocess_send_signal(data, SIGINT);
+}
+
+/* Wait for @proc to exit, at most @timeoutS seconds; kills it then.
+ * Returns its exit status, -1 if it had to be killed. */
+static int
+waitProcess(GSubprocess *proc, int timeoutS)
+{
+    gint64 deadline = g_get_monotonic_time() + timeoutS * G_USEC_PER_SEC;
+
+    /* GSubprocess reaps on the GLib worker thread: poll its state */
+    while (g_get_monotonic_time() < deadline) {
+        if (g_subprocess_get_identifier(proc) == NULL)
+            break;
+        g_usleep(20 * 1000);
+    }
+    if (g_subprocess_get_identifier(proc) != NULL) {
+        g_subprocess_force_exit(proc);
+        g_subprocess_wait(proc, NULL, NULL);
+        return -1;
+    }
+    g_subprocess_wait(proc, NULL, NULL);
+    if (!g_subprocess_get_if_exited(proc))
+        return -1;
+    return g_subprocess_get_exit_status(proc);
+}
+
+/* Run GDB in batch mode on @script; returns its output (stdout and
+ * stderr, where virsh-debug's messages appear too).  With @interrupt,
+ * GDB gets SIGINT once the script printed GDB_MARK_CONTINUING.  Fails
+ * the test if GDB does not finish in time or exits with an error. */
+static char *
+gdbRun(GString *script, bool interrupt)
+{
+    g_autofree char *path = g_build_filename(lv->dir, "script.gdb", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    GInputStream *stdoutPipe;
+    gint64 deadline = g_get_monotonic_time() + GDB_TIMEOUT_S * G_USEC_PER_SEC;
+    bool finished;
+    int status;
+
+    /* a script file, not -ex: the first failing command ends it, so an
+     * unexpected error cannot leave a 'continue' running forever */
+    g_assert_true(g_file_set_contents(path, script->str, -1, NULL));
+    g_test_message("gdb script:\n%s", script->str);
+
+    proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_MERGE, &error,
+                            "gdb", "-nx", "-batch", "-x", path, NULL);
+    if (!proc)
+        g_error("cannot run gdb: %s", error->message);
+    /* batch mode reads nothing, but must not find a terminal */
+    g_output_stream_close(g_subprocess_get_stdin_pipe(proc), NULL, NULL);
+
+    stdoutPipe = g_subprocess_get_stdout_pipe(proc);
+    finished = readUntilEOF(g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(stdoutPipe)),
+                            out, deadline,
+                            interrupt ? GDB_MARK_CONTINUING : NULL,
+                            gdbSendInterrupt, proc);
+    status = waitProcess(proc, finished ? 10 : 0);
+    g_test_message("gdb output:\n%s", out->str);
+    if (!finished)
+        g_error("gdb did not finish within %d s; its output:\n%s",
+                GDB_TIMEOUT_S, out->str);
+    if (status != 0)
+        g_error("gdb exited with status %d; its output:\n%s", status, out->str);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* Fails on any warning GDB printed that is not expected, and on the
+ * errors that mean GDB and the bridge disagree about the target. */
+static void
+assertNoWarnings(const char *out)
+{
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+    size_t i;
+    size_t j;
+
+    for (i = 0; lines[i]; i++) {
+        const char *line = lines[i];
+        bool expected = false;
+
+        if (strstr(line, "Remote 'g' packet reply is too long") ||
+            strstr(line, "Remote failure reply") ||
+            strstr(line, "Ignoring packet error") ||
+            strstr(line, "Remote connection closed")) {
+            g_error("gdb: %s\nwhole output:\n%s", line, out);
+        }
+        if (!g_str_has_prefix(line, "warning:"))
+            continue;
+        for (j = 0; expectedWarnings[j]; j++) {
+            if (g_str_has_prefix(line, expectedWarnings[j]))
+                expected = true;
+        }
+        if (!expected)
+            g_error("unexpected gdb %s\nwhole output:\n%s", line, out);
+    }
+}
+
+static void
+assertContains(const char *out, const char *what)
+{
+    if (!strstr(out, what))
+        g_error("gdb output lacks '%s':\n%s", what, out);
+}
+
+/* The number after the LAST occurrence of @key in @out (the scripts
+ * print "key=0x..." with printf) */
+static unsigned long long
+outputNumber(const char *out, const char *key)
+{
+    const char *p = g_strrstr(out, key);
+    unsigned long long v;
+    char *end;
+
+    if (!p)
+        g_error("gdb output lacks '%s':\n%s", key, out);
+    p += strlen(key);
+    v = g_ascii_strtoull(p, &end, 0);
+    if (end == p)
+        g_error("no number after '%s' in gdb output:\n%s", key, out);
+    return v;
+}
+
+/* "printf" lines the scripts use to report values */
+#define PRINT_PC(key) "printf \"" key "=0x%lx\\n\", (unsigned long) $pc\n"
+#define PRINT_U32(key, var) \
+    "printf \"" key "=%u\\n\", {unsigned int} &" var "\n"
+
+
+/* ------------------------------------------------------------------ */
+/* Checks through the API, after GDB is gone                           */
+
+/* The checks run in a child process, this same program with --helper:
+ * an embedded driver root stays locked by the first process that opens
+ * it until that process exits, closing the connection is not enough.  So
+ * this process never opens it while virsh-debug has to. */
+
+static virDomainPtr
+lookupDomain(virConnectPtr conn, const char *name)
+{
+    virDomainPtr d = virDomainLookupByName(conn, name);
+
+    if (!d)
+        g_error("no domain '%s': %s", name, virGetLastErrorMessage());
+    return d;
+}
+
+static unsigned int
+readGuestU32(virDomainPtr d, const char *name)
+{
+    unsigned int v = 0;
+
+    if (virDomainDebugReadMemory(d, sym(name), sizeof(v),
+                                 (unsigned char *) &v, 0, 0) < 0)
+        g_error("reading %s: %s", name, virDomainDebugGetLastErrorMessage());
+    return v;
+}
+
+/* What GDB leaves behind: the guest running (its counter advances), no
+ * debug point, the domain itself untouched. */
+static void
+helperCheck(virDomainPtr d)
+{
+    virDomainDebugPoint *points = NULL;
+    unsigned int before;
+    int state = -1;
+    int reason;
+    int npoints;
+    size_t i;
+
+    if ((npoints = virDomainDebugListPoints(d, &points, 0)) != 0)
+        g_error("%d debug points left", npoints);
+    g_free(points);
+    if (virDomainGetState(d, &state, &reason, 0) < 0 ||
+        state != VIR_DOMAIN_RUNNING)
+        g_error("the domain is not running (state %d)", state);
+
+    before = readGuestU32(d, GUEST_SYM_COUNTER);
+    for (i = 0; i < 100 && readGuestU32(d, GUEST_SYM_COUNTER) == before; i++)
+        g_usleep(20 * 1000);
+    if (readGuestU32(d, GUEST_SYM_COUNTER) == before)
+        g_error("the guest does not run: its counter stays at %u", before);
+}
+
+/* gdb-test --helper URI COMMAND DOMAIN [ARGS]: one libvirt operation,
+ * its result on stdout */
+static int
+helperMain(int argc, char **argv)
+{
+    testLibvirt helperLv = { 0 };
+    const char *cmd;
+    const char *name;
+    virDomainPtr d = NULL;
+
+    if (argc < 3)
+        g_error("usage: --helper URI COMMAND DOMAIN [ARGS]");
+    cmd = argv[1];
+    name = argv[2];
+    testLibvirtRunEventLoop();
+    helperLv.uri = argv[0];
+    testLibvirtConnect(&helperLv);
+
+    if (g_str_equal(cmd, "start") && argc == 4) {
+        d = testLibvirtStartDomain(&helperLv, name, testLibvirtQemu(),
+                                   atoi(argv[3]), NULL);
+    } else if (g_str_equal(cmd, "check")) {
+        helperCheck(d = lookupDomain(helperLv.conn, name));
+    } else if (g_str_equal(cmd, "read32") && argc == 4) {
+        d = lookupDomain(helperLv.conn, name);
+        g_print("%u\n", readGuestU32(d, argv[3]));
+    } else if (g_str_equal(cmd, "write32") && argc == 5) {
+        unsigned int v = g_ascii_strtoull(argv[4], NULL, 0);
+
+        d = lookupDomain(helperLv.conn, name);
+        if (virDomainDebugAttach(d, 0) < 0 ||
+            virDomainDebugWriteMemory(d, sym(argv[3]), (unsigned char *) &v,
+                                      sizeof(v), 0, 0) < 0 ||
+            virDomainDebugDetach(d, 0) < 0)
+            g_error("writing %s: %s", argv[3], virDomainDebugGetLastErrorMessage());
+    } else if (g_str_equal(cmd, "destroy")) {
+        d = lookupDomain(helperLv.conn, name);
+        virDomainDestroy(d);
+        virDomainUndefine(d);
+    } else {
+        g_error("unknown helper command '%s'", cmd);
+    }
+    if (d)
+        virDomainFree(d);
+    testLibvirtDisconnect(&helperLv);
+    return 0;
+}
+
+static char *selfPath;
+
+/* Run the helper; returns its output, fails the test if it fails */
+static char *
+helper(const char *cmd, const char *name, const char *arg1, const char *arg2)
+{
+    const char *argv[] = { selfPath, "--helper", lv->uri, cmd, name,
+                           arg1, arg2, NULL };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *err = NULL;
+    char *out = NULL;
+    int status;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                      &out, &err, &status, &error))
+        g_error("cannot run the helper: %s", error->message);
+    if (!g_spawn_check_wait_status(status, NULL))
+        g_error("helper %s %s failed:\n%s", cmd, name, err);
+    return out;
+}
+
+static unsigned int
+helperRead32(const char *name, const char *var)
+{
+    g_autofree char *out = helper("read32", name, var, NULL);
+
+    return g_ascii_strtoull(out, NULL, 10);
+}
+
+static void
+assertDomainRunningClean(const char *name)
+{
+    g_free(helper("check", name, NULL, NULL));
+}
+
+static void
+assertGuestRunningClean(void)
+{
+    assertDomainRunningClean(domName);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+
+static void
+testBreakpoint(gconstpointer data)
+{
+    bool hw = GPOINTER_TO_INT(data);
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+    g_autofree char *hit = NULL;
+
+    g_string_append_printf(s, "%s %s\n", hw ? "hbreak" : "break",
+                           GUEST_SYM_FUNCTION);
+    g_string_append(s, "continue\n");
+    g_string_append(s, PRINT_PC("pc1"));
+    g_string_append(s, PRINT_U32("calls1", GUEST_SYM_CALLS));
+    /* continuing from the breakpoint steps over it: one more call */
+    g_string_append(s, "continue\n");
+    g_string_append(s, PRINT_PC("pc2"));
+    g_string_append(s, PRINT_U32("calls2", GUEST_SYM_CALLS));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    assertContains(out, hw ? "Hardware assisted breakpoint 1 at" : "Breakpoint 1 at");
+    hit = g_strdup_printf("hit Breakpoint 1, 0x%016llx in %s ()",
+                          sym(GUEST_SYM_FUNCTION), GUEST_SYM_FUNCTION);
+    assertContains(out, hit);
+    g_assert_cmphex(outputNumber(out, "pc1="), ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmphex(outputNumber(out, "pc2="), ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmpuint(outputNumber(out, "calls2="), ==,
+                     outputNumber(out, "calls1=") + 1);
+    assertContains(out, "[Inferior 1 (Remote target) detached]");
+    assertGuestRunningClean();
+}
+
+typedef struct {
+    const char *command;    /* watch, rwatch, awatch */
+    const char *var;
+    const char *created;    /* what GDB says when it creates it */
+} testWatchData;
+
+static void
+testWatchpoint(gconstpointer data)
+{
+    const testWatchData *w = data;
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+    g_autofree char *created = NULL;
+    g_autofree char *hit = NULL;
+    unsigned int readVar = 0;
+
+    if (g_str_equal(w->command, "rwatch")) {
+        /* what the guest will read */
+        readVar = helperRead32(domName, GUEST_SYM_READ_VAR);
+    }
+
+    g_string_append_printf(s, "%s {unsigned int} &%s\n", w->command, w->var);
+    g_string_append(s, "continue\n");
+    g_string_append(s, PRINT_U32("value", "guest_write_var"));
+    g_string_append(s, PRINT_PC("pc"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    created = g_strdup_printf("%s 1: {unsigned int} &%s", w->created, w->var);
+    assertContains(out, created);
+    hit = g_strdup_printf("Thread 1 hit %s 1: {unsigned int} &%s",
+                          w->created, w->var);
+    assertContains(out, hit);
+
+    if (g_str_equal(w->command, "rwatch")) {
+        g_autofree char *value = g_strdup_printf("Value = %u", readVar);
+
+        assertContains(out, value);
+    } else {
+        /* the guest stores its counter there every 256 iterations: the
+         * next store after the one GDB saw */
+        unsigned int old = outputNumber(out, "Old value = ");
+        unsigned int new = outputNumber(out, "New value = ");
+
+        g_assert_cmpuint(new % 256, ==, 0);
+        g_assert_cmpuint(new - old, ==, 256);
+        g_assert_cmpuint(outputNumber(out, "value="), ==, new);
+    }
+    /* GDB reports a watchpoint after the access: the guest's main loop */
+    g_assert_cmphex(outputNumber(out, "pc="), >, sym("guest_main"));
+    g_assert_cmphex(outputNumber(out, "pc="), <, sym("guest_main") + 0x200);
+    assertGuestRunningClean();
+}
+
+static void
+testStepi(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+
+    /* from a known place: guest_tick's first instruction */
+    g_string_append_printf(s, "hbreak %s\ncontinue\ndelete\n", GUEST_SYM_FUNCTION);
+    g_string_append(s, PRINT_PC("pc0"));
+    g_string_append(s, "stepi\n");
+    g_string_append(s, PRINT_PC("pc1"));
+    g_string_append(s, "stepi\n");
+    g_string_append(s, PRINT_PC("pc2"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    g_assert_cmphex(outputNumber(out, "pc0="), ==, sym(GUEST_SYM_FUNCTION));
+    /* one instruction each: still in guest_tick, moving forward */
+    g_assert_cmphex(outputNumber(out, "pc1="), >, outputNumber(out, "pc0="));
+    g_assert_cmphex(outputNumber(out, "pc2="), >, outputNumber(out, "pc1="));
+    g_assert_cmphex(outputNumber(out, "pc2="), <, sym(GUEST_SYM_FUNCTION) + 16);
+    assertContains(out, "in guest_tick ()");
+    assertGuestRunningClean();
+}
+
+static void
+testRegistersAndMemory(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+    g_autofree char *xline = NULL;
+    g_auto(GStrv) words = NULL;
+    const char *p;
+
+    g_string_append(s, "show architecture\n");
+    g_string_append(s, "info registers\n");
+    g_string_append(s, "x/4xw &" GUEST_SYM_COUNTER "\n");
+    g_string_append(s, PRINT_U32("counter", GUEST_SYM_COUNTER));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    /* the architecture came from the target description alone */
+    assertNoWarnings(out);
+    assertContains(out, "The target architecture is set to \"auto\" "
+                   "(currently \"i386:x86-64\")");
+    assertContains(out, "\nrip            0x");
+    assertContains(out, "\nrsp            0x");
+    assertContains(out, "\neflags         0x");
+    assertContains(out, "\ncr0            0x");
+
+    /* x/4xw: four words at guest_counter, the first of them its value */
+    xline = g_strdup_printf("0x%llx <%s>:", sym(GUEST_SYM_COUNTER), GUEST_SYM_COUNTER);
+    assertContains(out, xline);
+    p = strstr(out, xline) + strlen(xline);
+    words = g_strsplit_set(p, " \t\n", 0);
+    {
+        unsigned long long w[4];
+        size_t n = 0;
+        size_t i;
+
+        for (i = 0; words[i] && n < 4; i++) {
+            if (!*words[i])
+                continue;
+            g_assert_true(g_str_has_prefix(words[i], "0x"));
+            w[n++] = g_ascii_strtoull(words[i], NULL, 16);
+        }
+        g_assert_cmpuint(n, ==, 4);
+        g_assert_cmpuint(w[0], ==, outputNumber(out, "counter="));
+    }
+    assertGuestRunningClean();
+}
+
+static void
+testBacktrace(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+    g_autofree char *frame0 = NULL;
+    GRegex *re;
+
+    g_string_append_printf(s, "break %s\ncontinue\n", GUEST_SYM_FUNCTION);
+    /* two frames: the guest has no debug info, and GDB unwinds its
+     * 32-bit stack with the x86-64 rules past guest_main's frame */
+    g_string_append(s, "bt 2\n");
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    frame0 = g_strdup_printf("#0  0x%016llx in %s ()", sym(GUEST_SYM_FUNCTION),
+                             GUEST_SYM_FUNCTION);
+    assertContains(out, frame0);
+    re = g_regex_new("\n#1  0x[0-9a-f]+ in guest_main \\(\\)", 0, 0, NULL);
+    if (!g_regex_match(re, out, 0, NULL))
+        g_error("no caller guest_main in the backtrace:\n%s", out);
+    g_regex_unref(re);
+    assertGuestRunningClean();
+}
+
+static void
+testSetVar(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+    size_t i;
+
+    g_string_append_printf(s, "set var {unsigned int} &%s = 0x1234\n", GUEST_SYM_POKE);
+    g_string_append(s, PRINT_U32("poke", GUEST_SYM_POKE));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+    assertNoWarnings(out);
+    g_assert_cmpuint(outputNumber(out, "poke="), ==, 0x1234);
+
+    /* detached, the guest runs and copies it into its echo variable:
+     * GDB's write reached the guest's memory, not just the bridge */
+    for (i = 0; i < 100 && helperRead32(domName, GUEST_SYM_ECHO) != 0x1234; i++)
+        g_usleep(50 * 1000);
+    g_assert_cmphex(helperRead32(domName, GUEST_SYM_ECHO), ==, 0x1234);
+
+    /* put it back for the other tests */
+    g_free(helper("write32", domName, GUEST_SYM_POKE, "0x5eed"));
+    assertGuestRunningClean();
+}
+
+static void
+testInterrupt(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+
+    g_string_append(s, PRINT_U32("counter0", GUEST_SYM_COUNTER));
+    g_string_append(s, "echo " GDB_MARK_CONTINUING "\\n\n");
+    g_string_append(s, "continue\n");
+    g_string_append(s, PRINT_U32("counter1", GUEST_SYM_COUNTER));
+    /* stopped for real: it steps */
+    g_string_append(s, PRINT_PC("pc0"));
+    g_string_append(s, "stepi\n");
+    g_string_append(s, PRINT_PC("pc1"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, true);
+
+    assertNoWarnings(out);
+    assertContains(out, "received signal SIGINT, Interrupt.");
+    /* the guest ran between the two reads */
+    g_assert_cmpuint(outputNumber(out, "counter1="), !=,
+                     outputNumber(out, "counter0="));
+    g_assert_cmphex(outputNumber(out, "pc1="), !=, outputNumber(out, "pc0="));
+    assertContains(out, "[Inferior 1 (Remote target) detached]");
+    assertGuestRunningClean();
+}
+
+static void
+testKill(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+
+    g_string_append_printf(s, "break %s\n", GUEST_SYM_FUNCTION);
+    g_string_append(s, "kill\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    assertContains(out, "[Inferior 1 (Remote target) killed]");
+    /* 'kill' detached: the domain lives on, without the breakpoint */
+    assertGuestRunningClean();
+}
+
+/* `info threads` on a two-vCPU domain: one thread per vCPU */
+static void
+testThreads(void)
+{
+    const char *name = "gdb2";
+    g_autofree char *target = gdbTargetPipe(name);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+
+    g_free(helper("start", name, "2", NULL));
+
+    g_string_append(s, "info threads\n");
+    g_string_append(s, "thread 2\n");
+    g_string_append(s, PRINT_PC("pc2"));
+    g_string_append(s, "thread 1\n");
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    assertContains(out, "Thread 1 (vCPU 0)");
+    assertContains(out, "Thread 2 (vCPU 1)");
+    g_assert_null(strstr(out, "Thread 3"));
+    assertContains(out, "[Switching to thread 2 (Thread 2)]");
+    /* vCPU 1 is an application processor the guest never starts: it
+     * waits in the firmware, below the guest's code */
+    g_assert_cmphex(outputNumber(out, "pc2="), <, 0x100000);
+    assertDomainRunningClean(name);
+    g_free(helper("destroy", name, NULL, NULL));
+}
+
+static void
+testListen(void)
+{
+    g_autofree char *path = g_build_filename(lv->dir, "gdb.sock", NULL);
+    g_autofree char *target = g_strdup_printf("target remote %s", path);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autoptr(GSubprocess) virsh = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    struct stat st;
+    size_t i;
+
+    /* stdout silenced: nothing of virsh-debug's may reach the TAP stream */
+    virsh = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                             G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
+                             virshDebugPath(), "-c", lv->uri, "debug-gdb",
+                             domName, "--listen", path, NULL);
+    if (!virsh)
+        g_error("cannot run virsh-debug: %s", error->message);
+
+    for (i = 0; i < 500 && lstat(path, &st) < 0; i++)
+        g_usleep(20 * 1000);
+    g_assert_cmpint(lstat(path, &st), ==, 0);
+    g_assert_true(S_ISSOCK(st.st_mode));
+    g_assert_cmpint(st.st_mode & 07777, ==, 0600);
+
+    g_string_append_printf(s, "hbreak %s\ncontinue\n", GUEST_SYM_FUNCTION);
+    g_string_append(s, PRINT_PC("pc"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    g_assert_cmphex(outputNumber(out, "pc="), ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmpint(waitProcess(virsh, PROTO_TIMEOUT_S), ==, 0);
+    /* one client: the socket went as soon as GDB connected */
+    g_assert_cmpint(lstat(path, &st), ==, -1);
+    assertGuestRunningClean();
+}
+
+
+/* ------------------------------------------------------------------ */
+/* The protocol through the real CLI, with malformed input              */
+
+typedef struct {
+    GSubprocess *proc;
+    GOutputStream *in;
+    int outfd;
+    GString *buf;           /* read, not yet consumed */
+} protoPeer;
+
+static void
+protoSend(protoPeer *peer, const char *data, size_t len)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!g_output_stream_write_all(peer->in, data, len, NULL, NULL, &error))
+        g_error("writing to virsh-debug: %s", error->message);
+}
+
+static void
+protoSendPacket(protoPeer *peer, const char *payload)
+{
+    g_autofree char *packet = NULL;
+    guint8 sum = 0;
+    const char *p;
+
+    for (p = payload; *p; p++)
+        sum += (guint8) *p;
+    packet = g_strdup_printf("$%s#%02x", payload, sum);
+    protoSend(peer, packet, strlen(packet));
+}
+
+/* The next unit from the bridge: "+", "-" or a whole packet's payload
+ * (its checksum verified) prefixed by '$' */
+static char *
+protoReceive(protoPeer *peer)
+{
+    gint64 deadline = g_get_monotonic_time() + PROTO_TIMEOUT_S * G_USEC_PER_SEC;
+
+    for (;;) {
+        struct pollfd pfd = { .fd = peer->outfd, .events = POLLIN };
+        char tmp[4096];
+        gint64 left;
+        ssize_t n;
+
+        if (peer->buf->len > 0) {
+            char c = peer->buf->str[0];
+            const char *hash;
+
+            if (c == '+' || c == '-') {
+                g_string_erase(peer->buf, 0, 1);
+                return g_strdup_printf("%c", c);
+            }
+            if (c != '$')
+                g_error("unexpected byte 0x%02x from the bridge", (guint8) c);
+            if ((hash = strchr(peer->buf->str, '#')) &&
+                hash + 2 < peer->buf->str + peer->buf->len) {
+                size_t plen = hash - peer->buf->str - 1;
+                g_autofree char *payload = g_strndup(peer->buf->str + 1, plen);
+                g_autofree char *cs = g_strndup(hash + 1, 2);
+                guint8 sum = 0;
+                size_t i;
+
+                for (i = 0; i < plen; i++)
+                    sum += (guint8) payload[i];
+                g_assert_cmpuint(sum, ==, g_ascii_strtoull(cs, NULL, 16));
+                g_string_erase(peer->buf, 0, plen + 4);
+                return g_strdup_printf("$%s", payload);
+            }
+        }
+
+        left = (deadline - g_get_monotonic_time()) / 1000;
+        if (left <= 0)
+            g_error("no reply from virsh-debug within %d s (have '%s')",
+                    PROTO_TIMEOUT_S, peer->buf->str);
+        if (poll(&pfd, 1, left) <= 0)
+            continue;
+        if ((n = read(peer->outfd, tmp, sizeof(tmp))) <= 0)
+            g_error("virsh-debug closed its output (have '%s')", peer->buf->str);
+        g_string_append_len(peer->buf, tmp, n);
+    }
+}
+
+static void
+protoExpect(protoPeer *peer, const char *prefix)
+{
+    g_autofree char *got = protoReceive(peer);
+
+    if (!g_str_has_prefix(got, prefix))
+        g_error("expected '%s...' from the bridge, got '%s'", prefix, got);
+}
+
+static void
+testProtocolMalformed(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autoptr(GString) big = g_string_new("$");
+    protoPeer peer = { 0 };
+
+    proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                            virshDebugPath(), "-c", lv->uri, "debug-gdb",
+                            domName, NULL);
+    if (!proc)
+        g_error("cannot run virsh-debug: %s", error->message);
+    peer.proc = proc;
+    peer.in = g_subprocess_get_stdin_pipe(proc);
+    peer.outfd = g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(g_subprocess_get_stdout_pipe(proc)));
+    peer.buf = buf;
+
+    /* a well-formed start */
+    protoSendPacket(&peer, "qSupported:swbreak+;hwbreak+");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$PacketSize=");
+
+    /* a bad checksum: a NAK, so the peer resends */
+    protoSend(&peer, "$?#00", 5);
+    protoExpect(&peer, "-");
+
+    /* oversized (64 KiB, past the advertised 16 KiB): taken and refused */
+    g_string_append_c(big, 'm');
+    while (big->len < 64 * 1024)
+        g_string_append_c(big, '0');
+    g_string_append(big, "#00");
+    protoSend(&peer, big->str, big->len);
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$E");
+
+    /* garbage between packets is line noise: no reply */
+    protoSend(&peer, "garbage \xff\xfe\r\n", 12);
+
+    /* a packet cut short by the next: the torn one is NAKed */
+    protoSend(&peer, "$m10", 4);
+    protoSendPacket(&peer, "?");
+    protoExpect(&peer, "-");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$T05thread:");
+
+    /* bad checksum digits, then bad run-length encoding */
+    protoSend(&peer, "$?#zz", 5);
+    protoExpect(&peer, "-");
+    protoSendPacket(&peer, "*!");
+    protoExpect(&peer, "-");
+
+    /* well framed, nonsense inside: error replies */
+    protoSendPacket(&peer, "mzz,4");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$E");
+    protoSendPacket(&peer, "Z9,100000,1");
+    protoExpect(&peer, "+");
+    protoSendPacket(&peer, "Hg99");
+    protoExpect(&peer, "$");        /* Z9: empty, not supported */
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$E");
+    protoSendPacket(&peer, "vCont;x");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$E");
+
+    /* and it still works */
+    protoSendPacket(&peer, "?");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$T05thread:01;");
+    protoSendPacket(&peer, "g");
+    protoExpect(&peer, "+");
+    {
+        g_autofree char *regs = protoReceive(&peer);
+
+        g_assert_true(regs[0] == '$' && strlen(regs) > 100);
+    }
+
+    /* D: detached, the guest runs, virsh-debug exits successfully */
+    protoSendPacket(&peer, "D");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$OK");
+    g_output_stream_close(peer.in, NULL, NULL);
+    g_assert_cmpint(waitProcess(proc, PROTO_TIMEOUT_S), ==, 0);
+    assertGuestRunningClean();
+}
+
+
+int
+main(int argc, char **argv)
+{
+    static const testWatchData watchWrite = {
+        "watch", GUEST_SYM_WRITE_VAR, "Hardware watchpoint" };
+    static const testWatchData watchRead = {
+        "rwatch", GUEST_SYM_READ_VAR, "Hardware read watchpoint" };
+    static const testWatchData watchAccess = {
+        "awatch", GUEST_SYM_WRITE_VAR, "Hardware access (read/write) watchpoint" };
+    int ret;
+
+    if (argc > 2 && g_str_equal(argv[1], "--helper"))
+        return helperMain(argc - 2, argv + 2);
+
+    selfPath = g_canonicalize_filename(argv[0], NULL);
+    g_test_init(&argc, &argv, NULL);
+    if (argc > 1)
+        kind = argv[1];
+
+    if (!g_find_program_in_path("gdb")) {
+        g_test_skip("gdb is not installed");
+        return g_test_run();
+    }
+
+    g_test_add_data_func("/gdb/break", GINT_TO_POINTER(0), testBreakpoint);
+    g_test_add_data_func("/gdb/hbreak", GINT_TO_POINTER(1), testBreakpoint);
+    g_test_add_data_func("/gdb/watch", &watchWrite, testWatchpoint);
+    g_test_add_data_func("/gdb/rwatch", &watchRead, testWatchpoint);
+    g_test_add_data_func("/gdb/awatch", &watchAccess, testWatchpoint);
+    g_test_add_func("/gdb/stepi", testStepi);
+    g_test_add_func("/gdb/registers-memory", testRegistersAndMemory);
+    g_test_add_func("/gdb/bt", testBacktrace);
+    g_test_add_func("/gdb/set-var", testSetVar);
+    g_test_add_func("/gdb/interrupt", testInterrupt);
+    g_test_add_func("/gdb/kill", testKill);
+    g_test_add_func("/gdb/threads", testThreads);
+    g_test_add_func("/gdb/listen", testListen);
+    g_test_add_func("/gdb/protocol-malformed", testProtocolMalformed);
+
+    /* no connection of our own: see helperMain() */
+    lv = testLibvirtPrepare(kind);
+    g_free(helper("start", domName, "1", NULL));
+
+    ret = g_test_run();
+    testLibvirtFree(lv);
+    return ret;
+}
