@@ -7,8 +7,10 @@
  *  - virDomainDebugGetRegisters(rip) through the embedded driver,
  *  - the same through a private libvirtd (libvirt's RPC, as qemu+ssh://
  *    takes, minus ssh),
- *  - QEMU's raw gdbstub on the same guest: a 'p' packet (rip) and a 'g'
- *    packet (every register) over a unix socket.
+ *  - QEMU's raw gdbstub on the same guest: a 'g' packet (every register)
+ *    over a unix socket.  (QEMU 7.2 answers 'p' only to a client that
+ *    fetched the target description, which GDB does but a plain client
+ *    need not; 'g' is what the comparison asks for.)
  * Times are wall clock on this machine; nothing here is asserted.
  */
 
@@ -92,14 +94,12 @@ main(void)
     double embed = benchLibvirt("embed");
     double daemon = benchLibvirt("daemon");
     benchGdbstub *gs = benchGdbstubStart(testLibvirtQemu(), testGuestPath());
-    double rawP = benchGdbstubMedian(gs, "p10");
     double rawG = benchGdbstubMedian(gs, "g");
 
     benchGdbstubStop(gs);
     g_print("register read round trip, median of %d (microseconds):\n", ROUNDS);
     g_print("  libvirt-debug, embedded driver      %8.1f\n", embed);
     g_print("  libvirt-debug, private libvirtd     %8.1f\n", daemon);
-    g_print("  raw gdbstub 'p' (rip), unix socket  %8.1f\n", rawP);
     g_print("  raw gdbstub 'g' (all), unix socket  %8.1f\n", rawG);
     return 0;
 }
