@@ -10,23 +10,23 @@
  * script or an operator reads it: the human lines, and the --json
  * documents parsed with json-glib.
  *
- * An embedded root serves one process at a time, so the test holds no
- * connection while virsh-debug runs: it connects only to set domains up
- * and to check, after every test, that the guest runs with no debug point
- * left and no vCPU stopped (through the library, independently of the
- * tool under test).
+ * An embedded root serves one process at a time, and libvirt 9.0 keeps it
+ * locked until the process that opened it exits, so this process never
+ * opens it while virsh-debug runs: domains are set up, and after every
+ * test the guest is checked to run with no debug point left and no vCPU
+ * stopped, by cli-helper, through the library, independently of the tool
+ * under test.
  */
 
 #include <errno.h>
 #include <poll.h>
 #include <pty.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib.h>
-#include <glib/gstdio.h>
-#include <libvirt/virterror.h>
-#include <stdbool.h>
 #include <json-glib/json-glib.h>
 
 #include "libvirt-debug/libvirt-debug.h"
