@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 #include <libvirt/virterror.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -162,6 +163,36 @@ testLibvirtStartDaemon(testLibvirt *lv)
     lv->uri = g_strdup_printf("qemu+unix:///system?socket=%s", sock);
 }
 
+/* A test that aborts (g_assert, g_error) skips testLibvirtFree, and the
+ * QEMUs libvirt started would spin on in the background for the rest of
+ * the suite.  A small reaper process waits for the test to die (its stdin
+ * is a pipe only the test holds) and then kills every QEMU whose pid file
+ * is under the scratch directory, and removes it. */
+static const char reaperScript[] =
+    "read _ignored\n"
+    "for f in \"$1\"/run/qemu/*.pid; do\n"
+    "  [ -f \"$f\" ] && kill -9 \"$(cat \"$f\")\" 2>/dev/null\n"
+    "done\n"
+    "rm -rf \"$1\"\n";
+
+static void
+testLibvirtStartReaper(testLibvirt *lv)
+{
+    const char *argv[] = { "sh", "-c", reaperScript, "reaper", lv->dir, NULL };
+    g_autoptr(GError) error = NULL;
+    int fds[2];
+
+    if (!g_unix_open_pipe(fds, FD_CLOEXEC, &error))
+        g_error("cannot make a pipe: %s", error->message);
+    if (!g_spawn_async_with_pipes_and_fds(NULL, argv, NULL, G_SPAWN_SEARCH_PATH,
+                                          NULL, NULL, fds[0], -1, -1,
+                                          NULL, NULL, 0, NULL,
+                                          NULL, NULL, NULL, &error))
+        g_error("cannot start the reaper: %s", error->message);
+    close(fds[0]);
+    /* fds[1] stays open, close-on-exec, until this process ends */
+}
+
 testLibvirt *
 testLibvirtPrepare(const char *kind)
 {
@@ -174,6 +205,7 @@ testLibvirtPrepare(const char *kind)
      * socket paths are limited to 108 bytes. */
     if (!(lv->dir = g_dir_make_tmp("lvdbg-XXXXXX", &error)))
         g_error("cannot make a scratch directory: %s", error->message);
+    testLibvirtStartReaper(lv);
 
     if (g_str_equal(kind, "embed")) {
         g_autofree char *etc = g_build_filename(lv->dir, "etc", NULL);
