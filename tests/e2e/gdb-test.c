@@ -446,7 +446,8 @@ testBreakpoint(gconstpointer data)
 
     assertNoWarnings(out);
     assertContains(out, hw ? "Hardware assisted breakpoint 1 at" : "Breakpoint 1 at");
-    hit = g_strdup_printf("hit Breakpoint 1, 0x%016llx in %s ()",
+    /* ("Thread N hit Breakpoint 1, ..." with several threads) */
+    hit = g_strdup_printf("Breakpoint 1, 0x%016llx in %s ()",
                           sym(GUEST_SYM_FUNCTION), GUEST_SYM_FUNCTION);
     assertContains(out, hit);
     g_assert_cmphex(outputNumber(out, "pc1="), ==, sym(GUEST_SYM_FUNCTION));
@@ -489,8 +490,9 @@ testWatchpoint(gconstpointer data)
     assertNoWarnings(out);
     created = g_strdup_printf("%s 1: {unsigned int} &%s", w->created, w->var);
     assertContains(out, created);
-    hit = g_strdup_printf("Thread 1 hit %s 1: {unsigned int} &%s",
-                          w->created, w->var);
+    /* the hit repeats it, before the values */
+    hit = g_strdup_printf("%s\n\n%s", created,
+                          g_str_equal(w->command, "rwatch") ? "Value = " : "Old value = ");
     assertContains(out, hit);
 
     if (g_str_equal(w->command, "rwatch")) {
@@ -676,13 +678,39 @@ testKill(void)
     g_autoptr(GString) s = gdbScriptNew(target);
     g_autofree char *out = NULL;
 
-    g_string_append_printf(s, "break %s\n", GUEST_SYM_FUNCTION);
+    /* GDB removes its breakpoints whenever the target stops, unless told
+     * to keep them: then 'kill' has one to clean up */
+    g_string_append(s, "set breakpoint always-inserted on\n");
+    g_string_append_printf(s, "break %s\ncontinue\n", GUEST_SYM_FUNCTION);
     g_string_append(s, "kill\n");
     out = gdbRun(s, false);
 
     assertNoWarnings(out);
     assertContains(out, "[Inferior 1 (Remote target) killed]");
     /* 'kill' detached: the domain lives on, without the breakpoint */
+    assertGuestRunningClean();
+}
+
+/* detach with points armed: none is left, the guest runs */
+static void
+testDetach(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+
+    g_string_append(s, "set breakpoint always-inserted on\n");
+    g_string_append_printf(s, "hbreak %s\n", GUEST_SYM_FUNCTION);
+    g_string_append_printf(s, "break %s\n", GUEST_SYM_FUNCTION);
+    g_string_append(s, "awatch {unsigned int} &" GUEST_SYM_WRITE_VAR "\n");
+    g_string_append(s, "continue\n");
+    g_string_append(s, PRINT_PC("pc"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    g_assert_cmphex(outputNumber(out, "pc="), ==, sym(GUEST_SYM_FUNCTION));
+    assertContains(out, "[Inferior 1 (Remote target) detached]");
     assertGuestRunningClean();
 }
 
@@ -972,6 +1000,7 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/bt", testBacktrace);
     g_test_add_func("/gdb/set-var", testSetVar);
     g_test_add_func("/gdb/interrupt", testInterrupt);
+    g_test_add_func("/gdb/detach", testDetach);
     g_test_add_func("/gdb/kill", testKill);
     g_test_add_func("/gdb/threads", testThreads);
     g_test_add_func("/gdb/listen", testListen);
