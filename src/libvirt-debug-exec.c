@@ -21,19 +21,16 @@ virDomainDebugStep(virDomainPtr dom, int vcpu, unsigned int count,
     const qemuDebugCaps *caps;
     bool noirq;
     bool notimer;
-    const unsigned int irqFlags = VIR_DOMAIN_DEBUG_STEP_MASK_IRQ |
-                                  VIR_DOMAIN_DEBUG_STEP_ALLOW_IRQ;
-    const unsigned int timerFlags = VIR_DOMAIN_DEBUG_STEP_MASK_TIMERS |
-                                    VIR_DOMAIN_DEBUG_STEP_ALLOW_TIMERS;
 
     virDomainDebugErrorReset();
     if (!(caps = virDomainDebugGetCaps(dom)))
         return -1;
 
     /* The <debug> element supplies whatever masking the caller left
-     * open; read it only then. */
-    if ((!(flags & irqFlags) || !(flags & timerFlags)) &&
-        !(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
+     * open, and says whether the domain may be debugged at all. */
+    if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
+        return -1;
+    if (!def->allowed && virDomainDebugCheckPolicy(dom, NULL) < 0)
         return -1;
 
     if (qemuDebugStepResolveMasks(def, flags, &noirq, &notimer, &error) < 0 ||
@@ -58,7 +55,8 @@ int
 virDomainDebugStop(virDomainPtr dom, unsigned int flags)
 {
     virDomainDebugErrorReset();
-    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0 ||
+        virDomainDebugCheckPolicy(dom, NULL) < 0)
         return -1;
     return virDomainDebugRunEmpty(dom, qemuDebugBuildInterrupt());
 }

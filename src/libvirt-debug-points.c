@@ -39,6 +39,7 @@ virDomainDebugInsertPoint(virDomainPtr dom,
         return -1;
     }
     if (!(caps = virDomainDebugGetCaps(dom)) ||
+        virDomainDebugCheckPolicy(dom, NULL) < 0 ||
         virDomainDebugQueryPoints(dom, &current, &ncurrent) < 0)
         return -1;
 

@@ -54,3 +54,9 @@ unsigned int virDomainDebugVcpuCount(virDomainPtr dom);
 /* libvirt-debug-error.c: refuse flags outside @allowed */
 int virDomainDebugCheckFlags(virDomainPtr dom, unsigned int flags,
                              unsigned int allowed);
+
+/* libvirt-debug-policy.c: may this call debug the domain?  @write names a
+ * register or memory write (refused by writable="no"), NULL otherwise. */
+int virDomainDebugCheckPolicy(virDomainPtr dom, const char *write);
+int virDomainDebugMarkForcedSession(virDomainPtr dom, bool forced);
+void virDomainDebugReportDisallowed(virDomainPtr dom);

@@ -137,15 +137,14 @@ virDomainDebugAttachInternal(virDomainPtr dom,
     if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
         return -1;
 
-    if (!def->allowed && !(flags & VIR_DOMAIN_DEBUG_ATTACH_FORCE)) {
-        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_DISALLOWED,
-                                  "domain '%s': debugging is disallowed by its "
-                                  "<debug allowed='no'> element (a production "
-                                  "domain?); attach with --force "
-                                  "(VIR_DOMAIN_DEBUG_ATTACH_FORCE) if you must, "
-                                  "or change it with debug-config",
-                                  virDomainGetName(dom));
-        return -1;
+    if (!def->allowed) {
+        if (!(flags & VIR_DOMAIN_DEBUG_ATTACH_FORCE)) {
+            virDomainDebugReportDisallowed(dom);
+            return -1;
+        }
+        /* later one-shot calls see that this session was forced */
+        if (virDomainDebugMarkForcedSession(dom, true) < 0)
+            return -1;
     }
 
     if (!(flags & VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS))
@@ -192,7 +191,8 @@ virDomainDebugDetach(virDomainPtr dom, unsigned int flags)
         return -1;
     if (virDomainDebugCheckActive(dom) < 0 ||
         virDomainDebugRunEmpty(dom, qemuDebugBuildRemoveAll()) < 0 ||
-        virDomainDebugIsDebugStopped(dom, &stopped) < 0)
+        virDomainDebugIsDebugStopped(dom, &stopped) < 0 ||
+        virDomainDebugMarkForcedSession(dom, false) < 0)
         return -1;
 
     /* Only a debug stop is undone: a guest the operator paused with

@@ -6,26 +6,6 @@
 
 #include "libvirt-debug-private.h"
 
-/* Writes are refused when the <debug> element pins writable="no". */
-static int
-virDomainDebugCheckWritable(virDomainPtr dom, const char *what)
-{
-    g_autoptr(virDomainDebugDef) def = NULL;
-
-    if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
-        return -1;
-    if (!def->writable) {
-        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_DISALLOWED,
-                                  "domain '%s': %s refused: its <debug "
-                                  "writable='no'> element allows inspection "
-                                  "only (change it with debug-config if writes "
-                                  "are intended)",
-                                  virDomainGetName(dom), what);
-        return -1;
-    }
-    return 0;
-}
-
 int
 virDomainDebugGetRegisters(virDomainPtr dom, int vcpu,
                            const char **names, size_t nnames,
@@ -39,7 +19,8 @@ virDomainDebugGetRegisters(virDomainPtr dom, int vcpu,
 
     virDomainDebugErrorReset();
     *regs = NULL;
-    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0 ||
+        virDomainDebugCheckPolicy(dom, NULL) < 0)
         return -1;
 
     cmd = qemuDebugBuildReadRegisters(vcpu, (const char *const *) names, nnames);
@@ -91,7 +72,7 @@ virDomainDebugSetRegister(virDomainPtr dom, int vcpu, const char *name,
 {
     virDomainDebugErrorReset();
     if (virDomainDebugCheckFlags(dom, flags, 0) < 0 ||
-        virDomainDebugCheckWritable(dom, "register write") < 0)
+        virDomainDebugCheckPolicy(dom, "register write") < 0)
         return -1;
     return virDomainDebugRunEmpty(dom, qemuDebugBuildWriteRegister(vcpu, name, value));
 }
@@ -167,7 +148,8 @@ virDomainDebugReadMemory(virDomainPtr dom, unsigned long long addr,
     size_t done = 0;
 
     virDomainDebugErrorReset();
-    if (virDomainDebugMemoryPrepare(dom, flags, &caps) < 0)
+    if (virDomainDebugMemoryPrepare(dom, flags, &caps) < 0 ||
+        virDomainDebugCheckPolicy(dom, NULL) < 0)
         return -1;
     if (size == 0 || addr + size - 1 < addr) {
         virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
@@ -209,7 +191,7 @@ virDomainDebugWriteMemory(virDomainPtr dom, unsigned long long addr,
 
     virDomainDebugErrorReset();
     if (virDomainDebugMemoryPrepare(dom, flags, &caps) < 0 ||
-        virDomainDebugCheckWritable(dom, "memory write") < 0)
+        virDomainDebugCheckPolicy(dom, "memory write") < 0)
         return -1;
     if (size == 0 || addr + size - 1 < addr) {
         virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,

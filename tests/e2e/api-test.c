@@ -378,12 +378,40 @@ testAttachHonoursConfig(void)
     g_assert_cmpint(virDomainDebugListPoints(dom, &points, 0), ==, 0);
     g_free(points);
 
-    /* forced: the declared point is armed and hits */
+    /* ... and so is any one-shot call that would debug it */
+    g_assert_cmpint(virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                              sym(GUEST_SYM_FUNCTION), 0, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_DISALLOWED);
+    {
+        unsigned char b[4];
+        virDomainDebugRegister *regs = NULL;
+
+        g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_COUNTER), 4, b, 0, 0), ==, -1);
+        g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_DISALLOWED);
+        g_assert_cmpint(virDomainDebugGetRegisters(dom, 0, NULL, 0, &regs, 0), ==, -1);
+        g_assert_cmpint(virDomainDebugStop(dom, 0), ==, -1);
+        g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_DISALLOWED);
+    }
+    g_assert_cmpint(virDomainDebugListPoints(dom, &points, 0), ==, 0);
+    g_free(points);
+
+    /* forced: the declared point is armed and hits, and the forced
+     * session allows the one-shot calls until detach */
     g_assert_cmpint(virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_FORCE), ==, 1);
     stop = waitDebugExit();
     g_assert_cmpint(stop->reason, ==, VIR_DOMAIN_DEBUG_STOP_HW_BREAKPOINT);
     g_assert_cmphex(stop->pc, ==, sym(GUEST_SYM_FUNCTION));
+    {
+        virDomainDebugRegister *regs = NULL;
+        int n = virDomainDebugGetRegisters(dom, 0, NULL, 0, &regs, 0);
+
+        g_assert_cmpint(n, >, 0);
+        virDomainDebugRegistersFree(regs, n);
+    }
     g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    g_assert_cmpint(virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                              sym(GUEST_SYM_FUNCTION), 0, -1, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugGetLastErrorCode(), ==, VIR_DOMAIN_DEBUG_ERR_DISALLOWED);
 
     /* writable='no' refuses writes, allows reads */
     declared = g_strdup("<debug xmlns='http://libvirt-debug.org/schemas/domain/debug/1.0' "
