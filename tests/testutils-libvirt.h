@@ -31,10 +31,12 @@ struct _testLibvirt {
 testLibvirt *testLibvirtNew(const char *kind);
 
 /* The same without opening a connection.  An embedded driver root serves
- * ONE process at a time (libvirt locks it): a test that drives it through
- * other processes (virsh-debug, gdb) must not hold a connection of its
- * own meanwhile.  Connect/Disconnect open and close lv->conn around the
- * parts that use it. */
+ * ONE process at a time: libvirt locks it when a process first opens it
+ * and (libvirt 9.0) keeps the lock until that process EXITS, even after
+ * its last connection closed.  A test that drives an embedded root
+ * through other processes (virsh-debug, gdb) must therefore do its own
+ * libvirt work in a child process (tests/e2e/cli-helper.c) or only after
+ * the others are done; Connect/Disconnect open and close lv->conn. */
 testLibvirt *testLibvirtPrepare(const char *kind);
 void testLibvirtConnect(testLibvirt *lv);
 void testLibvirtDisconnect(testLibvirt *lv);
