@@ -29,6 +29,9 @@ gdbRspRegCacheInvalidate(gdbRspSession *session)
 {
     int i;
 
+    /* a register write can change what virtual addresses mean (cr3),
+     * and every resume can change memory: both caches go together */
+    gdbRspMemCacheInvalidate(session);
     if (!session->regCache)
         return;
     for (i = 0; i < session->nvcpus; i++) {

@@ -56,6 +56,7 @@ gdbRspSessionFree(gdbRspSession *session)
     if (!session)
         return;
     gdbRspRegCacheFree(session);
+    g_clear_pointer(&session->memCache, g_ptr_array_unref);
     g_hash_table_unref(session->points);
     g_hash_table_unref(session->pointRanges);
     g_hash_table_unref(session->xmlCache);

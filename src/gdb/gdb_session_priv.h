@@ -40,6 +40,7 @@ struct _gdbRspSession {
     virDomainDebugStopInfo lastStop;
 
     gdbRspRegCache *regCache;       /* one per vCPU */
+    GPtrArray *memCache;            /* gdbRspMemBlock: reads of this stop */
     GHashTable *points;             /* "type:addr:len" -> GArray of ids */
     GHashTable *pointRanges;        /* id -> gdbRspPointRange */
     GHashTable *xmlCache;           /* annex -> target description */
@@ -72,6 +73,7 @@ void gdbRspHandleWriteRegister(gdbRspSession *session,
                                const char *args, GString *reply);
 
 /* gdb_memory.c */
+void gdbRspMemCacheInvalidate(gdbRspSession *session);
 void gdbRspHandleReadMemory(gdbRspSession *session,
                             const char *args, GString *reply);
 void gdbRspHandleWriteMemoryHex(gdbRspSession *session,
