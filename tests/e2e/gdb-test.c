@@ -625,11 +625,15 @@ testSetVar(void)
     g_autofree char *out = NULL;
     size_t i;
 
+    /* read first: the bridge caches reads while the guest is stopped,
+     * and a write must not leave GDB the stale value */
+    g_string_append(s, PRINT_U32("before", GUEST_SYM_POKE));
     g_string_append_printf(s, "set var {unsigned int} &%s = 0x1234\n", GUEST_SYM_POKE);
     g_string_append(s, PRINT_U32("poke", GUEST_SYM_POKE));
     g_string_append(s, "detach\n");
     out = gdbRun(s, false);
     assertNoWarnings(out);
+    g_assert_cmpuint(outputNumber(out, "before="), ==, 0x5eed);
     g_assert_cmpuint(outputNumber(out, "poke="), ==, 0x1234);
 
     /* detached, the guest runs and copies it into its echo variable:
