@@ -1086,6 +1086,10 @@ testSessionPtyEnd(gconstpointer data)
     ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
     ptyWrite(fd, cmd);
     ptyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ");
+    /* type only once readline reads again: keys typed before it switched
+     * the terminal to raw mode would be cooked by the tty (Ctrl-D, Ctrl-U
+     * included) instead of reaching readline */
+    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
     /* a half-typed line is dropped, not run */
     ptyWrite(fd, "watch 0x1");
     ptyWrite(fd, key);
