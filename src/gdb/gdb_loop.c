@@ -26,6 +26,8 @@ typedef struct {
     bool noAck;
     GString *lastSent;      /* for a '-' from GDB */
     bool ioError;
+    bool replied;           /* a packet went out */
+    char *firstPacket;      /* qSupported, until the first reply */
 } gdbRspLoop;
 
 
@@ -70,6 +72,7 @@ gdbRspLoopSendRaw(gdbRspLoop *loop, const char *buf, size_t len)
 static void
 gdbRspLoopSendPacket(gdbRspLoop *loop, const char *payload, size_t len)
 {
+    loop->replied = true;
     g_string_truncate(loop->lastSent, 0);
     gdbRspFramePacket(loop->lastSent, payload, len);
     if (loop->trace)
@@ -121,6 +124,8 @@ static bool
 gdbRspLoopInput(gdbRspLoop *loop, gdbRspParser *parser,
                 const guint8 *buf, size_t len, GString *reply)
 {
+    /* whether this input was read after a reply went out */
+    bool repliedBefore = loop->replied;
     const char *packet;
     size_t plen;
     size_t i;
@@ -138,6 +143,30 @@ gdbRspLoopInput(gdbRspLoop *loop, gdbRspParser *parser,
             packet = gdbRspParserPacket(parser, &plen);
             if (loop->trace)
                 g_printerr("debug-gdb: <- %.*s\n", (int)MIN(plen, 200), packet);
+
+            /* GDB resends a packet every 2 s (remotetimeout) while
+             * nothing acknowledges it, which is what happens to its
+             * first one, qSupported, while virsh-debug connects to
+             * libvirt and stops the guest.  Answering each copy would
+             * shift every later reply by one ("Remote replied
+             * unexpectedly to 'vMustReplyEmpty'"): in input read before
+             * the first reply went out, copies of qSupported are
+             * acknowledged and answered once.  (Later, the loop
+             * acknowledges every packet as soon as it reads it, so GDB
+             * never resends.) */
+            if (!repliedBefore && g_str_has_prefix(packet, "qSupported")) {
+                if (loop->firstPacket &&
+                    g_str_equal(loop->firstPacket, packet)) {
+                    if (!loop->noAck)
+                        gdbRspLoopSendRaw(loop, "+", 1);
+                    if (loop->trace)
+                        g_printerr("debug-gdb: (a retransmission)\n");
+                    break;
+                }
+                g_free(loop->firstPacket);
+                loop->firstPacket = g_strndup(packet, plen);
+            }
+
             if (gdbRspLoopPacket(loop, packet, plen, reply))
                 return true;
             break;
@@ -235,6 +264,7 @@ gdbRspServeLoop(gdbRspSession *session, int infd, int outfd)
         }
     }
 
+    g_free(loop.firstPacket);
     if (loop.ioError)
         ret = GDB_RSP_LOOP_IO_ERROR;
     if (gdbRspSessionDetach(session) < 0)
