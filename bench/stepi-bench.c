@@ -51,6 +51,7 @@ gdbTime(const char *dir, const char *target, int steps)
     g_autoptr(GString) s = g_string_new(NULL);
     g_autoptr(GError) error = NULL;
     g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
     const char *argv[] = { "timeout", "-s", "KILL", GDB_TIMEOUT,
                            "gdb", "-nx", "-batch", "-x", path, NULL };
     gint64 t0;
@@ -69,12 +70,12 @@ gdbTime(const char *dir, const char *target, int steps)
 
     t0 = g_get_monotonic_time();
     if (!g_spawn_sync(NULL, (char **) argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, &out, NULL, &status, &error))
+                      G_SPAWN_SEARCH_PATH,
+                      NULL, NULL, &out, &err, &status, &error))
         g_error("cannot run gdb: %s", error->message);
     t1 = g_get_monotonic_time();
     if (!g_spawn_check_wait_status(status, NULL) || !strstr(out, "bench-done"))
-        g_error("gdb failed on '%s':\n%s", target, out);
+        g_error("gdb failed on '%s':\n%s%s", target, out, err);
     return (t1 - t0) / 1000.0;
 }
 

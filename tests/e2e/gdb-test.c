@@ -695,6 +695,28 @@ testKill(void)
     assertGuestRunningClean();
 }
 
+/* A bridge slow to answer (a loaded host, a remote libvirt): GDB
+ * retransmits its first packet every 2 s while nobody acknowledges it,
+ * and must still get one reply per request */
+static void
+testSlowStart(void)
+{
+    g_autofree char *target = g_strdup_printf(
+        "target remote | sh -c 'sleep 5; exec %s -c \"%s\" debug-gdb %s'",
+        virshDebugPath(), lv->uri, domName);
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+
+    g_string_append(s, PRINT_PC("pc"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    g_assert_null(strstr(out, "Remote replied unexpectedly"));
+    g_assert_cmphex(outputNumber(out, "pc="), >=, 0x100000);
+    assertGuestRunningClean();
+}
+
 /* detach with points armed: none is left, the guest runs */
 static void
 testDetach(void)
@@ -1004,6 +1026,7 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/bt", testBacktrace);
     g_test_add_func("/gdb/set-var", testSetVar);
     g_test_add_func("/gdb/interrupt", testInterrupt);
+    g_test_add_func("/gdb/slow-start", testSlowStart);
     g_test_add_func("/gdb/detach", testDetach);
     g_test_add_func("/gdb/kill", testKill);
     g_test_add_func("/gdb/threads", testThreads);
