@@ -118,13 +118,23 @@ virDomainDebugSetRegisterValue(virDomainPtr dom, int vcpu, const char *name,
     return ret;
 }
 
+/* What a memory read (@write NULL) or write checks before any access. */
 static int
-virDomainDebugMemoryPrepare(virDomainPtr dom, unsigned int flags,
-                            const qemuDebugCaps **caps)
+virDomainDebugMemoryPrepare(virDomainPtr dom, unsigned long long addr,
+                            size_t size, unsigned int flags,
+                            const char *write, const qemuDebugCaps **caps)
 {
     if (virDomainDebugCheckFlags(dom, flags, VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL) < 0 ||
-        !(*caps = virDomainDebugGetCaps(dom)))
+        !(*caps = virDomainDebugGetCaps(dom)) ||
+        virDomainDebugCheckPolicy(dom, write) < 0)
         return -1;
+    if (size == 0 || addr + size - 1 < addr) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
+                                  "domain '%s': invalid memory range of %zu "
+                                  "bytes at 0x%llx",
+                                  virDomainGetName(dom), size, addr);
+        return -1;
+    }
     return 0;
 }
 
@@ -148,16 +158,8 @@ virDomainDebugReadMemory(virDomainPtr dom, unsigned long long addr,
     size_t done = 0;
 
     virDomainDebugErrorReset();
-    if (virDomainDebugMemoryPrepare(dom, flags, &caps) < 0 ||
-        virDomainDebugCheckPolicy(dom, NULL) < 0)
+    if (virDomainDebugMemoryPrepare(dom, addr, size, flags, NULL, &caps) < 0)
         return -1;
-    if (size == 0 || addr + size - 1 < addr) {
-        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
-                                  "domain '%s': invalid memory range of %zu "
-                                  "bytes at 0x%llx",
-                                  virDomainGetName(dom), size, addr);
-        return -1;
-    }
 
     while (done < size) {
         size_t chunk = virDomainDebugMemoryChunk(caps, size - done);
@@ -190,16 +192,8 @@ virDomainDebugWriteMemory(virDomainPtr dom, unsigned long long addr,
     size_t done = 0;
 
     virDomainDebugErrorReset();
-    if (virDomainDebugMemoryPrepare(dom, flags, &caps) < 0 ||
-        virDomainDebugCheckPolicy(dom, "memory write") < 0)
+    if (virDomainDebugMemoryPrepare(dom, addr, size, flags, "memory write", &caps) < 0)
         return -1;
-    if (size == 0 || addr + size - 1 < addr) {
-        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
-                                  "domain '%s': invalid memory range of %zu "
-                                  "bytes at 0x%llx",
-                                  virDomainGetName(dom), size, addr);
-        return -1;
-    }
 
     while (done < size) {
         size_t chunk = virDomainDebugMemoryChunk(caps, size - done);
