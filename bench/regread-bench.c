@@ -17,27 +17,12 @@
 #include <glib.h>
 
 #include "libvirt-debug/libvirt-debug.h"
+#include "bench-stats.h"
 #include "gdbstub-client.h"
 #include "testutils-guest.h"
 #include "testutils-libvirt.h"
 
 #define ROUNDS 300
-
-static int
-cmpDouble(gconstpointer a, gconstpointer b)
-{
-    double x = *(const double *) a;
-    double y = *(const double *) b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median(GArray *us)
-{
-    g_array_sort(us, cmpDouble);
-    return g_array_index(us, double, us->len / 2);
-}
 
 static double
 benchLibvirt(const char *kind)
@@ -65,7 +50,7 @@ benchLibvirt(const char *kind)
     }
     virDomainDebugDetach(dom, 0);
     virDomainFree(dom);
-    return median(us);
+    return benchMedian((double *) us->data, us->len);
 }
 
 static double
@@ -85,7 +70,7 @@ benchGdbstubMedian(benchGdbstub *gs, const char *packet)
         if (i >= 10)
             g_array_append_val(us, d);
     }
-    return median(us);
+    return benchMedian((double *) us->data, us->len);
 }
 
 int

@@ -24,6 +24,7 @@
 #include <libvirt/virterror.h>
 
 #include "libvirt-debug/libvirt-debug.h"
+#include "bench-stats.h"
 #include "testutils-guest.h"
 #include "testutils-libvirt.h"
 
@@ -32,15 +33,6 @@
 #define GDB_TIMEOUT "300"
 
 static char *selfPath;
-
-static int
-cmpDouble(gconstpointer a, gconstpointer b)
-{
-    double x = *(const double *) a;
-    double y = *(const double *) b;
-
-    return (x > y) - (x < y);
-}
 
 /* Runs gdb on a script of @steps stepi after @target; returns the wall
  * time in ms */
@@ -87,8 +79,7 @@ medianTime(const char *dir, const char *target, int steps)
 
     for (i = 0; i < RUNS; i++)
         t[i] = gdbTime(dir, target, steps);
-    qsort(t, RUNS, sizeof(t[0]), (int (*)(const void *, const void *)) cmpDouble);
-    return t[RUNS / 2];
+    return benchMedian(t, RUNS);
 }
 
 /* stepi time for @target: 1000 steps minus the baseline */

@@ -62,11 +62,11 @@ lookup(const char *name)
 static unsigned int
 readU32(virDomainPtr dom, const char *symbol)
 {
-    unsigned int v = 0;
+    g_autofree char *why = NULL;
+    guint32 v;
 
-    if (virDomainDebugReadMemory(dom, testGuestSymbol(symbol), sizeof(v),
-                                 (unsigned char *)&v, 0, 0) < 0)
-        fail("cannot read %s: %s", symbol, virDomainDebugGetLastErrorMessage());
+    if (!e2eReadGuestU32(dom, symbol, &v, &why))
+        fail("%s", why);
     return v;
 }
 
@@ -74,33 +74,10 @@ readU32(virDomainPtr dom, const char *symbol)
 static void
 check(virDomainPtr dom)
 {
-    virDomainDebugPoint *points = NULL;
-    virDomainDebugStopInfo *stops = NULL;
-    unsigned int before;
-    int state = -1;
-    int reason;
-    int n;
-    int i;
+    g_autofree char *why = NULL;
 
-    if (virDomainGetState(dom, &state, &reason, 0) < 0 || state != VIR_DOMAIN_RUNNING)
-        fail("domain '%s' is not running (state %d)", virDomainGetName(dom), state);
-    if ((n = virDomainDebugListPoints(dom, &points, 0)) != 0)
-        fail("domain '%s' has %d debug points left (%s)", virDomainGetName(dom), n,
-             n < 0 ? virDomainDebugGetLastErrorMessage() : "should be none");
-    if ((n = virDomainDebugGetStops(dom, &stops, 0)) < 1)
-        fail("cannot ask where the vCPUs are: %s", virDomainDebugGetLastErrorMessage());
-    for (i = 0; i < n; i++) {
-        if (stops[i].stopped)
-            fail("vCPU %d is stopped for the debugger at 0x%llx", stops[i].vcpu,
-                 stops[i].pc);
-    }
-    g_free(stops);
-
-    before = readU32(dom, GUEST_SYM_COUNTER);
-    for (i = 0; i < 100 && readU32(dom, GUEST_SYM_COUNTER) == before; i++)
-        g_usleep(20 * 1000);
-    if (readU32(dom, GUEST_SYM_COUNTER) == before)
-        fail("the guest makes no progress: %s stays %u", GUEST_SYM_COUNTER, before);
+    if (!e2eGuestIsClean(dom, &why))
+        fail("%s", why);
 }
 
 

@@ -8,6 +8,10 @@
 
 #pragma once
 
+#include <glib.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+
 #define GUEST_SYM_FUNCTION "guest_tick"        /* called every iteration */
 #define GUEST_SYM_CALLS "guest_tick_count"     /* incremented by it */
 #define GUEST_SYM_COUNTER "guest_counter"      /* progress */
@@ -17,3 +21,12 @@
 #define GUEST_SYM_POKE "guest_read_var"
 #define GUEST_SYM_ECHO "guest_read_sink"
 #define GUEST_SYM_NEVER_CALLED "guest_never_called" /* a breakpoint here never hits */
+
+/* Reads a 32-bit variable of the guest; FALSE with @why set on failure. */
+gboolean e2eReadGuestU32(virDomainPtr dom, const char *symbol, guint32 *value,
+                         char **why);
+
+/* What every test leaves behind: the domain running, no debug point, no
+ * vCPU stopped for the debugger, and the guest making progress.  FALSE
+ * with @why saying what is wrong otherwise. */
+gboolean e2eGuestIsClean(virDomainPtr dom, char **why);

@@ -296,11 +296,11 @@ lookupDomain(virConnectPtr conn, const char *name)
 static unsigned int
 readGuestU32(virDomainPtr d, const char *name)
 {
-    unsigned int v = 0;
+    g_autofree char *why = NULL;
+    guint32 v;
 
-    if (virDomainDebugReadMemory(d, sym(name), sizeof(v),
-                                 (unsigned char *) &v, 0, 0) < 0)
-        g_error("reading %s: %s", name, virDomainDebugGetLastErrorMessage());
+    if (!e2eReadGuestU32(d, name, &v, &why))
+        g_error("%s", why);
     return v;
 }
 
@@ -309,25 +309,10 @@ readGuestU32(virDomainPtr d, const char *name)
 static void
 helperCheck(virDomainPtr d)
 {
-    virDomainDebugPoint *points = NULL;
-    unsigned int before;
-    int state = -1;
-    int reason;
-    int npoints;
-    size_t i;
+    g_autofree char *why = NULL;
 
-    if ((npoints = virDomainDebugListPoints(d, &points, 0)) != 0)
-        g_error("%d debug points left", npoints);
-    g_free(points);
-    if (virDomainGetState(d, &state, &reason, 0) < 0 ||
-        state != VIR_DOMAIN_RUNNING)
-        g_error("the domain is not running (state %d)", state);
-
-    before = readGuestU32(d, GUEST_SYM_COUNTER);
-    for (i = 0; i < 100 && readGuestU32(d, GUEST_SYM_COUNTER) == before; i++)
-        g_usleep(20 * 1000);
-    if (readGuestU32(d, GUEST_SYM_COUNTER) == before)
-        g_error("the guest does not run: its counter stays at %u", before);
+    if (!e2eGuestIsClean(d, &why))
+        g_error("%s", why);
 }
 
 /* gdb-test --helper URI COMMAND DOMAIN [ARGS]: one libvirt operation,

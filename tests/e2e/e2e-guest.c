@@ -1,0 +1,75 @@
+/*
+ * e2e-guest.c: what every end-to-end test checks of the test guest
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "e2e-guest.h"
+#include "testutils-guest.h"
+
+gboolean
+e2eReadGuestU32(virDomainPtr dom, const char *symbol, guint32 *value,
+                char **why)
+{
+    *value = 0;
+    if (virDomainDebugReadMemory(dom, testGuestSymbol(symbol), sizeof(*value),
+                                 (unsigned char *) value, 0, 0) < 0) {
+        *why = g_strdup_printf("cannot read %s: %s", symbol,
+                               virDomainDebugGetLastErrorMessage());
+        return FALSE;
+    }
+    return TRUE;
+}
+
+
+gboolean
+e2eGuestIsClean(virDomainPtr dom, char **why)
+{
+    g_autofree virDomainDebugPoint *points = NULL;
+    g_autofree virDomainDebugStopInfo *stops = NULL;
+    guint32 before;
+    guint32 now;
+    int state = -1;
+    int reason;
+    int n;
+    int i;
+
+    if (virDomainGetState(dom, &state, &reason, 0) < 0 || state != VIR_DOMAIN_RUNNING) {
+        *why = g_strdup_printf("domain '%s' is not running (state %d)",
+                               virDomainGetName(dom), state);
+        return FALSE;
+    }
+    if ((n = virDomainDebugListPoints(dom, &points, 0)) != 0) {
+        *why = g_strdup_printf("domain '%s' has %d debug points left (%s)",
+                               virDomainGetName(dom), n,
+                               n < 0 ? virDomainDebugGetLastErrorMessage() :
+                               "should be none");
+        return FALSE;
+    }
+    if ((n = virDomainDebugGetStops(dom, &stops, 0)) < 1) {
+        *why = g_strdup_printf("cannot ask where the vCPUs are: %s",
+                               virDomainDebugGetLastErrorMessage());
+        return FALSE;
+    }
+    for (i = 0; i < n; i++) {
+        if (stops[i].stopped) {
+            *why = g_strdup_printf("vCPU %d is stopped for the debugger at 0x%llx",
+                                   stops[i].vcpu, stops[i].pc);
+            return FALSE;
+        }
+    }
+
+    /* running, as its counter shows */
+    if (!e2eReadGuestU32(dom, GUEST_SYM_COUNTER, &before, why))
+        return FALSE;
+    for (i = 0; i < 100; i++) {
+        if (!e2eReadGuestU32(dom, GUEST_SYM_COUNTER, &now, why))
+            return FALSE;
+        if (now != before)
+            return TRUE;
+        g_usleep(20 * 1000);
+    }
+    *why = g_strdup_printf("the guest makes no progress: %s stays %u",
+                           GUEST_SYM_COUNTER, before);
+    return FALSE;
+}
