@@ -16,13 +16,16 @@ root=$top/build/demo
 uri="qemu:///embed?root=$root"
 
 # The embedded driver keeps its whole state under $root.  QEMU runs as
-# root with no security driver (a demo guest under the build directory),
-# and its output goes to a file: there is no virtlogd here.
+# root with no security driver and no relabelling (a demo guest under the
+# build directory), and its output goes to a file: there is no virtlogd
+# here.
 rm -rf "$root"
 mkdir -p "$root/etc"
 cat > "$root/etc/qemu.conf" <<CONF
 user = "root"
 group = "root"
+dynamic_ownership = 0
+remember_owner = 0
 namespaces = []
 security_driver = "none"
 stdio_handler = "file"

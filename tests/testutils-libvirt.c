@@ -18,10 +18,15 @@
 
 /* The QEMU driver settings both instances use: QEMU runs as root without
  * a security driver or namespaces (test directories only), and writes its
- * stdio to a file rather than through virtlogd, which does not run here. */
+ * stdio to a file rather than through virtlogd, which does not run here.
+ * Files are never relabelled: several libvirt instances (the tests run in
+ * parallel) share the guest ELF, and each would otherwise record the
+ * owner in its extended attributes and warn about the others' records. */
 static const char qemuConf[] =
     "user = \"root\"\n"
     "group = \"root\"\n"
+    "dynamic_ownership = 0\n"
+    "remember_owner = 0\n"
     "namespaces = []\n"
     "security_driver = \"none\"\n"
     "stdio_handler = \"file\"\n";
