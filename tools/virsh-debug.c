@@ -112,6 +112,15 @@ virshDebugConnect(virshDebugControl *ctl)
                         ctl->uri ? ctl->uri : "",
                         ctl->uri ? "'" : "",
                         err && err->message ? err->message : "unknown error");
+        /* libvirt's embedded driver lets one process at a time use a root
+         * and says so only as a locked pid file */
+        if (ctl->uri && strstr(ctl->uri, "/embed") && err && err->message &&
+            strstr(err->message, "driver.pid"))
+            virshDebugError("the embedded driver root is in use by another process "
+                            "(an open debug-attach session, or another virsh-debug "
+                            "or virsh): qemu:///embed serves one process at a time; "
+                            "run the command inside that session, or wait for it "
+                            "to end");
         virResetLastError();
         return NULL;
     }

@@ -1103,6 +1103,29 @@ testSessionPtyEnd(gconstpointer data)
 }
 
 
+/* While a session holds an embedded root, another virsh-debug on the
+ * same root is refused with an explanation, not just libvirt's locked
+ * pid file; the session goes on unharmed. */
+static void
+testEmbedRootBusy(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    g_auto(Result) r = { 0 };
+    int fd;
+    pid_t pid = ptyAttach(&fd);
+
+    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
+    RUN(&r, "debug-list", DOMAIN);
+    assertError(&r, "in use by another process");
+    ptyWrite(fd, "list\r");
+    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
+    ptyWrite(fd, "quit\r");
+    ptyExpect(fd, seen, "Detached from domain '" DOMAIN "'.");
+    g_assert_cmpint(ptyFinish(pid, fd, seen), ==, 0);
+    assertGuestRunningClean();
+}
+
+
 /* ------------------------------------------------------------------ */
 /* Errors                                                              */
 
@@ -1261,6 +1284,8 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/session-pty", testSessionPty);
     g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
+    if (g_str_equal(kind, "embed"))
+        g_test_add_func("/e2e/cli/embed-root-busy", testEmbedRootBusy);
     g_test_add_func("/e2e/cli/err/not-running", testErrNotRunning);
     g_test_add_func("/e2e/cli/err/unknown-domain", testErrUnknownDomain);
     g_test_add_func("/e2e/cli/err/stock-qemu", testErrStockQemu);
