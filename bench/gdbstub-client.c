@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Enough of the remote protocol to time request/reply round trips the
- * way GDB does them: acknowledged packets, no-ack mode off.
+ * way GDB does them: no-ack mode when QEMU offers it.
  */
 
+#include <stdbool.h>
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "gdbstub-client.h"
 
 struct _benchGdbstub {
+    bool noAck;
     char *dir;
     GPid qemu;
     GSocketConnection *conn;
@@ -59,7 +61,8 @@ benchGdbstubReceive(benchGdbstub *gs)
         g_string_append_c(payload, c);
     benchGdbstubByte(gs);
     benchGdbstubByte(gs);
-    if (!g_output_stream_write_all(gs->out, "+", 1, NULL, NULL, NULL))
+    if (!gs->noAck &&
+        !g_output_stream_write_all(gs->out, "+", 1, NULL, NULL, NULL))
         g_error("gdbstub: write failed");
     return g_string_free(g_steal_pointer(&payload), FALSE);
 }
@@ -107,8 +110,15 @@ benchGdbstubStart(const char *qemu, const char *guest)
     }
     if (!gs->conn)
         g_error("cannot connect to QEMU's gdbstub at %s", sock);
-    gs->in = g_io_stream_get_input_stream(G_IO_STREAM(gs->conn));
+    /* buffered: a 'g' reply is a thousand bytes read one at a time */
+    gs->in = g_buffered_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(gs->conn)));
     gs->out = g_io_stream_get_output_stream(G_IO_STREAM(gs->conn));
+    /* as GDB does: without per-packet acknowledgements */
+    {
+        g_autofree char *ok = benchGdbstubRequest(gs, "QStartNoAckMode");
+
+        gs->noAck = g_str_equal(ok, "OK");
+    }
     g_free(benchGdbstubRequest(gs, "?"));
     return gs;
 }
@@ -116,6 +126,7 @@ benchGdbstubStart(const char *qemu, const char *guest)
 void
 benchGdbstubStop(benchGdbstub *gs)
 {
+    g_clear_object(&gs->in);
     g_clear_object(&gs->conn);
     kill(gs->qemu, SIGKILL);
     waitpid(gs->qemu, NULL, 0);

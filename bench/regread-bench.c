@@ -7,6 +7,8 @@
  *  - virDomainDebugGetRegisters(rip) through the embedded driver,
  *  - the same through a private libvirtd (libvirt's RPC, as qemu+ssh://
  *    takes, minus ssh),
+ *  - the same QMP command sent straight to QEMU's own QMP socket, with no
+ *    libvirt in between (what libvirt adds is the difference);
  *  - QEMU's raw gdbstub on the same guest: a 'g' packet (every register)
  *    over a unix socket.  (QEMU 7.2 answers 'p' only to a client that
  *    fetched the target description, which GDB does but a plain client
@@ -21,6 +23,7 @@
 #include "gdbstub-client.h"
 #include "testutils-guest.h"
 #include "testutils-libvirt.h"
+#include "testutils-qmp.h"
 
 #define ROUNDS 300
 
@@ -54,6 +57,36 @@ benchLibvirt(const char *kind)
 }
 
 static double
+benchRawQmp(void)
+{
+    const char *args[] = { "-machine", "pc", "-accel", "tcg", "-m", "32",
+                           "-display", "none", "-nodefaults",
+                           "-kernel", testGuestPath(), NULL };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(testQemu) qemu = testQemuStart(testLibvirtQemu(), args, &error);
+    g_autoptr(GArray) us = g_array_new(FALSE, FALSE, sizeof(double));
+    size_t i;
+
+    if (!qemu)
+        g_error("cannot start QEMU: %s", error->message);
+    json_node_unref(testQmpExecutef(qemu->qmp, &error, "stop", NULL));
+    for (i = 0; i < ROUNDS + 10; i++) {
+        gint64 t0 = g_get_monotonic_time();
+        JsonNode *ret = testQmpExecutef(qemu->qmp, &error, "debug-read-registers",
+                                        "{\"cpu-index\": 0, \"names\": [\"rip\"]}");
+        gint64 t1 = g_get_monotonic_time();
+        double d = t1 - t0;
+
+        if (!ret)
+            g_error("debug-read-registers failed: %s", error->message);
+        json_node_unref(ret);
+        if (i >= 10)
+            g_array_append_val(us, d);
+    }
+    return benchMedian((double *) us->data, us->len);
+}
+
+static double
 benchGdbstubMedian(benchGdbstub *gs, const char *packet)
 {
     g_autoptr(GArray) us = g_array_new(FALSE, FALSE, sizeof(double));
@@ -78,6 +111,7 @@ main(void)
 {
     double embed = benchLibvirt("embed");
     double daemon = benchLibvirt("daemon");
+    double rawQmp = benchRawQmp();
     benchGdbstub *gs = benchGdbstubStart(testLibvirtQemu(), testGuestPath());
     double rawG = benchGdbstubMedian(gs, "g");
 
@@ -85,6 +119,7 @@ main(void)
     g_print("register read round trip, median of %d (microseconds):\n", ROUNDS);
     g_print("  libvirt-debug, embedded driver      %8.1f\n", embed);
     g_print("  libvirt-debug, private libvirtd     %8.1f\n", daemon);
+    g_print("  QMP straight to QEMU, no libvirt    %8.1f\n", rawQmp);
     g_print("  raw gdbstub 'g' (all), unix socket  %8.1f\n", rawG);
     return 0;
 }
