@@ -528,22 +528,29 @@ virDomainDebugSchemaPath(void)
 }
 
 
-static int
-virDomainDebugValidateDoc(xmlDocPtr doc,
-                          GError **error)
+/* The compiled schema, kept for the life of the process: the API layer
+ * parses the element on every call that checks the domain's policy, and
+ * compiling debug.rng costs more than the rest of a parse.  A compiled
+ * RELAX NG grammar is read-only during validation, so threads share it,
+ * each with its own validation context. */
+static GMutex virDomainDebugSchemaLock;
+static char *virDomainDebugSchemaCachedPath;
+static xmlRelaxNGPtr virDomainDebugSchemaCached;
+
+static xmlRelaxNGPtr
+virDomainDebugSchemaLoad(const char *path,
+                         GError **error)
 {
     g_auto(virDebugXMLCapture) cap = { 0 };
-    g_autofree char *path = virDomainDebugSchemaPath();
     g_autoptr(xmlRelaxNGParserCtxt) pctxt = NULL;
-    g_autoptr(xmlRelaxNG) rng = NULL;
-    g_autoptr(xmlRelaxNGValidCtxt) vctxt = NULL;
+    xmlRelaxNGPtr rng;
 
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
                     "cannot find the schema '%s': set LIBVIRT_DEBUG_SCHEMA_DIR "
                     "to the directory holding " VIR_DOMAIN_DEBUG_SCHEMA_FILE,
                     path);
-        return -1;
+        return NULL;
     }
 
     virDebugXMLCaptureBegin(&cap);
@@ -551,7 +558,7 @@ virDomainDebugValidateDoc(xmlDocPtr doc,
     if (!(pctxt = xmlRelaxNGNewParserCtxt(path))) {
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
                     "cannot create a schema parser for '%s'", path);
-        return -1;
+        return NULL;
     }
     xmlRelaxNGSetParserStructuredErrors(pctxt, virDebugXMLCaptureStructured,
                                         &cap);
@@ -560,10 +567,39 @@ virDomainDebugValidateDoc(xmlDocPtr doc,
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
                     "cannot load the schema '%s': %s", path,
                     virDebugXMLCaptureMessage(&cap, "unknown error"));
-        return -1;
+        return NULL;
     }
+    return rng;
+}
 
-    if (!(vctxt = xmlRelaxNGNewValidCtxt(rng))) {
+
+static int
+virDomainDebugValidateDoc(xmlDocPtr doc,
+                          GError **error)
+{
+    g_auto(virDebugXMLCapture) cap = { 0 };
+    g_autofree char *path = virDomainDebugSchemaPath();
+    g_autoptr(xmlRelaxNGValidCtxt) vctxt = NULL;
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&virDomainDebugSchemaLock);
+
+    /* The schema location can change (LIBVIRT_DEBUG_SCHEMA_DIR): keep the
+     * grammar of the path in force. */
+    if (!virDomainDebugSchemaCached ||
+        g_strcmp0(path, virDomainDebugSchemaCachedPath) != 0) {
+        xmlRelaxNGPtr rng = virDomainDebugSchemaLoad(path, error);
+
+        if (!rng)
+            return -1;
+        g_clear_pointer(&virDomainDebugSchemaCached, xmlRelaxNGFree);
+        g_free(virDomainDebugSchemaCachedPath);
+        virDomainDebugSchemaCached = rng;
+        virDomainDebugSchemaCachedPath = g_strdup(path);
+    }
+    g_clear_pointer(&locker, g_mutex_locker_free);
+
+    virDebugXMLCaptureBegin(&cap);
+
+    if (!(vctxt = xmlRelaxNGNewValidCtxt(virDomainDebugSchemaCached))) {
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
                     "cannot create a validation context for '%s'", path);
         return -1;
