@@ -22,6 +22,8 @@
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 
+#include "testutils-pty.h"
+
 static char *tmpdir;
 
 typedef struct {
@@ -645,38 +647,6 @@ testLogRedirected(void)
 /* ------------------------------------------------------------------ */
 /* The shell on a terminal (readline)                                  */
 
-/* Reads from the pty until @expect shows up in what was read since the
- * last call; fails the test after 10 seconds. */
-static void
-ptyExpect(int fd, GString *seen, const char *expect)
-{
-    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-
-    while (!strstr(seen->str, expect)) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[1024];
-        ssize_t n;
-        int left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (left <= 0 || poll(&pfd, 1, left) <= 0)
-            g_error("timed out waiting for '%s'; got:\n%s", expect, seen->str);
-        n = read(fd, buf, sizeof(buf));
-        if (n <= 0)
-            g_error("end of output waiting for '%s'; got:\n%s", expect, seen->str);
-        g_string_append_len(seen, buf, n);
-    }
-    /* consume up to the match */
-    g_string_erase(seen, 0, strstr(seen->str, expect) - seen->str + strlen(expect));
-}
-
-
-static void
-ptyWrite(int fd, const char *str)
-{
-    g_assert_cmpint(write(fd, str, strlen(str)), ==, strlen(str));
-}
-
-
 static pid_t
 ptySpawn(int *fd)
 {
@@ -697,16 +667,6 @@ ptySpawn(int *fd)
 }
 
 
-static int
-ptyWait(pid_t pid)
-{
-    int status;
-
-    while (waitpid(pid, &status, 0) < 0)
-        g_assert_cmpint(errno, ==, EINTR);
-    g_assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
 
 
 static void
@@ -716,19 +676,19 @@ testShellPty(void)
     int fd;
     pid_t pid = ptySpawn(&fd);
 
-    ptyExpect(fd, seen, "Welcome to virsh-debug");
-    ptyExpect(fd, seen, "virsh-debug # ");
-    ptyWrite(fd, "help debug-list\r");
-    ptyExpect(fd, seen, "SYNOPSIS");
-    ptyExpect(fd, seen, "virsh-debug # ");
+    testPtyExpect(fd, seen, "Welcome to virsh-debug", 10);
+    testPtyExpect(fd, seen, "virsh-debug # ", 10);
+    testPtyWrite(fd, "help debug-list\r");
+    testPtyExpect(fd, seen, "SYNOPSIS", 10);
+    testPtyExpect(fd, seen, "virsh-debug # ", 10);
     /* Ctrl-C abandons the line, the shell goes on */
-    ptyWrite(fd, "debug-li\x03");
-    ptyExpect(fd, seen, "virsh-debug # ");
-    ptyWrite(fd, "debug-break test zz\r");
-    ptyExpect(fd, seen, "error: invalid address 'zz'");
-    ptyExpect(fd, seen, "virsh-debug # ");
-    ptyWrite(fd, "quit\r");
-    g_assert_cmpint(ptyWait(pid), ==, 0);
+    testPtyWrite(fd, "debug-li\x03");
+    testPtyExpect(fd, seen, "virsh-debug # ", 10);
+    testPtyWrite(fd, "debug-break test zz\r");
+    testPtyExpect(fd, seen, "error: invalid address 'zz'", 10);
+    testPtyExpect(fd, seen, "virsh-debug # ", 10);
+    testPtyWrite(fd, "quit\r");
+    g_assert_cmpint(testPtyFinish(pid, -1, NULL), ==, 0);
     close(fd);
 }
 
@@ -740,9 +700,9 @@ testShellPtyEof(void)
     int fd;
     pid_t pid = ptySpawn(&fd);
 
-    ptyExpect(fd, seen, "virsh-debug # ");
-    ptyWrite(fd, "\x04");
-    g_assert_cmpint(ptyWait(pid), ==, 0);
+    testPtyExpect(fd, seen, "virsh-debug # ", 10);
+    testPtyWrite(fd, "\x04");
+    g_assert_cmpint(testPtyFinish(pid, -1, NULL), ==, 0);
     close(fd);
 }
 

@@ -32,6 +32,7 @@
 #include "libvirt-debug/libvirt-debug.h"
 #include "testutils-guest.h"
 #include "e2e-guest.h"
+#include "testutils-pty.h"
 #include "testutils-libvirt.h"
 
 #define DOMAIN "e2e"
@@ -961,38 +962,6 @@ testDebugStart(void)
 /* ------------------------------------------------------------------ */
 /* The interactive session on a terminal                               */
 
-/* Reads from the pty until @expect shows up in what was read since the
- * last match; fails the test after 30 seconds. */
-static void
-ptyExpect(int fd, GString *seen, const char *expect)
-{
-    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-
-    while (!strstr(seen->str, expect)) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[1024];
-        ssize_t n;
-        int left = (deadline - g_get_monotonic_time()) / 1000;
-
-        if (left <= 0 || poll(&pfd, 1, left) <= 0)
-            g_error("timed out waiting for '%s'; got:\n%s", expect, seen->str);
-        n = read(fd, buf, sizeof(buf));
-        if (n <= 0)
-            g_error("end of output waiting for '%s'; got:\n%s", expect, seen->str);
-        g_string_append_len(seen, buf, n);
-    }
-    g_test_message("pty: ...%s", expect);
-    g_string_erase(seen, 0, strstr(seen->str, expect) - seen->str + strlen(expect));
-}
-
-
-static void
-ptyWrite(int fd, const char *str)
-{
-    g_assert_cmpint(write(fd, str, strlen(str)), ==, strlen(str));
-}
-
-
 static pid_t
 ptyAttach(int *fd)
 {
@@ -1012,33 +981,6 @@ ptyAttach(int *fd)
 }
 
 
-/* Exit status of the session; the rest of its output goes to @seen. */
-static int
-ptyFinish(pid_t pid, int fd, GString *seen)
-{
-    int status;
-
-    /* drain until the child closes the terminal, so it never blocks */
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[1024];
-        ssize_t n;
-
-        if (poll(&pfd, 1, 30 * 1000) <= 0)
-            g_error("the session did not end; got:\n%s", seen->str);
-        if ((n = read(fd, buf, sizeof(buf))) <= 0)
-            break;          /* EIO once the child is gone */
-        g_string_append_len(seen, buf, n);
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        g_assert_cmpint(errno, ==, EINTR);
-    close(fd);
-    g_test_message("pty: rest:\n%s", seen->str);
-    g_assert_true(WIFEXITED(status));
-    return WEXITSTATUS(status);
-}
-
-
 /* attach, a breakpoint whose hit is reported without typing anything,
  * the registers, a step, quit */
 static void
@@ -1052,21 +994,21 @@ testSessionPty(void)
     int fd;
     pid_t pid = ptyAttach(&fd);
 
-    ptyExpect(fd, seen, "Attached to domain '" DOMAIN "'");
-    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
-    ptyWrite(fd, cmd);
-    ptyExpect(fd, seen, "(hw-breakpoint) inserted at ");
+    testPtyExpect(fd, seen, "Attached to domain '" DOMAIN "'", 30);
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, cmd);
+    testPtyExpect(fd, seen, "(hw-breakpoint) inserted at ", 30);
     /* asynchronous: nothing typed since (it may come before or after the
      * next prompt) */
-    ptyExpect(fd, seen, hit);
-    ptyWrite(fd, "regs rip\r");
-    ptyExpect(fd, seen, rip);
-    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
-    ptyWrite(fd, "step\r");
-    ptyExpect(fd, seen, "debug-exit: vcpu 0 step at 0x");
-    ptyWrite(fd, "quit\r");
-    ptyExpect(fd, seen, "Detached from domain '" DOMAIN "'.");
-    g_assert_cmpint(ptyFinish(pid, fd, seen), ==, 0);
+    testPtyExpect(fd, seen, hit, 30);
+    testPtyWrite(fd, "regs rip\r");
+    testPtyExpect(fd, seen, rip, 30);
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, "step\r");
+    testPtyExpect(fd, seen, "debug-exit: vcpu 0 step at 0x", 30);
+    testPtyWrite(fd, "quit\r");
+    testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
     g_assert_null(strstr(seen->str, "error"));
     assertGuestRunningClean();
 }
@@ -1083,22 +1025,22 @@ testSessionPtyEnd(gconstpointer data)
     int fd;
     pid_t pid = ptyAttach(&fd);
 
-    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
-    ptyWrite(fd, cmd);
-    ptyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ");
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, cmd);
+    testPtyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ", 30);
     /* type only once readline reads again: keys typed before it switched
      * the terminal to raw mode would be cooked by the tty (Ctrl-D, Ctrl-U
      * included) instead of reaching readline */
-    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
     /* a half-typed line is dropped, not run */
-    ptyWrite(fd, "watch 0x1");
-    ptyWrite(fd, key);
+    testPtyWrite(fd, "watch 0x1");
+    testPtyWrite(fd, key);
     if (g_str_equal(key, "\x04")) {
         /* readline takes Ctrl-D as end of input on an empty line only */
-        ptyWrite(fd, "\x15\x04");
+        testPtyWrite(fd, "\x15\x04");
     }
-    ptyExpect(fd, seen, "Detached from domain '" DOMAIN "'.");
-    g_assert_cmpint(ptyFinish(pid, fd, seen), ==, 0);
+    testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
     assertGuestRunningClean();
 }
 
@@ -1114,14 +1056,14 @@ testEmbedRootBusy(void)
     int fd;
     pid_t pid = ptyAttach(&fd);
 
-    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
     RUN(&r, "debug-list", DOMAIN);
     assertError(&r, "in use by another process");
-    ptyWrite(fd, "list\r");
-    ptyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ");
-    ptyWrite(fd, "quit\r");
-    ptyExpect(fd, seen, "Detached from domain '" DOMAIN "'.");
-    g_assert_cmpint(ptyFinish(pid, fd, seen), ==, 0);
+    testPtyWrite(fd, "list\r");
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, "quit\r");
+    testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
     assertGuestRunningClean();
 }
 
