@@ -175,32 +175,36 @@ qemuDebugJSONReplyReturn(const char *reply,
 }
 
 
-static JsonNode *
+/* Looks up @member of type @type: 1 and *node when present, 0 when an
+ * optional member is absent, -1 with @error set otherwise. */
+static int
 qemuDebugJSONGetValue(JsonObject *obj,
                       const char *ctx,
                       const char *member,
                       bool required,
                       GType type,
                       const char *typeName,
+                      JsonNode **node,
                       GError **error)
 {
-    JsonNode *node = json_object_get_member(obj, member);
+    *node = json_object_get_member(obj, member);
 
-    if (!node) {
-        if (required)
-            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
-                        "malformed %s: member '%s' is missing", ctx, member);
-        return NULL;
+    if (!*node) {
+        if (!required)
+            return 0;
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
+                    "malformed %s: member '%s' is missing", ctx, member);
+        return -1;
     }
 
-    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != type) {
+    if (!JSON_NODE_HOLDS_VALUE(*node) || json_node_get_value_type(*node) != type) {
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
                     "malformed %s: member '%s' must be %s, not %s",
-                    ctx, member, typeName, json_node_type_name(node));
-        return NULL;
+                    ctx, member, typeName, json_node_type_name(*node));
+        return -1;
     }
 
-    return node;
+    return 1;
 }
 
 
@@ -213,20 +217,15 @@ qemuDebugJSONGetUInt64(JsonObject *obj,
                        bool *present,
                        GError **error)
 {
-    g_autoptr(GError) err = NULL;
     JsonNode *node;
+    int rc;
 
     if (present)
         *present = false;
 
-    if (!(node = qemuDebugJSONGetValue(obj, ctx, member, required, G_TYPE_INT64,
-                                       "an unsigned integer", &err))) {
-        if (err) {
-            g_propagate_error(error, g_steal_pointer(&err));
-            return -1;
-        }
-        return required ? -1 : 0;
-    }
+    if ((rc = qemuDebugJSONGetValue(obj, ctx, member, required, G_TYPE_INT64,
+                                    "an unsigned integer", &node, error)) <= 0)
+        return rc;
 
     /* json-glib keeps the bits of values above G_MAXINT64; the text was
      * checked for signs and overflow by qemuDebugJSONParseObject. */
@@ -282,20 +281,15 @@ qemuDebugJSONGetBool(JsonObject *obj,
                      bool *present,
                      GError **error)
 {
-    g_autoptr(GError) err = NULL;
     JsonNode *node;
+    int rc;
 
     if (present)
         *present = false;
 
-    if (!(node = qemuDebugJSONGetValue(obj, ctx, member, required,
-                                       G_TYPE_BOOLEAN, "a boolean", &err))) {
-        if (err) {
-            g_propagate_error(error, g_steal_pointer(&err));
-            return -1;
-        }
-        return required ? -1 : 0;
-    }
+    if ((rc = qemuDebugJSONGetValue(obj, ctx, member, required, G_TYPE_BOOLEAN,
+                                    "a boolean", &node, error)) <= 0)
+        return rc;
 
     *value = json_node_get_boolean(node);
     if (present)
@@ -312,19 +306,14 @@ qemuDebugJSONGetString(JsonObject *obj,
                        const char **value,
                        GError **error)
 {
-    g_autoptr(GError) err = NULL;
     JsonNode *node;
+    int rc;
 
     *value = NULL;
 
-    if (!(node = qemuDebugJSONGetValue(obj, ctx, member, required,
-                                       G_TYPE_STRING, "a string", &err))) {
-        if (err) {
-            g_propagate_error(error, g_steal_pointer(&err));
-            return -1;
-        }
-        return required ? -1 : 0;
-    }
+    if ((rc = qemuDebugJSONGetValue(obj, ctx, member, required, G_TYPE_STRING,
+                                    "a string", &node, error)) <= 0)
+        return rc;
 
     *value = json_node_get_string(node);
     return 0;
