@@ -30,7 +30,7 @@ virDomainDebugStep(virDomainPtr dom, int vcpu, unsigned int count,
      * open, and says whether the domain may be debugged at all. */
     if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
         return -1;
-    if (!def->allowed && virDomainDebugCheckPolicy(dom, NULL) < 0)
+    if (virDomainDebugCheckDefPolicy(dom, def, NULL) < 0)
         return -1;
 
     if (qemuDebugStepResolveMasks(def, flags, &noirq, &notimer, &error) < 0 ||

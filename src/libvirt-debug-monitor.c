@@ -16,17 +16,6 @@ static GMutex capsLock;
 static GHashTable *capsCache; /* key -> qemuDebugCaps */
 
 int
-virDomainDebugMonitorCommand(virDomainPtr dom, const char *cmd, char **reply)
-{
-    if (virDomainQemuMonitorCommand(dom, cmd, reply,
-                                    VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
-        virDomainDebugReportLibvirtError(dom, "send a debug command");
-        return -1;
-    }
-    return 0;
-}
-
-int
 virDomainDebugCheckActive(virDomainPtr dom)
 {
     int active = virDomainIsActive(dom);
@@ -60,8 +49,11 @@ virDomainDebugRun(virDomainPtr dom, const char *cmd)
 {
     char *reply = NULL;
 
-    if (virDomainDebugMonitorCommand(dom, cmd, &reply) < 0)
+    if (virDomainQemuMonitorCommand(dom, cmd, &reply,
+                                    VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
+        virDomainDebugReportLibvirtError(dom, "send a debug command");
         return NULL;
+    }
     return reply;
 }
 

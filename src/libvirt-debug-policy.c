@@ -68,12 +68,10 @@ virDomainDebugReportDisallowed(virDomainPtr dom)
 }
 
 int
-virDomainDebugCheckPolicy(virDomainPtr dom, const char *write)
+virDomainDebugCheckDefPolicy(virDomainPtr dom,
+                             const virDomainDebugDef *def,
+                             const char *write)
 {
-    g_autoptr(virDomainDebugDef) def = NULL;
-
-    if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
-        return -1;
     if (!def->allowed && !virDomainDebugHasForcedSession(dom)) {
         virDomainDebugReportDisallowed(dom);
         return -1;
@@ -88,4 +86,14 @@ virDomainDebugCheckPolicy(virDomainPtr dom, const char *write)
         return -1;
     }
     return 0;
+}
+
+int
+virDomainDebugCheckPolicy(virDomainPtr dom, const char *write)
+{
+    g_autoptr(virDomainDebugDef) def = NULL;
+
+    if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
+        return -1;
+    return virDomainDebugCheckDefPolicy(dom, def, write);
 }

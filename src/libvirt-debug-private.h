@@ -30,9 +30,6 @@ void virDomainDebugReportNotRunning(virDomainPtr dom);
 void virDomainDebugErrorReset(void);
 
 /* libvirt-debug-monitor.c */
-int virDomainDebugMonitorCommand(virDomainPtr dom,
-                                 const char *cmd,
-                                 char **reply);
 int virDomainDebugCheckActive(virDomainPtr dom);
 
 /* libvirt-debug-config.c */
@@ -58,5 +55,9 @@ int virDomainDebugCheckFlags(virDomainPtr dom, unsigned int flags,
 /* libvirt-debug-policy.c: may this call debug the domain?  @write names a
  * register or memory write (refused by writable="no"), NULL otherwise. */
 int virDomainDebugCheckPolicy(virDomainPtr dom, const char *write);
+/* The same for a caller that has the element already */
+int virDomainDebugCheckDefPolicy(virDomainPtr dom,
+                                 const virDomainDebugDef *def,
+                                 const char *write);
 int virDomainDebugMarkForcedSession(virDomainPtr dom, bool forced);
 void virDomainDebugReportDisallowed(virDomainPtr dom);
