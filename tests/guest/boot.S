@@ -61,6 +61,17 @@ guest_int3_handler:
     lock incl guest_int3_count
     iret
 
+/*
+ * The guest's own breakpoint, a function of its own so that tests can
+ * name the int3 instruction (guest_int3_site) and step across it.
+ */
+    .globl guest_raise_int3
+    .globl guest_int3_site
+guest_raise_int3:
+guest_int3_site:
+    int3
+    ret
+
 /* Any other exception: record it and stop making progress. */
     .globl guest_fault_handler
 guest_fault_handler:

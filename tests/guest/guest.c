@@ -14,8 +14,9 @@
  *   - every 256 iterations (offset by 128) reads guest_read_var into
  *     guest_read_sink,
  *   - calls guest_reg_probe() (stores %eax into guest_reg_sink),
- *   - every 4096 iterations executes int3, which its own IDT delivers to
- *     guest_int3_handler (counts guest_int3_count).
+ *   - every 4096 iterations calls guest_raise_int3(), whose int3 (at
+ *     guest_int3_site) its own IDT delivers to guest_int3_handler (counts
+ *     guest_int3_count).
  */
 
 #include <stdint.h>
@@ -48,6 +49,7 @@ volatile uint32_t guest_ready;
 static struct idt_entry guest_idt[IDT_ENTRIES] __attribute__((aligned(8)));
 
 void guest_int3_handler(void);
+void guest_raise_int3(void);
 void guest_fault_handler(void);
 void guest_reg_probe(void);
 void guest_main(void);
@@ -103,7 +105,7 @@ void guest_main(void)
         }
         guest_reg_probe();
         if ((n & 0xfff) == 0x800) {
-            __asm__ volatile("int3");
+            guest_raise_int3();
         }
     }
 }

@@ -448,6 +448,65 @@ testStep100(void)
     checkStep(100);
 }
 
+/* Step @count instructions of vCPU 0 and return the one stop it ends in. */
+static JsonObject *
+stepAndWait(testQemu *qemu, gint64 count)
+{
+    JsonObject *ev;
+
+    testQmpClearEvents(qemu->qmp);
+    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
+          "}", count);
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
+    assertRunState(qemu, "debug");
+    assertNoStop(qemu);
+    return ev;
+}
+
+/*
+ * A step across the guest's own int3 (raised by guest_raise_int3 and
+ * delivered through the guest's IDT): stepping the int3 lands on the
+ * handler's first instruction, the handler runs, and a long step that
+ * crosses the int3 still ends in exactly one stop.
+ */
+static void
+testStepGuestInt3(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 site = testGuestSymbol("guest_int3_site");
+    guint32 before;
+
+    qmpInsert(qemu, "hw-breakpoint", site, 0);
+    ev = waitStop(qemu);
+    g_assert_cmphex(stopPc(ev), ==, site);
+    qmpDo(qemu, "debug-remove-all", NULL);
+    before = readU32(qemu, "guest_int3_count");
+
+    json_object_unref(g_steal_pointer(&ev));
+    ev = stepAndWait(qemu, 1);
+    g_assert_cmphex(stopPc(ev), ==, testGuestSymbol("guest_int3_handler"));
+    /* lock incl, iret: back after the int3 */
+    json_object_unref(g_steal_pointer(&ev));
+    ev = stepAndWait(qemu, 2);
+    g_assert_cmphex(stopPc(ev), ==, site + 1);
+    g_assert_cmpuint(readU32(qemu, "guest_int3_count"), ==, before + 1);
+
+    /* and once more, crossing the int3 within one long step */
+    qmpInsert(qemu, "hw-breakpoint", site, 0);
+    qmpDo(qemu, "debug-continue", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = waitStop(qemu);
+    g_assert_cmphex(stopPc(ev), ==, site);
+    qmpDo(qemu, "debug-remove-all", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = stepAndWait(qemu, 100);
+    g_assert_cmpuint(readU32(qemu, "guest_int3_count"), ==, before + 2);
+    g_assert_cmpuint(readU32(qemu, "guest_fault_count"), ==, 0);
+}
+
 /* Stepping from a breakpoint leaves it; a long step stops early at it. */
 static void
 testStepBreakpoint(void)
@@ -1134,6 +1193,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/step/1", testStep1);
     g_test_add_func("/qmp-debug/step/100", testStep100);
     g_test_add_func("/qmp-debug/step/breakpoint", testStepBreakpoint);
+    g_test_add_func("/qmp-debug/step/guest-int3", testStepGuestInt3);
     g_test_add_func("/qmp-debug/registers/write", testRegisterWrite);
     g_test_add_func("/qmp-debug/memory/write", testMemoryWrite);
     g_test_add_func("/qmp-debug/guest-int3", testGuestInt3);
