@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "virsh-debug-embed.h"
 #include "virsh-debug.h"
 
 volatile gint virshDebugInterrupted;
@@ -124,6 +125,8 @@ virshDebugConnect(virshDebugControl *ctl)
         virResetLastError();
         return NULL;
     }
+    /* no command, nor our exit, may race the embedded driver's reconnects */
+    virshDebugEmbedSettle(ctl->conn);
     return ctl->conn;
 }
 
@@ -177,6 +180,50 @@ virshDebugCommandDomain(virshDebugControl *ctl, const virshDebugCmd *cmd)
 }
 
 
+/*
+ * The library that makes plain virsh wait for the embedded driver's
+ * reconnects (virsh-embed-settle.c): next to this program in the build
+ * tree, else where it is installed.
+ */
+static char *
+virshDebugEmbedSettleLib(void)
+{
+    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *dir = self ? g_path_get_dirname(self) : NULL;
+    g_autofree char *local = dir ? g_build_filename(dir, "virsh-embed-settle.so",
+                                                     NULL) : NULL;
+
+    if (local && g_file_test(local, G_FILE_TEST_EXISTS))
+        return g_steal_pointer(&local);
+    return g_strdup(VIRSH_DEBUG_EMBED_SETTLE_LIB);
+}
+
+
+/* What virsh's LD_PRELOAD must be: on the embedded driver,
+ * virsh-embed-settle.so in front of any preload of the user's; NULL to
+ * leave it as it is. */
+static char *
+virshDebugVirshPreload(virshDebugControl *ctl)
+{
+    const char *uri = ctl->uri ? ctl->uri : g_getenv("LIBVIRT_DEFAULT_URI");
+    g_autofree char *lib = NULL;
+    const char *preload;
+
+    if (!virshDebugEmbedURI(uri))
+        return NULL;
+    lib = virshDebugEmbedSettleLib();
+    if (!g_file_test(lib, G_FILE_TEST_EXISTS)) {
+        virshDebugError("%s is missing (reinstall libvirt-debug): virsh may kill "
+                        "a guest of the embedded driver when it exits", lib);
+        return NULL;
+    }
+    preload = g_getenv("LD_PRELOAD");
+    if (preload && *preload)
+        return g_strdup_printf("%s:%s", lib, preload);
+    return g_steal_pointer(&lib);
+}
+
+
 /**
  * virshDebugRunVirsh:
  * @argv: the command and its arguments
@@ -191,6 +238,8 @@ virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv, bool replace)
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new();
     g_autoptr(GError) error = NULL;
+    g_auto(GStrv) env = NULL;
+    g_autofree char *preload = NULL;
     int status;
     int i;
 
@@ -210,9 +259,12 @@ virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv, bool replace)
     /* virsh inherits our LIBVIRT_LOG_OUTPUTS: with the embedded driver it
      * runs the QEMU driver in-process too, and its log noise must not
      * reach the terminal either.  A user's own setting is kept as is. */
+    preload = virshDebugVirshPreload(ctl);
     fflush(stdout);
     fflush(stderr);
     if (replace) {
+        if (preload)
+            g_setenv("LD_PRELOAD", preload, TRUE);
         execvp("virsh", (char **)args->pdata);
         virshDebugError("'%s' is not a virsh-debug command and virsh could not be "
                         "run (%s); install libvirt-clients, or see 'virsh-debug help'",
@@ -220,7 +272,10 @@ virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv, bool replace)
         return 1;
     }
 
-    if (!g_spawn_sync(NULL, (char **)args->pdata, NULL,
+    env = g_get_environ();
+    if (preload)
+        env = g_environ_setenv(env, "LD_PRELOAD", preload, TRUE);
+    if (!g_spawn_sync(NULL, (char **)args->pdata, env,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
                       NULL, NULL, NULL, NULL, &status, &error)) {
         virshDebugError("'%s' is not a virsh-debug command and virsh could not be "
@@ -267,52 +322,6 @@ virshDebugRunCommand(virshDebugControl *ctl, int argc, char **argv)
     return def->handler(ctl, cmd);
 }
 
-
-/**
- * virshDebugSettleEmbedded:
- *
- * With the embedded driver (qemu:///embed?root=DIR) libvirt's QEMU driver
- * runs in this process, and opening it starts one thread per running
- * domain that reconnects to the domain's QEMU.  A command that is over
- * quickly (an error, a domain that is not running) could exit while such
- * a thread still runs, and the process then crashes in a library
- * destructor under it (seen: libnuma, from virQEMUDriverGetHostCPU),
- * turning a clean "error: ..." into a segfault.  Each reconnect holds
- * its domain's job until it is done, so taking a job on every running
- * domain waits for all of them: virDomainMemoryStats takes a query job
- * and sends nothing to a QEMU without a balloon.
- */
-static void
-virshDebugSettleEmbedded(virshDebugControl *ctl)
-{
-    virDomainPtr *doms = NULL;
-    g_autofree char *uri = NULL;
-    int ndoms;
-    int i;
-
-    /* (no libvirt call at all without a connection: libvirt may not be
-     * initialized, and virResetLastError() would free garbage) */
-    if (!ctl->conn)
-        return;
-    if (!(uri = virConnectGetURI(ctl->conn)) ||
-        !g_str_has_prefix(uri, "qemu:///embed")) {
-        virResetLastError();
-        return;
-    }
-    ndoms = virConnectListAllDomains(ctl->conn, &doms,
-                                     VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-    for (i = 0; i < ndoms; i++) {
-        virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
-
-        /* only the wait matters, not the answer */
-        if (virDomainMemoryStats(doms[i], stats,
-                                 VIR_DOMAIN_MEMORY_STAT_NR, 0) < 0)
-            virResetLastError();
-        virDomainFree(doms[i]);
-    }
-    g_free(doms);
-    virResetLastError();
-}
 
 static void
 virshDebugUsage(GOptionContext *octx)
@@ -419,7 +428,6 @@ main(int argc, char **argv)
     virshDebugEventsUnwatch(ctl);
     if (ctl->sessionDom)
         virDomainFree(ctl->sessionDom);
-    virshDebugSettleEmbedded(ctl);
     if (ctl->conn)
         virConnectClose(ctl->conn);
     virshDebugEventLoopStop(ctl);

@@ -30,6 +30,7 @@
 #include "testutils-guest.h"
 #include "e2e-guest.h"
 #include "testutils-libvirt.h"
+#include "virsh-debug-embed.h"
 
 static virConnectPtr conn;
 
@@ -81,26 +82,6 @@ check(virDomainPtr dom)
 }
 
 
-/* Opening the embedded driver starts a reconnect thread per running
- * domain; exiting while one runs can crash in library destructors.  Each
- * holds its domain's job: a query job on every domain waits for them. */
-static void
-settle(void)
-{
-    virDomainPtr *doms = NULL;
-    int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-    int i;
-
-    for (i = 0; i < n; i++) {
-        virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
-
-        virDomainMemoryStats(doms[i], stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
-        virDomainFree(doms[i]);
-    }
-    g_free(doms);
-}
-
-
 int
 main(int argc, char **argv)
 {
@@ -116,6 +97,8 @@ main(int argc, char **argv)
     testLibvirtRunEventLoop();
     if (!(conn = virConnectOpen(argv[1])))
         fail("cannot open %s: %s", argv[1], virGetLastErrorMessage());
+    /* before anything can fail and exit: see tools/virsh-debug-embed.c */
+    virshDebugEmbedSettle(conn);
 
     if (g_str_equal(cmd, "start") && argc >= 5) {
         g_autofree char *xml = testLibvirtDomainXML(name, argv[4], 1,
@@ -181,7 +164,6 @@ main(int argc, char **argv)
 
     if (dom)
         virDomainFree(dom);
-    settle();
     virConnectClose(conn);
     return 0;
 }
