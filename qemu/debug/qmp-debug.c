@@ -837,8 +837,49 @@ bool qmp_debug_handle_guest_debug(CPUState *cpu)
     p = debug_find_breakpoint(cpu, pc);
     if (p) {
         debug_record_stop(cpu, debug_reason_of(p->type), pc, p, false, 0, 0);
+        return false;
     }
-    return false;
+    if (gdb_client_connected()) {
+        return false;           /* the gdbstub client's own point */
+    }
+    /*
+     * Nobody's point: one removed while this vCPU was already on its way
+     * to it (the translated code still had the check), or a watchpoint
+     * hit left over from one.  Stopping would leave the VM in "debug"
+     * with no DEBUG_STOP for any client to see: go on instead.
+     */
+    cpu->watchpoint_hit = NULL;
+    return true;
+}
+
+/*
+ * Called from the TCG vCPU loop (BQL held) when the vCPU executed hlt
+ * (or mwait).  No debug exception follows an instruction that halts, so
+ * a step that executes one would never end: it ends here, with the vCPU
+ * halted at the next instruction.  A step over a breakpoint on such an
+ * instruction is over too.  Returns true if the VM must stop.
+ */
+bool qmp_debug_handle_guest_halt(CPUState *cpu)
+{
+    DebugCpu *dc;
+
+    if (!debug.initialized) {
+        return false;
+    }
+    dc = debug_cpu(cpu);
+    switch (dc->mode) {
+    case DEBUG_CPU_STEP:
+        debug_record_stop(cpu, DEBUG_STOP_REASON_STEP, debug_cpu_pc(cpu),
+                          NULL, false, 0, 0);
+        return true;
+    case DEBUG_CPU_STEP_OVER:
+        debug_tcg_unlift(cpu);
+        cpu_single_step(cpu, 0);
+        dc->mode = DEBUG_CPU_RUN;
+        return false;
+    default:
+        return false;
+    }
 }
 
 static void debug_held_step_over_done(void *opaque)

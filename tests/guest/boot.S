@@ -52,6 +52,9 @@ _start:
     call guest_main
 2:
     cli
+    /* a hlt that tests can point a vCPU at (interrupts off: for good) */
+    .globl guest_halt_site
+guest_halt_site:
     hlt
     jmp 2b
 

@@ -507,6 +507,73 @@ testStepGuestInt3(void)
     g_assert_cmpuint(readU32(qemu, "guest_fault_count"), ==, 0);
 }
 
+/* Point vCPU 0 (stopped) at @addr. */
+static void
+setRip(testQemu *qemu, guint64 addr)
+{
+    qmpDo(qemu, "debug-write-register",
+          "{\"cpu-index\": 0, \"name\": \"rip\", \"value\": "
+          "\"%02x%02x%02x%02x00000000\"}",
+          (unsigned) (addr & 0xff), (unsigned) (addr >> 8 & 0xff),
+          (unsigned) (addr >> 16 & 0xff), (unsigned) (addr >> 24 & 0xff));
+}
+
+/*
+ * A step that executes hlt ends there (no debug exception follows an
+ * instruction that halts): one stop, at the next instruction, and the
+ * halted vCPU is then refused a step that could only wait for an
+ * interrupt.
+ */
+static void
+testStepHalt(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 hlt = testGuestSymbol("guest_halt_site");
+
+    qmpDo(qemu, "debug-interrupt", NULL);
+    ev = waitStop(qemu);
+    /* cli; hlt: a step of 1000 stops after the 2 */
+    setRip(qemu, hlt - 1);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = stepAndWait(qemu, 1000);
+    g_assert_cmphex(stopPc(ev), ==, hlt + 1);
+    qmpErr(qemu, "halted", "debug-step", "{\"cpu-index\": 0}");
+}
+
+/*
+ * Points removed while the vCPU runs into them: the VM never ends up
+ * stopped for the debugger without a DEBUG_STOP saying why.  The point is
+ * on the guest's int3, passed every few milliseconds, so that some of the
+ * removals meet a vCPU that has just hit it and waits for the BQL.
+ */
+static void
+testRemoveWhileHit(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    guint64 tick = testGuestSymbol("guest_int3_site");
+    int i;
+
+    for (i = 0; i < 500; i++) {
+        g_autofree char *state = NULL;
+        gint64 id = qmpInsert(qemu, i % 2 ? "hw-breakpoint" : "sw-breakpoint",
+                              tick, 0);
+
+        qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+        state = runState(qemu);
+        if (g_str_equal(state, "debug")) {
+            g_autoptr(JsonObject) ev = waitStop(qemu);
+
+            g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
+                            i % 2 ? "hw-breakpoint" : "sw-breakpoint");
+            qmpDo(qemu, "debug-continue", NULL);
+        }
+        testQmpClearEvents(qemu->qmp);
+    }
+    g_usleep(QUIET_MS * 1000);
+    assertRunState(qemu, "running");
+}
+
 /* Stepping from a breakpoint leaves it; a long step stops early at it. */
 static void
 testStepBreakpoint(void)
@@ -1194,6 +1261,8 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/step/100", testStep100);
     g_test_add_func("/qmp-debug/step/breakpoint", testStepBreakpoint);
     g_test_add_func("/qmp-debug/step/guest-int3", testStepGuestInt3);
+    g_test_add_func("/qmp-debug/step/halt", testStepHalt);
+    g_test_add_func("/qmp-debug/breakpoint/remove-while-hit", testRemoveWhileHit);
     g_test_add_func("/qmp-debug/registers/write", testRegisterWrite);
     g_test_add_func("/qmp-debug/memory/write", testMemoryWrite);
     g_test_add_func("/qmp-debug/guest-int3", testGuestInt3);
