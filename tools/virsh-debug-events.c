@@ -158,6 +158,39 @@ virshDebugEventsGeneration(virshDebugControl *ctl)
 }
 
 
+/*
+ * After a wait timed out: whether a vCPU of the watched domain is stopped
+ * for the debugger all the same, i.e. the stop happened and only its
+ * event was lost on the way; says which stop, or NULL.  A lost event and
+ * a guest that never stopped need different fixes, so the error tells
+ * them apart.
+ */
+static char *
+virshDebugEventsStoppedWithoutEvent(virshDebugControl *ctl)
+{
+    VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    g_autofree virDomainDebugStopInfo *stops = NULL;
+    int n;
+    int i;
+
+    if (!ctl->conn || !ctl->eventCallbackDomain ||
+        !(dom = virDomainLookupByName(ctl->conn, ctl->eventCallbackDomain))) {
+        virResetLastError();
+        return NULL;
+    }
+    if ((n = virDomainDebugGetStops(dom, &stops, 0)) < 0)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        if (stops[i].stopped)
+            return g_strdup_printf("vCPU %d is stopped (%s at 0x%llx)",
+                                   stops[i].vcpu,
+                                   virDomainDebugStopReasonName(stops[i].reason),
+                                   stops[i].pc);
+    }
+    return NULL;
+}
+
+
 /**
  * virshDebugEventsWait:
  * @since: a generation from virshDebugEventsGeneration
@@ -200,8 +233,15 @@ virshDebugEventsWait(virshDebugControl *ctl, guint64 since, double timeout,
     g_mutex_unlock(&ctl->eventLock);
 
     if (ret < 0) {
+        g_autofree char *stopped = NULL;
+
         if (g_atomic_int_get(&virshDebugInterrupted))
             virshDebugError("interrupted while waiting for a debug exit");
+        else if ((stopped = virshDebugEventsStoppedWithoutEvent(ctl)))
+            virshDebugError("timed out after %g seconds waiting for a debug exit "
+                            "of domain '%s': %s, but its debug-exit event never "
+                            "reached virsh-debug; 'debug-where' shows it",
+                            timeout, ctl->eventCallbackDomain, stopped);
         else
             virshDebugError("timed out after %g seconds waiting for a debug exit "
                             "of domain '%s'; the guest did not hit a debug point: "
