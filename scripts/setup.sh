@@ -23,6 +23,7 @@ PACKAGES="
     qemu-system-x86 qemu-system-data seabios qemu-utils
     gdb python3 python3-docutils bash-completion dpkg-dev libreadline-dev
     libpixman-1-dev zlib1g-dev python3-venv flex bison libfdt-dev
+    libelf-dev
 "
 
 need_update=0

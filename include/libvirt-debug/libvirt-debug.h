@@ -102,6 +102,8 @@ typedef enum {
     VIR_DOMAIN_DEBUG_ERR_QEMU,           /* QEMU refused the command */
     VIR_DOMAIN_DEBUG_ERR_XML,            /* invalid <debug> element */
     VIR_DOMAIN_DEBUG_ERR_TIMEOUT,        /* nothing happened in time */
+    VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS,     /* no symbol file is known */
+    VIR_DOMAIN_DEBUG_ERR_SYMBOLS,        /* unreadable symbol file, or no such symbol */
 
     VIR_DOMAIN_DEBUG_ERR_LAST
 } virDomainDebugErrorCode;
@@ -459,6 +461,146 @@ int virDomainDebugEventRegister(virConnectPtr conn, virDomainPtr dom,
                                 virDomainDebugEventCallback cb,
                                 void *opaque, virFreeCallback freecb);
 int virDomainDebugEventDeregister(virConnectPtr conn, int callbackID);
+
+/* ------------------------------------------------------------------ */
+/* Symbols                                                             */
+
+/**
+ * virDomainDebugSymbols:
+ *
+ * A guest's symbol table, read from a file on the machine that runs the
+ * caller: an ELF file with a symbol table (an unstripped vmlinux, with or
+ * without DWARF, a firmware or any other ELF) or a System.map (nm's
+ * "ADDRESS TYPE NAME" lines, as the kernel build writes it).  Addresses
+ * are the file's plus a relocation offset (0 unless set with
+ * virDomainDebugSymbolsSetOffset, e.g. a kernel's KASLR slide).
+ *
+ * A table is read-only once opened, so any number of threads may look
+ * symbols up at once; virDomainDebugSymbolsSetOffset must not run
+ * concurrently with other calls on the same table.
+ */
+typedef struct _virDomainDebugSymbols virDomainDebugSymbols;
+
+/**
+ * virDomainDebugSymbolsOpen:
+ * @path: an ELF file or a System.map
+ * @flags: 0
+ *
+ * Reads the whole symbol table (the ELF is kept open for
+ * virDomainDebugSymbolsReadFile).  Fails with VIR_DOMAIN_DEBUG_ERR_SYMBOLS
+ * if the file cannot be read, is a stripped ELF or is neither format.
+ *
+ * Returns the table (free with virDomainDebugSymbolsFree), or NULL.
+ */
+virDomainDebugSymbols *virDomainDebugSymbolsOpen(const char *path,
+                                                 unsigned int flags);
+
+/**
+ * virDomainDebugSymbolsOpenDomain:
+ * @dom: a domain
+ * @flags: 0
+ *
+ * Opens the file the domain's <debug:symbols file=...> element names (a
+ * path on the machine running the caller).  Fails with
+ * VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS if the element names none.
+ *
+ * Returns the table (free with virDomainDebugSymbolsFree), or NULL.
+ */
+virDomainDebugSymbols *virDomainDebugSymbolsOpenDomain(virDomainPtr dom,
+                                                       unsigned int flags);
+
+void virDomainDebugSymbolsFree(virDomainDebugSymbols *syms);
+
+/**
+ * virDomainDebugSymbolsGetPath:
+ *
+ * Returns the file the table was read from (owned by the table).
+ */
+const char *virDomainDebugSymbolsGetPath(const virDomainDebugSymbols *syms);
+
+/**
+ * virDomainDebugSymbolsSetOffset / virDomainDebugSymbolsGetOffset:
+ *
+ * The relocation offset: guest address = file address + offset.  Every
+ * lookup, name and parse applies it.
+ */
+void virDomainDebugSymbolsSetOffset(virDomainDebugSymbols *syms,
+                                    long long offset);
+long long virDomainDebugSymbolsGetOffset(const virDomainDebugSymbols *syms);
+
+/**
+ * virDomainDebugSymbolsLookup:
+ * @syms: a table
+ * @name: a symbol name (a global symbol wins over static ones of the
+ *        same name)
+ * @addr: set to its guest address
+ * @size: set to its size in bytes, 0 if the file does not say (may be NULL)
+ *
+ * Returns 0, or -1 (VIR_DOMAIN_DEBUG_ERR_SYMBOLS: no such symbol).
+ */
+int virDomainDebugSymbolsLookup(const virDomainDebugSymbols *syms,
+                                const char *name,
+                                unsigned long long *addr,
+                                unsigned long long *size);
+
+/**
+ * virDomainDebugSymbolsNameAddress:
+ * @syms: a table
+ * @addr: a guest address
+ * @offset: set to @addr's offset into the symbol (may be NULL)
+ *
+ * The symbol covering @addr: the closest one at or below it, within its
+ * size when the file gives one.
+ *
+ * Returns its name (owned by the table), or NULL when no symbol covers
+ * @addr (not an error).
+ */
+const char *virDomainDebugSymbolsNameAddress(const virDomainDebugSymbols *syms,
+                                             unsigned long long addr,
+                                             unsigned long long *offset);
+
+/**
+ * virDomainDebugSymbolsFormatAddress:
+ *
+ * @addr as "symbol" or "symbol+0x1c" (free with free()/g_free()), or NULL
+ * when no symbol covers it.
+ */
+char *virDomainDebugSymbolsFormatAddress(const virDomainDebugSymbols *syms,
+                                         unsigned long long addr);
+
+/**
+ * virDomainDebugSymbolsParseAddress:
+ * @syms: a table, or NULL (then only numbers are accepted)
+ * @expr: "SYMBOL", "SYMBOL+OFFSET", "0xHEX" or "0dDECIMAL"; OFFSET is
+ *        0xHEX, 0dDECIMAL or a single digit
+ * @addr: set to the guest address
+ *
+ * A bare number of two digits or more is refused
+ * (VIR_DOMAIN_DEBUG_ERR_INVALID_ARG): "100090" is 0x100090 to some
+ * people and 0x186fa to others.  A symbol with @syms NULL fails with
+ * VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS, an unknown one with
+ * VIR_DOMAIN_DEBUG_ERR_SYMBOLS.
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugSymbolsParseAddress(const virDomainDebugSymbols *syms,
+                                      const char *expr,
+                                      unsigned long long *addr);
+
+/**
+ * virDomainDebugSymbolsReadFile:
+ * @syms: a table read from an ELF file
+ * @addr: a guest address
+ * @buf: where to put @size bytes
+ *
+ * The bytes the file holds for @addr (its loaded sections), to compare
+ * with the guest's memory.  Fails for a System.map, which has none.
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugSymbolsReadFile(const virDomainDebugSymbols *syms,
+                                  unsigned long long addr,
+                                  unsigned char *buf, size_t size);
 
 /* ------------------------------------------------------------------ */
 /* The <debug> element                                                 */

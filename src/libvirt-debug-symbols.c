@@ -1,0 +1,210 @@
+/*
+ * libvirt-debug-symbols.c: the public symbol table API
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A thin layer over src/symbols that reports errors the API's way (the
+ * thread's last error) and finds a domain's symbol file in its <debug>
+ * element.
+ */
+
+#include "libvirt-debug-private.h"
+#include "symbols/debug_symbols.h"
+
+struct _virDomainDebugSymbols {
+    virDebugSymbolTable *table;
+};
+
+
+static virDomainDebugErrorCode
+virDomainDebugSymbolsErrorCode(const GError *error)
+{
+    if (error->domain != VIR_DEBUG_SYMBOLS_ERROR)
+        return VIR_DOMAIN_DEBUG_ERR_SYMBOLS;
+    switch ((virDebugSymbolsErrorCode) error->code) {
+    case VIR_DEBUG_SYMBOLS_ERROR_SYNTAX:
+    case VIR_DEBUG_SYMBOLS_ERROR_RANGE:
+        return VIR_DOMAIN_DEBUG_ERR_INVALID_ARG;
+    case VIR_DEBUG_SYMBOLS_ERROR_NEED_SYMBOLS:
+        return VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS;
+    case VIR_DEBUG_SYMBOLS_ERROR_IO:
+    case VIR_DEBUG_SYMBOLS_ERROR_FORMAT:
+    case VIR_DEBUG_SYMBOLS_ERROR_NO_SYMBOL:
+    case VIR_DEBUG_SYMBOLS_ERROR_NO_BYTES:
+        break;
+    }
+    return VIR_DOMAIN_DEBUG_ERR_SYMBOLS;
+}
+
+
+static void
+virDomainDebugSymbolsReport(const GError *error)
+{
+    virDomainDebugReportError(virDomainDebugSymbolsErrorCode(error), "%s",
+                              error->message);
+}
+
+
+virDomainDebugSymbols *
+virDomainDebugSymbolsOpen(const char *path, unsigned int flags)
+{
+    g_autoptr(GError) error = NULL;
+    virDomainDebugSymbols *syms;
+    virDebugSymbolTable *table;
+
+    virDomainDebugErrorReset();
+    if (!path || flags) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
+                                  path ? "unsupported flags 0x%x" :
+                                  "no symbol file given%.0x", flags);
+        return NULL;
+    }
+    if (!(table = virDebugSymbolTableLoad(path, &error))) {
+        virDomainDebugSymbolsReport(error);
+        return NULL;
+    }
+    syms = g_new0(virDomainDebugSymbols, 1);
+    syms->table = table;
+    return syms;
+}
+
+
+virDomainDebugSymbols *
+virDomainDebugSymbolsOpenDomain(virDomainPtr dom, unsigned int flags)
+{
+    g_autoptr(virDomainDebugDef) def = NULL;
+    virDomainDebugSymbols *syms;
+
+    virDomainDebugErrorReset();
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+        return NULL;
+    if (!(def = virDomainDebugLoadDef(dom, 0)))
+        return NULL;
+    if (!def->symbols) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS,
+                                  "domain '%s' names no symbol file: add "
+                                  "<debug:symbols file='/path/to/vmlinux'/> to its "
+                                  "<debug> element (virsh-debug debug-config --edit)",
+                                  virDomainGetName(dom));
+        return NULL;
+    }
+    if (!(syms = virDomainDebugSymbolsOpen(def->symbols, 0))) {
+        g_autofree char *msg = g_strdup(virDomainDebugGetLastErrorMessage());
+
+        virDomainDebugReportError(virDomainDebugGetLastErrorCode(),
+                                  "domain '%s': the symbol file of its <debug> "
+                                  "element: %s", virDomainGetName(dom), msg);
+        return NULL;
+    }
+    return syms;
+}
+
+
+void
+virDomainDebugSymbolsFree(virDomainDebugSymbols *syms)
+{
+    if (!syms)
+        return;
+    virDebugSymbolTableFree(syms->table);
+    g_free(syms);
+}
+
+
+const char *
+virDomainDebugSymbolsGetPath(const virDomainDebugSymbols *syms)
+{
+    return virDebugSymbolTablePath(syms->table);
+}
+
+
+void
+virDomainDebugSymbolsSetOffset(virDomainDebugSymbols *syms, long long offset)
+{
+    virDebugSymbolTableSetOffset(syms->table, offset);
+}
+
+
+long long
+virDomainDebugSymbolsGetOffset(const virDomainDebugSymbols *syms)
+{
+    return virDebugSymbolTableGetOffset(syms->table);
+}
+
+
+int
+virDomainDebugSymbolsLookup(const virDomainDebugSymbols *syms, const char *name,
+                            unsigned long long *addr, unsigned long long *size)
+{
+    const virDebugSymbol *s;
+
+    virDomainDebugErrorReset();
+    if (!name || !(s = virDebugSymbolTableFind(syms->table, name))) {
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_SYMBOLS,
+                                  "no symbol '%s' in '%s'", name ? name : "(null)",
+                                  virDebugSymbolTablePath(syms->table));
+        return -1;
+    }
+    *addr = s->addr + (guint64)virDebugSymbolTableGetOffset(syms->table);
+    if (size)
+        *size = s->size;
+    return 0;
+}
+
+
+const char *
+virDomainDebugSymbolsNameAddress(const virDomainDebugSymbols *syms,
+                                 unsigned long long addr,
+                                 unsigned long long *offset)
+{
+    const virDebugSymbol *s;
+    guint64 off = 0;
+
+    virDomainDebugErrorReset();
+    if (!(s = virDebugSymbolTableName(syms->table, addr, &off)))
+        return NULL;
+    if (offset)
+        *offset = off;
+    return s->name;
+}
+
+
+char *
+virDomainDebugSymbolsFormatAddress(const virDomainDebugSymbols *syms,
+                                   unsigned long long addr)
+{
+    virDomainDebugErrorReset();
+    return virDebugSymbolTableFormat(syms->table, addr);
+}
+
+
+int
+virDomainDebugSymbolsParseAddress(const virDomainDebugSymbols *syms,
+                                  const char *expr, unsigned long long *addr)
+{
+    g_autoptr(GError) error = NULL;
+    guint64 v;
+
+    virDomainDebugErrorReset();
+    if (!virDebugSymbolsParseAddress(syms ? syms->table : NULL, expr, &v, &error)) {
+        virDomainDebugSymbolsReport(error);
+        return -1;
+    }
+    *addr = v;
+    return 0;
+}
+
+
+int
+virDomainDebugSymbolsReadFile(const virDomainDebugSymbols *syms,
+                              unsigned long long addr,
+                              unsigned char *buf, size_t size)
+{
+    g_autoptr(GError) error = NULL;
+
+    virDomainDebugErrorReset();
+    if (!virDebugSymbolTableReadBytes(syms->table, addr, buf, size, &error)) {
+        virDomainDebugSymbolsReport(error);
+        return -1;
+    }
+    return 0;
+}
