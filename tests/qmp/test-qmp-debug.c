@@ -574,6 +574,67 @@ testRemoveWhileHit(void)
     assertRunState(qemu, "running");
 }
 
+/*
+ * Step @count instructions from the first guest_tick() of a freshly
+ * booted guest (so every run starts from the same state), with the vCPU
+ * kicked out of its execution loop all the while if @kick (run_on_cpu
+ * work: debug-insert and debug-remove of a point never reached).  Returns
+ * the stop's pc; guest_counter goes to @counter, the kicks to @kicks.
+ */
+static guint64
+stepFromFirstTick(gint64 count, gboolean kick, guint32 *counter, guint *kicks)
+{
+    const char *const paused[] = { "-S", NULL };
+    g_autoptr(testQemu) qemu = startQemu("pc", paused);
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    guint64 never = testGuestSymbol("guest_never_called");
+    gint64 id = qmpInsert(qemu, "sw-breakpoint", tick, 0);
+
+    qmpDo(qemu, "cont", NULL);
+    ev = waitStop(qemu);
+    g_assert_cmphex(stopPc(ev), ==, tick);
+    g_assert_cmpuint(readU32(qemu, "guest_counter"), ==, 0);
+    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+
+    testQmpClearEvents(qemu->qmp);
+    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
+          "}", count);
+    *kicks = 0;
+    while (kick && testQmpCountEvents(qemu->qmp, "DEBUG_STOP") == 0) {
+        id = qmpInsert(qemu, "hw-breakpoint", never, 0);
+        qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+        (*kicks)++;
+    }
+    json_object_unref(g_steal_pointer(&ev));
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    *counter = readU32(qemu, "guest_counter");
+    return stopPc(ev);
+}
+
+/*
+ * A step counts instructions, not trips through the vCPU loop: a vCPU
+ * kicked while it steps (interrupt lines, run_on_cpu work, another
+ * thread) ends a step of N instructions exactly where an undisturbed one
+ * does.  (QEMU 7.2 counted a kick that came between its interrupt check
+ * and the next instruction as a step that executed nothing.)
+ */
+static void
+testStepKicked(void)
+{
+    const gint64 count = 1000000;
+    guint32 quietCounter, kickedCounter;
+    guint quietKicks, kicks;
+    guint64 quiet = stepFromFirstTick(count, FALSE, &quietCounter, &quietKicks);
+    guint64 kicked = stepFromFirstTick(count, TRUE, &kickedCounter, &kicks);
+
+    g_test_message("%u kicks during a step of %" G_GINT64_FORMAT, kicks, count);
+    g_assert_cmpuint(kicks, >=, 20);
+    g_assert_cmphex(kicked, ==, quiet);
+    g_assert_cmpuint(kickedCounter, ==, quietCounter);
+}
+
 /* Stepping from a breakpoint leaves it; a long step stops early at it. */
 static void
 testStepBreakpoint(void)
@@ -1262,6 +1323,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/step/breakpoint", testStepBreakpoint);
     g_test_add_func("/qmp-debug/step/guest-int3", testStepGuestInt3);
     g_test_add_func("/qmp-debug/step/halt", testStepHalt);
+    g_test_add_func("/qmp-debug/step/kicked", testStepKicked);
     g_test_add_func("/qmp-debug/breakpoint/remove-while-hit", testRemoveWhileHit);
     g_test_add_func("/qmp-debug/registers/write", testRegisterWrite);
     g_test_add_func("/qmp-debug/memory/write", testMemoryWrite);
