@@ -97,6 +97,8 @@ cmdDebugAttach(virshDebugControl *ctl, const virshDebugCmd *cmd)
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
     /* Listen before attaching: a declared breakpoint may be hit at once. */
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
+        return false;
     if (virshDebugEventsWatch(ctl, dom) < 0)
         return false;
     if ((n = virDomainDebugAttach(dom, flags)) < 0) {
@@ -151,21 +153,43 @@ cmdDebugDetach(virshDebugControl *ctl, const virshDebugCmd *cmd)
 
 /* ------------------------------------------------------------------ */
 
+static int
+virshDebugCheckAligned(unsigned long long addr, unsigned long long len)
+{
+    if (addr % len == 0)
+        return 0;
+    virshDebugError("address 0x%llx is not aligned to the watchpoint length %llu: "
+                    "use an address that is a multiple of %llu (e.g. 0x%llx)",
+                    addr, len, len, addr - addr % len);
+    return -1;
+}
+
+
+/* Inserts a point at the command's <address> (resolved once the domain
+ * is known: it may be a symbol) */
 static bool
 virshDebugInsert(virshDebugControl *ctl, const virshDebugCmd *cmd,
-                 virDomainDebugPointType type, unsigned long long addr,
-                 unsigned long long len, int vcpu)
+                 virDomainDebugPointType type, unsigned long long len, int vcpu)
 {
     VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
     const char *typeName = virDomainDebugPointTypeName(type);
+    g_autofree char *hex = NULL;
+    g_autofree char *where = NULL;
+    g_autofree char *sym = NULL;
+    unsigned long long addr;
     int id;
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virshDebugCmdAddress(ctl, dom, cmd, "address", &addr) < 0)
+        return false;
+    if (len && virshDebugCheckAligned(addr, len) < 0)
         return false;
     if ((id = virDomainDebugInsertPoint(dom, type, addr, len, vcpu, 0)) < 0) {
         virshDebugReportDebugError();
         return false;
     }
+    sym = virshDebugSymbolName(ctl, addr);
     if (ctl->json)
         virshDebugPrintJsonObject(ctl,
                                   "id", 'i', (gint64)id,
@@ -173,9 +197,12 @@ virshDebugInsert(virshDebugControl *ctl, const virshDebugCmd *cmd,
                                   "address", 'a', addr,
                                   "len", 'i', (gint64)len,
                                   "vcpu", 'i', (gint64)vcpu,
+                                  sym ? "symbol" : NULL, 's', sym,
                                   NULL);
-    virshDebugPrint(ctl, "Debug point %d (%s) inserted at 0x%llx", id,
-                    typeName ? typeName : "?", addr);
+    hex = g_strdup_printf("0x%llx", addr);
+    where = virshDebugAddrWithSymbol(ctl, hex, addr);
+    virshDebugPrint(ctl, "Debug point %d (%s) inserted at %s", id,
+                    typeName ? typeName : "?", where);
     if (len)
         virshDebugPrint(ctl, ", %llu byte%s", len, len == 1 ? "" : "s");
     if (vcpu >= 0)
@@ -189,7 +216,7 @@ static const virshDebugOptDef opts_break[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     { "address", VIRSH_DEBUG_OT_STRING,
       VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
-      "address", "guest virtual address, hex (0x...) or decimal" },
+      "address", "guest virtual address: SYMBOL, SYMBOL+OFFSET, 0xHEX or 0dDECIMAL" },
     { "hw", VIRSH_DEBUG_OT_BOOL, 0, NULL,
       "hardware breakpoint (uses a debug register under KVM)" },
     VIRSH_DEBUG_OPT_VCPU("only stop on this vCPU (default: every vCPU)"),
@@ -199,17 +226,16 @@ static const virshDebugOptDef opts_break[] = {
 static bool
 cmdDebugBreak(virshDebugControl *ctl, const virshDebugCmd *cmd)
 {
-    unsigned long long addr;
     int vcpu;
 
-    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+    if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
         virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
         return false;
     return virshDebugInsert(ctl, cmd,
                             virshDebugCmdHas(cmd, "hw") ?
                             VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT :
                             VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
-                            addr, 0, vcpu);
+                            0, vcpu);
 }
 
 
@@ -217,7 +243,8 @@ static const virshDebugOptDef opts_watch[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     { "address", VIRSH_DEBUG_OT_STRING,
       VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
-      "address", "guest virtual address, aligned to the length" },
+      "address", "guest virtual address (SYMBOL, SYMBOL+OFFSET, 0xHEX or "
+      "0dDECIMAL), aligned to the length" },
     { "len", VIRSH_DEBUG_OT_STRING, 0, "number",
       "bytes watched: 1, 2, 4 or 8 (default 4)" },
     { "read", VIRSH_DEBUG_OT_BOOL, 0, NULL, "stop on reads instead of writes" },
@@ -244,7 +271,7 @@ cmdDebugWatch(virshDebugControl *ctl, const virshDebugCmd *cmd)
     else if (virshDebugCmdHas(cmd, "access"))
         type = VIR_DOMAIN_DEBUG_POINT_WATCH_ACCESS;
 
-    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+    if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
         virshDebugCmdULongLong(cmd, "len", "length", 4, &len) < 0 ||
         virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
         return false;
@@ -252,13 +279,13 @@ cmdDebugWatch(virshDebugControl *ctl, const virshDebugCmd *cmd)
         virshDebugError("invalid watchpoint length %llu: expected 1, 2, 4 or 8", len);
         return false;
     }
-    if (addr % len) {
-        virshDebugError("address 0x%llx is not aligned to the watchpoint length %llu: "
-                        "use an address that is a multiple of %llu (e.g. 0x%llx)",
-                        addr, len, len, addr - addr % len);
+    /* a number is checked before connecting, a symbol once resolved */
+    if (virDomainDebugSymbolsParseAddress(NULL, virshDebugCmdString(cmd, "address"),
+                                          &addr) == 0 &&
+        virshDebugCheckAligned(addr, len) < 0)
         return false;
-    }
-    return virshDebugInsert(ctl, cmd, type, addr, len, vcpu);
+    virDomainDebugResetLastError();
+    return virshDebugInsert(ctl, cmd, type, len, vcpu);
 }
 
 
@@ -328,6 +355,8 @@ cmdDebugList(virshDebugControl *ctl, const virshDebugCmd *cmd)
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
+        return false;
     if ((n = virDomainDebugListPoints(dom, &points, 0)) < 0) {
         virshDebugReportDebugError();
         return false;
@@ -389,6 +418,8 @@ cmdDebugStep(virshDebugControl *ctl, const virshDebugCmd *cmd)
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
+        return false;
     if (virshDebugEventsWatch(ctl, dom) < 0)
         return false;
     virshDebugInstallSignals(ctl);
@@ -438,6 +469,8 @@ cmdDebugStop(virshDebugControl *ctl, const virshDebugCmd *cmd)
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
+        return false;
     if (virshDebugEventsWatch(ctl, dom) < 0)
         return false;
     virshDebugInstallSignals(ctl);
@@ -483,6 +516,8 @@ cmdDebugWait(virshDebugControl *ctl, const virshDebugCmd *cmd)
         return false;
     /* Register first, then take the generation: an exit that happens
      * from here on is seen, whenever the wait starts. */
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
+        return false;
     if (virshDebugEventsWatch(ctl, dom) < 0)
         return false;
     virshDebugInstallSignals(ctl);
@@ -526,6 +561,8 @@ cmdDebugWhere(virshDebugControl *ctl, const virshDebugCmd *cmd)
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
+        return false;
     if ((n = virDomainDebugGetStops(dom, &stops, 0)) < 0) {
         virshDebugReportDebugError();
         return false;
@@ -558,6 +595,8 @@ cmdDebugRegs(virshDebugControl *ctl, const virshDebugCmd *cmd)
     if (virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
         return false;
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
         return false;
     if ((n = virDomainDebugGetRegisters(dom, vcpu,
                                         names->len ? (const char **)names->pdata : NULL,
@@ -641,7 +680,7 @@ static const virshDebugOptDef opts_mem[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     { "address", VIRSH_DEBUG_OT_STRING,
       VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
-      "address", "guest address, hex (0x...) or decimal" },
+      "address", "guest address: SYMBOL, SYMBOL+OFFSET, 0xHEX or 0dDECIMAL" },
     { "size", VIRSH_DEBUG_OT_STRING,
       VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
       "size", "bytes to read" },
@@ -651,6 +690,17 @@ static const virshDebugOptDef opts_mem[] = {
       "write the raw bytes to this file instead of a hex dump" },
     { NULL }
 };
+
+static int
+virshDebugCheckRange(unsigned long long addr, unsigned long long size)
+{
+    if (addr + size - 1 >= addr)
+        return 0;
+    virshDebugError("0x%llx bytes at 0x%llx run past the end of the address space",
+                    size, addr);
+    return -1;
+}
+
 
 static bool
 cmdDebugMem(virshDebugControl *ctl, const virshDebugCmd *cmd)
@@ -664,7 +714,7 @@ cmdDebugMem(virshDebugControl *ctl, const virshDebugCmd *cmd)
     unsigned int flags = 0;
     int vcpu;
 
-    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+    if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
         virshDebugCmdULongLong(cmd, "size", "size", 0, &size) < 0 ||
         virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
         return false;
@@ -673,15 +723,19 @@ cmdDebugMem(virshDebugControl *ctl, const virshDebugCmd *cmd)
                         size, VIRSH_DEBUG_MEM_MAX);
         return false;
     }
-    if (addr + size - 1 < addr) {
-        virshDebugError("0x%llx bytes at 0x%llx run past the end of the address space",
-                        size, addr);
+    /* a number is checked before connecting, a symbol once resolved */
+    if (virDomainDebugSymbolsParseAddress(NULL, virshDebugCmdString(cmd, "address"),
+                                          &addr) == 0 &&
+        virshDebugCheckRange(addr, size) < 0)
         return false;
-    }
+    virDomainDebugResetLastError();
     if (virshDebugCmdHas(cmd, "phys"))
         flags |= VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL;
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virshDebugCmdAddress(ctl, dom, cmd, "address", &addr) < 0 ||
+        virshDebugCheckRange(addr, size) < 0)
         return false;
     buf = g_malloc(size);
     if (virDomainDebugReadMemory(dom, addr, size, buf, vcpu, flags) < 0) {
@@ -709,7 +763,7 @@ static const virshDebugOptDef opts_writemem[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     { "address", VIRSH_DEBUG_OT_STRING,
       VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
-      "address", "guest address, hex (0x...) or decimal" },
+      "address", "guest address: SYMBOL, SYMBOL+OFFSET, 0xHEX or 0dDECIMAL" },
     { "bytes", VIRSH_DEBUG_OT_ARGV, 0, "hexbytes",
       "bytes as hex digits, e.g. 'deadbeef' or 'de ad be ef'" },
     { "file", VIRSH_DEBUG_OT_STRING, 0, "path", "write the contents of this file" },
@@ -764,7 +818,7 @@ cmdDebugWritemem(virshDebugControl *ctl, const virshDebugCmd *cmd)
     unsigned int flags = 0;
     int vcpu;
 
-    if (virshDebugCmdAddress(cmd, "address", &addr) < 0 ||
+    if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
         virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
         return false;
     if ((words->len > 0) == !!file) {
@@ -792,6 +846,8 @@ cmdDebugWritemem(virshDebugControl *ctl, const virshDebugCmd *cmd)
         flags |= VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL;
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+        return false;
+    if (virshDebugCmdAddress(ctl, dom, cmd, "address", &addr) < 0)
         return false;
     if (virDomainDebugWriteMemory(dom, addr, bytes->data, bytes->len,
                                   vcpu, flags) < 0) {

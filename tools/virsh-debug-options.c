@@ -7,7 +7,8 @@
  * Arguments are accepted as `--name value`, `--name=value`, or, for
  * positional options, bare in table order, exactly as virsh does, so that
  * `debug-break dom 0x1000` and `debug-break --domain dom --address 0x1000`
- * mean the same.
+ * mean the same.  The global --json and --symbols FILE are taken after
+ * the command too.
  */
 
 #include <stdio.h>
@@ -110,6 +111,25 @@ virshDebugCmdParse(virshDebugControl *ctl,
             if (eq) {
                 *eq = '\0';
                 value = eq + 1;
+            }
+            /* the global options that make sense per command, as virsh
+             * takes them after the command too */
+            if (g_str_equal(name, "json") && !value &&
+                !virshDebugOptLookup(def, name, &idx)) {
+                ctl->json = true;
+                continue;
+            }
+            if (g_str_equal(name, "symbols") &&
+                !virshDebugOptLookup(def, name, &idx)) {
+                if (!value && a + 1 >= argc) {
+                    virshDebugError("option --symbols requires a value (<file>)");
+                    return NULL;
+                }
+                if (!value)
+                    value = argv[++a];
+                if (virshDebugSymbolsSetFile(ctl, value) < 0)
+                    return NULL;
+                continue;
             }
             if (!(opt = virshDebugOptLookup(def, name, &idx))) {
                 virshDebugError("command '%s' doesn't support option --%s; "
@@ -273,14 +293,6 @@ virshDebugCmdULongLong(const virshDebugCmd *cmd, const char *name,
         return -1;
     }
     return 0;
-}
-
-
-int
-virshDebugCmdAddress(const virshDebugCmd *cmd, const char *name,
-                     unsigned long long *addr)
-{
-    return virshDebugCmdULongLong(cmd, name, "address", 0, addr);
 }
 
 

@@ -41,6 +41,25 @@ virshDebugError(const char *fmt, ...)
 }
 
 
+/* Something the user should know, on a command that still does its job */
+void
+virshDebugWarning(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    fflush(stdout);
+    g_mutex_lock(&virshDebugOutputLock);
+    fprintf(stderr, "warning: %s\n", msg);
+    fflush(stderr);
+    g_mutex_unlock(&virshDebugOutputLock);
+}
+
+
 void
 virshDebugReportLibvirtError(const char *fallback)
 {
@@ -114,6 +133,21 @@ virshDebugJsonAddr(JsonBuilder *b, const char *name, unsigned long long addr)
 
     json_builder_set_member_name(b, name);
     json_builder_add_string_value(b, str);
+}
+
+
+/* NAME: "guest_tick+0x4", only when a symbol covers @addr: existing
+ * members never change meaning, scripts may test for the new one */
+static void
+virshDebugJsonSymbol(virDomainDebugSymbols *syms, JsonBuilder *b, const char *name,
+                     unsigned long long addr)
+{
+    g_autofree char *sym = syms ? virDomainDebugSymbolsFormatAddress(syms, addr) : NULL;
+
+    if (!sym)
+        return;
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, sym);
 }
 
 
@@ -198,7 +232,8 @@ virshDebugPointTypeName(virDomainDebugPointType type)
 
 
 static void
-virshDebugJsonStopMembers(JsonBuilder *b, const virDomainDebugStopInfo *stop)
+virshDebugJsonStopMembers(virDomainDebugSymbols *syms, JsonBuilder *b,
+                          const virDomainDebugStopInfo *stop)
 {
     virshDebugJsonInt(b, "vcpu", stop->vcpu);
     virshDebugJsonBool(b, "stopped", stop->stopped);
@@ -206,12 +241,27 @@ virshDebugJsonStopMembers(JsonBuilder *b, const virDomainDebugStopInfo *stop)
         return;
     virshDebugJsonStr(b, "reason", virshDebugStopReasonName(stop->reason));
     virshDebugJsonAddr(b, "pc", stop->pc);
+    virshDebugJsonSymbol(syms, b, "pc-symbol", stop->pc);
     if (stop->pointId >= 0)
         virshDebugJsonInt(b, "point", stop->pointId);
     if (stop->hasWatch) {
         virshDebugJsonAddr(b, "watch-address", stop->watchAddr);
+        virshDebugJsonSymbol(syms, b, "watch-symbol", stop->watchAddr);
         virshDebugJsonAddr(b, "hit-address", stop->hitAddr);
+        virshDebugJsonSymbol(syms, b, "hit-symbol", stop->hitAddr);
     }
+}
+
+
+/* "0x100090 <guest_tick>", or "0x100090" without a symbol */
+static char *
+virshDebugShortAddr(virDomainDebugSymbols *syms, unsigned long long addr)
+{
+    g_autofree char *sym = syms ? virDomainDebugSymbolsFormatAddress(syms, addr) : NULL;
+
+    if (!sym)
+        return g_strdup_printf("0x%llx", addr);
+    return g_strdup_printf("0x%llx <%s>", addr, sym);
 }
 
 
@@ -219,14 +269,18 @@ virshDebugJsonStopMembers(JsonBuilder *b, const virDomainDebugStopInfo *stop)
  * virshDebugFormatStop:
  *
  * One debug-exit report, without a newline:
- *   debug-exit: vcpu 0 hw-breakpoint at 0x100010 (point 1)
- * or its JSON document.
+ *   debug-exit: vcpu 0 hw-breakpoint at 0x100010 <guest_tick> (point 1)
+ * (the symbol when one covers the address) or its JSON document.
  */
 char *
 virshDebugFormatStop(virshDebugControl *ctl, const char *domain,
                      const virDomainDebugStopInfo *stop)
 {
+    /* may run in the event thread: the table of the stop's domain, not
+     * the current command's */
+    virDomainDebugSymbols *syms = virshDebugSymbolsForDomain(ctl, domain);
     g_autoptr(GString) str = NULL;
+    g_autofree char *pc = NULL;
 
     if (ctl->json) {
         g_autoptr(JsonBuilder) b = json_builder_new();
@@ -234,20 +288,23 @@ virshDebugFormatStop(virshDebugControl *ctl, const char *domain,
         json_builder_begin_object(b);
         virshDebugJsonStr(b, "event", "debug-exit");
         virshDebugJsonStr(b, "domain", domain);
-        virshDebugJsonStopMembers(b, stop);
+        virshDebugJsonStopMembers(syms, b, stop);
         json_builder_end_object(b);
         return virshDebugJsonToString(b);
     }
 
     str = g_string_new(NULL);
-    g_string_append_printf(str, "debug-exit: vcpu %d %s at 0x%llx",
-                           stop->vcpu, virshDebugStopReasonName(stop->reason),
-                           stop->pc);
+    pc = virshDebugShortAddr(syms, stop->pc);
+    g_string_append_printf(str, "debug-exit: vcpu %d %s at %s",
+                           stop->vcpu, virshDebugStopReasonName(stop->reason), pc);
     if (stop->pointId >= 0)
         g_string_append_printf(str, " (point %d)", stop->pointId);
-    if (stop->hasWatch)
-        g_string_append_printf(str, " accessing 0x%llx (watching 0x%llx)",
-                               stop->hitAddr, stop->watchAddr);
+    if (stop->hasWatch) {
+        g_autofree char *hit = virshDebugShortAddr(syms, stop->hitAddr);
+        g_autofree char *watch = virshDebugShortAddr(syms, stop->watchAddr);
+
+        g_string_append_printf(str, " accessing %s (watching %s)", hit, watch);
+    }
     return g_string_free(g_steal_pointer(&str), FALSE);
 }
 
@@ -269,6 +326,8 @@ void
 virshDebugPrintStops(virshDebugControl *ctl,
                      const virDomainDebugStopInfo *stops, int nstops)
 {
+    g_autofree int *symWidth = NULL;
+    int width = 0;
     int i;
 
     if (ctl->json) {
@@ -277,7 +336,7 @@ virshDebugPrintStops(virshDebugControl *ctl,
         json_builder_begin_array(b);
         for (i = 0; i < nstops; i++) {
             json_builder_begin_object(b);
-            virshDebugJsonStopMembers(b, &stops[i]);
+            virshDebugJsonStopMembers(ctl->symbols, b, &stops[i]);
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
@@ -285,28 +344,56 @@ virshDebugPrintStops(virshDebugControl *ctl,
         return;
     }
 
-    printf(" %-6s %-9s %-18s %-20s %-6s %s\n",
-           "vCPU", "State", "Reason", "PC", "Point", "Watch");
-    printf("-----------------------------------------------------------------------------------\n");
+    /* with symbols, a Symbol column after the PC, as wide as it needs */
+    if (ctl->symbols) {
+        width = strlen("Symbol");
+        for (i = 0; i < nstops; i++) {
+            g_autofree char *sym = stops[i].stopped ?
+                virshDebugSymbolName(ctl, stops[i].pc) : NULL;
+
+            if (sym)
+                width = MAX(width, (int)strlen(sym));
+        }
+    }
+
+    printf(" %-6s %-9s %-18s %-20s ", "vCPU", "State", "Reason", "PC");
+    if (width)
+        printf("%-*s  ", width, "Symbol");
+    printf("%-6s %s\n", "Point", "Watch");
+    printf("-----------------------------------------------------------------------------------");
+    for (i = 0; width && i < width + 2; i++)
+        putchar('-');
+    printf("\n");
     for (i = 0; i < nstops; i++) {
         const virDomainDebugStopInfo *s = &stops[i];
         g_autofree char *pc = NULL;
+        g_autofree char *sym = NULL;
         g_autofree char *point = NULL;
         g_autofree char *watch = NULL;
 
         if (!s->stopped) {
-            printf(" %-6d %-9s %-18s %-20s %-6s %s\n",
-                   s->vcpu, "running", "-", "-", "-", "-");
+            printf(" %-6d %-9s %-18s %-20s ", s->vcpu, "running", "-", "-");
+            if (width)
+                printf("%-*s  ", width, "-");
+            printf("%-6s %s\n", "-", "-");
             continue;
         }
         pc = g_strdup_printf("0x%016llx", s->pc);
+        sym = virshDebugSymbolName(ctl, s->pc);
         point = s->pointId >= 0 ? g_strdup_printf("%d", s->pointId) : g_strdup("-");
-        watch = s->hasWatch ? g_strdup_printf("0x%llx (hit 0x%llx)",
-                                              s->watchAddr, s->hitAddr)
-                            : g_strdup("-");
-        printf(" %-6d %-9s %-18s %-20s %-6s %s\n",
-               s->vcpu, "stopped", virshDebugStopReasonName(s->reason),
-               pc, point, watch);
+        if (s->hasWatch) {
+            g_autofree char *w = virshDebugShortAddr(ctl->symbols, s->watchAddr);
+            g_autofree char *h = virshDebugShortAddr(ctl->symbols, s->hitAddr);
+
+            watch = g_strdup_printf("%s (hit %s)", w, h);
+        } else {
+            watch = g_strdup("-");
+        }
+        printf(" %-6d %-9s %-18s %-20s ", s->vcpu, "stopped",
+               virshDebugStopReasonName(s->reason), pc);
+        if (width)
+            printf("%-*s  ", width, sym ? sym : "-");
+        printf("%-6s %s\n", point, watch);
     }
     printf("\n");
     fflush(stdout);
@@ -317,6 +404,7 @@ void
 virshDebugPrintPoints(virshDebugControl *ctl,
                       const virDomainDebugPoint *points, int npoints)
 {
+    int width = 0;
     int i;
 
     if (ctl->json) {
@@ -330,6 +418,7 @@ virshDebugPrintPoints(virshDebugControl *ctl,
             virshDebugJsonInt(b, "id", p->id);
             virshDebugJsonStr(b, "type", virshDebugPointTypeName(p->type));
             virshDebugJsonAddr(b, "address", p->addr);
+            virshDebugJsonSymbol(ctl->symbols, b, "symbol", p->addr);
             virshDebugJsonInt(b, "len", p->len);
             virshDebugJsonInt(b, "vcpu", p->vcpu);
             virshDebugJsonInt(b, "hits", p->hits);
@@ -340,20 +429,38 @@ virshDebugPrintPoints(virshDebugControl *ctl,
         return;
     }
 
-    printf(" %-4s %-18s %-20s %-5s %-6s %s\n",
-           "Id", "Type", "Address", "Len", "vCPU", "Hits");
-    printf("-----------------------------------------------------------------\n");
+    /* with symbols, a Symbol column after the address */
+    if (ctl->symbols) {
+        width = strlen("Symbol");
+        for (i = 0; i < npoints; i++) {
+            g_autofree char *sym = virshDebugSymbolName(ctl, points[i].addr);
+
+            if (sym)
+                width = MAX(width, (int)strlen(sym));
+        }
+    }
+
+    printf(" %-4s %-18s %-20s ", "Id", "Type", "Address");
+    if (width)
+        printf("%-*s  ", width, "Symbol");
+    printf("%-5s %-6s %s\n", "Len", "vCPU", "Hits");
+    printf("-----------------------------------------------------------------");
+    for (i = 0; width && i < width + 2; i++)
+        putchar('-');
+    printf("\n");
     for (i = 0; i < npoints; i++) {
         const virDomainDebugPoint *p = &points[i];
         g_autofree char *addr = g_strdup_printf("0x%016llx", p->addr);
+        g_autofree char *sym = virshDebugSymbolName(ctl, p->addr);
         g_autofree char *len = p->len ? g_strdup_printf("%llu", p->len)
                                       : g_strdup("-");
         g_autofree char *vcpu = p->vcpu >= 0 ? g_strdup_printf("%d", p->vcpu)
                                              : g_strdup("all");
 
-        printf(" %-4d %-18s %-20s %-5s %-6s %llu\n",
-               p->id, virshDebugPointTypeName(p->type), addr, len, vcpu,
-               p->hits);
+        printf(" %-4d %-18s %-20s ", p->id, virshDebugPointTypeName(p->type), addr);
+        if (width)
+            printf("%-*s  ", width, sym ? sym : "-");
+        printf("%-5s %-6s %llu\n", len, vcpu, p->hits);
     }
     printf("\n");
     fflush(stdout);
@@ -450,6 +557,27 @@ virshDebugRegisterNumber(const virDomainDebugRegister *reg)
 }
 
 
+/* The registers that hold a code address worth naming: GDB's $pc */
+static bool
+virshDebugRegisterIsPc(const virDomainDebugRegister *reg)
+{
+    return g_str_equal(reg->name, "rip") || g_str_equal(reg->name, "eip") ||
+        g_str_equal(reg->name, "pc");
+}
+
+
+static char *
+virshDebugRegisterSymbol(virshDebugControl *ctl, const virDomainDebugRegister *reg)
+{
+    unsigned long long v;
+
+    if (!ctl->symbols || !virshDebugRegisterIsPc(reg) ||
+        virDomainDebugRegisterValue(reg, &v) < 0)
+        return NULL;
+    return virshDebugSymbolName(ctl, v);
+}
+
+
 void
 virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
                          const virDomainDebugRegister *regs, int nregs)
@@ -466,6 +594,7 @@ virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
         json_builder_begin_array(b);
         for (i = 0; i < nregs; i++) {
             g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
+            g_autofree char *sym = NULL;
 
             json_builder_begin_object(b);
             virshDebugJsonStr(b, "name", regs[i].name);
@@ -473,6 +602,10 @@ virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
             virshDebugJsonInt(b, "size", regs[i].size);
             virshDebugJsonStr(b, "value", num);
             virshDebugJsonStr(b, "bytes", regs[i].value);
+            if ((sym = virshDebugRegisterSymbol(ctl, &regs[i]))) {
+                json_builder_set_member_name(b, "symbol");
+                json_builder_add_string_value(b, sym);
+            }
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
@@ -485,8 +618,12 @@ virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
         width = MAX(width, strlen(regs[i].name));
     for (i = 0; i < nregs; i++) {
         g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
+        g_autofree char *sym = virshDebugRegisterSymbol(ctl, &regs[i]);
 
-        printf("%-*s  %s\n", (int)width, regs[i].name, num);
+        if (sym)
+            printf("%-*s  %s <%s>\n", (int)width, regs[i].name, num, sym);
+        else
+            printf("%-*s  %s\n", (int)width, regs[i].name, num);
     }
     fflush(stdout);
 }

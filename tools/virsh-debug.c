@@ -317,9 +317,21 @@ virshDebugRunCommand(virshDebugControl *ctl, int argc, char **argv)
                         def->name);
         return false;
     }
-    if (!(cmd = virshDebugCmdParse(ctl, def, argc - 1, argv + 1)))
-        return false;
-    return def->handler(ctl, cmd);
+    {
+        /* --json after the command applies to that command only (in a
+         * shell the next command prints as before); --symbols FILE after
+         * it stays, as if given before it */
+        bool json = ctl->json;
+        bool ok;
+
+        if (!(cmd = virshDebugCmdParse(ctl, def, argc - 1, argv + 1))) {
+            ctl->json = json;
+            return false;
+        }
+        ok = def->handler(ctl, cmd);
+        ctl->json = json;
+        return ok;
+    }
 }
 
 
@@ -337,6 +349,7 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *uri = NULL;
+    g_autofree char *symbols = NULL;
     gboolean readonly = FALSE;
     gboolean quiet = FALSE;
     gboolean json = FALSE;
@@ -351,6 +364,9 @@ main(int argc, char **argv)
           "quiet mode: no informational messages", NULL },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json,
           "machine-readable output: one JSON document per command", NULL },
+        { "symbols", 0, 0, G_OPTION_ARG_FILENAME, &symbols,
+          "symbol file (ELF or System.map) for addresses, instead of the "
+          "domain's <debug:symbols>", "FILE" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &help,
           "print this help and exit", NULL },
         { "version", 'v', 0, G_OPTION_ARG_NONE, &version,
@@ -401,6 +417,7 @@ main(int argc, char **argv)
     ctl->readonly = readonly;
     ctl->quiet = quiet;
     ctl->json = json;
+    ctl->symbolsFile = g_steal_pointer(&symbols);
     ctl->eventCallbackID = -1;
     ctl->wakeupPipe[0] = ctl->wakeupPipe[1] = -1;
     g_mutex_init(&ctl->eventLock);
@@ -431,6 +448,7 @@ main(int argc, char **argv)
     if (ctl->conn)
         virConnectClose(ctl->conn);
     virshDebugEventLoopStop(ctl);
+    virshDebugSymbolsFree(ctl);
     g_free(ctl->uri);
     g_free(ctl->eventDomain);
     return ok ? 0 : 1;

@@ -107,8 +107,6 @@ GPtrArray *virshDebugCmdArgv(const virshDebugCmd *cmd);
 int virshDebugCmdULongLong(const virshDebugCmd *cmd, const char *name,
                            const char *what, unsigned long long dflt,
                            unsigned long long *value);
-int virshDebugCmdAddress(const virshDebugCmd *cmd, const char *name,
-                         unsigned long long *addr);
 int virshDebugCmdVcpu(const virshDebugCmd *cmd, int dflt, int *vcpu);
 
 int virshDebugParseULongLong(const char *str, unsigned long long *value);
@@ -125,6 +123,11 @@ struct _virshDebugControl {
     bool quiet;
     bool json;
     bool interactive;         /* a shell is reading commands */
+
+    /* Symbols (virsh-debug-symbols.c): --symbols FILE, else the domain's
+     * <debug:symbols>; loaded for one domain at a time */
+    char *symbolsFile;
+    virDomainDebugSymbols *symbols;   /* the current command's, or NULL */
 
     virConnectPtr conn;
 
@@ -168,6 +171,7 @@ void virshDebugInstallSignals(virshDebugControl *ctl);
 /* Errors and output                                                   */
 
 void virshDebugError(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void virshDebugWarning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void virshDebugReportLibvirtError(const char *fallback);
 void virshDebugReportDebugError(void);
 void virshDebugPrint(virshDebugControl *ctl, const char *fmt, ...)
@@ -193,6 +197,23 @@ void virshDebugPrintConfig(virshDebugControl *ctl, const char *xml);
  * (int), 'a' address (unsigned long long, printed as a "0x..." string) */
 void virshDebugPrintJsonObject(virshDebugControl *ctl, ...)
     G_GNUC_NULL_TERMINATED;
+
+/* ------------------------------------------------------------------ */
+/* Symbols (virsh-debug-symbols.c)                                     */
+
+int virshDebugSymbolsLoad(virshDebugControl *ctl, virDomainPtr dom,
+                          bool needed);
+void virshDebugSymbolsFree(virshDebugControl *ctl);
+int virshDebugSymbolsSetFile(virshDebugControl *ctl, const char *file);
+virDomainDebugSymbols *virshDebugSymbolsForDomain(virshDebugControl *ctl,
+                                                  const char *domain);
+int virshDebugCmdAddressCheck(const virshDebugCmd *cmd, const char *name);
+int virshDebugCmdAddress(virshDebugControl *ctl, virDomainPtr dom,
+                         const virshDebugCmd *cmd, const char *name,
+                         unsigned long long *addr);
+char *virshDebugSymbolName(virshDebugControl *ctl, unsigned long long addr);
+char *virshDebugAddrWithSymbol(virshDebugControl *ctl, const char *hex,
+                               unsigned long long addr);
 
 /* ------------------------------------------------------------------ */
 /* Events                                                              */

@@ -309,18 +309,33 @@ testUnexpectedArgument(void)
 static void
 testBadAddress(void)
 {
-    const char *bad[] = { "zz", "-5", "0x", "12abc", "0x1g", "", "99999999999999999999999", NULL };
+    /* refused before any connection: malformed whatever the symbols */
+    const char *bad[] = { "0xzz", "-5", "0x", "12abc", "0x1g", "", "0d12a",
+                          "0x10000000000000000", "sym+", "sym+16", "a b", NULL };
     size_t i;
 
     for (i = 0; bad[i]; i++) {
         g_auto(Result) r = { 0 };
-        g_autofree char *expect =
-            g_strdup_printf("invalid address '%s': expected a hex (0x...) or decimal number",
-                            bad[i]);
+        g_autofree char *expect = g_strdup_printf("invalid address '%s': ", bad[i]);
 
         RUN(&r, NULL, "debug-break", "dom", "--address", bad[i]);
         assertError(&r, expect);
     }
+}
+
+
+/* a bare number is hex to some and decimal to others: refused, with both
+ * spellings offered */
+static void
+testBareDecimalAddress(void)
+{
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, NULL, "debug-break", "dom", "100090");
+    assertError(&r, "invalid address '100090': ambiguous number '100090': is it hex "
+                "or decimal? write 0x100090 for hex or 0d100090 for decimal");
+    RUN(&r, NULL, "debug-mem", "dom", "4096", "16");
+    assertError(&r, "write 0x4096 for hex or 0d4096 for decimal");
 }
 
 
@@ -331,12 +346,12 @@ testBadAddressOtherCommands(void)
     g_auto(Result) r2 = { 0 };
     g_auto(Result) r3 = { 0 };
 
-    RUN(&r1, NULL, "debug-watch", "dom", "zz");
-    assertError(&r1, "invalid address 'zz'");
-    RUN(&r2, NULL, "debug-mem", "dom", "zz", "16");
-    assertError(&r2, "invalid address 'zz'");
-    RUN(&r3, NULL, "debug-writemem", "dom", "zz", "90");
-    assertError(&r3, "invalid address 'zz'");
+    RUN(&r1, NULL, "debug-watch", "dom", "0xzz");
+    assertError(&r1, "invalid address '0xzz'");
+    RUN(&r2, NULL, "debug-mem", "dom", "0xzz", "16");
+    assertError(&r2, "invalid address '0xzz'");
+    RUN(&r3, NULL, "debug-writemem", "dom", "0xzz", "90");
+    assertError(&r3, "invalid address '0xzz'");
 }
 
 
@@ -598,10 +613,10 @@ testShellErrorsContinue(void)
 {
     g_auto(Result) r = { 0 };
 
-    RUN(&r, "debug-break\ndebug-break dom zz\nlist\n", "-c", "test:///default");
+    RUN(&r, "debug-break\ndebug-break dom 0xzz\nlist\n", "-c", "test:///default");
     g_assert_cmpint(r.status, ==, 0);
     assertContains(r.err, "error: command 'debug-break' requires <domain> option");
-    assertContains(r.err, "error: invalid address 'zz'");
+    assertContains(r.err, "error: invalid address '0xzz'");
     /* virsh ran the pass-through command */
     assertContains(r.out, "running");
 }
@@ -625,8 +640,8 @@ testJsonParseError(void)
     g_auto(Result) r = { 0 };
 
     /* usage errors stay on stderr, nothing half-written on stdout */
-    RUN(&r, NULL, "--json", "debug-break", "dom", "zz");
-    assertError(&r, "invalid address 'zz'");
+    RUN(&r, NULL, "--json", "debug-break", "dom", "0xzz");
+    assertError(&r, "invalid address '0xzz'");
     g_assert_cmpstr(r.out, ==, "");
 }
 
@@ -684,8 +699,8 @@ testShellPty(void)
     /* Ctrl-C abandons the line, the shell goes on */
     testPtyWrite(fd, "debug-li\x03");
     testPtyExpect(fd, seen, "virsh-debug # ", 10);
-    testPtyWrite(fd, "debug-break test zz\r");
-    testPtyExpect(fd, seen, "error: invalid address 'zz'", 10);
+    testPtyWrite(fd, "debug-break test 0xzz\r");
+    testPtyExpect(fd, seen, "error: invalid address '0xzz'", 10);
     testPtyExpect(fd, seen, "virsh-debug # ", 10);
     testPtyWrite(fd, "quit\r");
     g_assert_cmpint(testPtyFinish(pid, -1, NULL), ==, 0);
@@ -750,6 +765,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/missing-address", testMissingAddress);
     g_test_add_func("/cli/unexpected-argument", testUnexpectedArgument);
     g_test_add_func("/cli/bad-address", testBadAddress);
+    g_test_add_func("/cli/bare-decimal-address", testBareDecimalAddress);
     g_test_add_func("/cli/bad-address-other-commands", testBadAddressOtherCommands);
     g_test_add_func("/cli/bad-watch-length", testBadWatchLength);
     g_test_add_func("/cli/watch-read-access", testWatchReadAccess);

@@ -990,6 +990,178 @@ testDebugStart(void)
 
 
 /* ------------------------------------------------------------------ */
+/* Symbols                                                             */
+
+/* The guest's ELF given with --symbols (before or after the command):
+ * a breakpoint on a function name, and every address printed about it
+ * named back. */
+static void
+testSymbolsElf(void)
+{
+    const char *elf = testGuestPath();
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonNode) regsNode = NULL;
+    g_autoptr(JsonNode) listNode = NULL;
+    g_autofree char *inserted = NULL;
+    g_autofree char *hit = NULL;
+    g_autofree char *rip = NULL;
+    g_autofree char *where = NULL;
+    g_autofree char *listed = NULL;
+    g_autofree char *dump = NULL;
+    JsonObject *obj;
+    JsonArray *arr;
+    gint64 id;
+
+    /* --json after the command, --symbols before it */
+    RUN(&r, "--symbols", elf, "debug-break", DOMAIN, GUEST_SYM_FUNCTION, "--hw", "--json");
+    assertOk(&r);
+    node = parseJson(&r);
+    obj = json_node_get_object(node);
+    id = json_object_get_int_member(obj, "id");
+    g_assert_cmpstr(json_object_get_string_member(obj, "address"), ==,
+                    symHex(GUEST_SYM_FUNCTION));
+    g_assert_cmpstr(json_object_get_string_member(obj, "symbol"), ==, GUEST_SYM_FUNCTION);
+
+    hit = g_strdup_printf("debug-exit: vcpu 0 hw-breakpoint at %s <" GUEST_SYM_FUNCTION
+                          "> (point %" G_GINT64_FORMAT ")\n",
+                          symHex(GUEST_SYM_FUNCTION), id);
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT, "--symbols", elf);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, hit);
+
+    rip = g_strdup_printf("rip  0x%016llx <" GUEST_SYM_FUNCTION ">\n",
+                          sym(GUEST_SYM_FUNCTION));
+    RUN(&r, "--symbols", elf, "debug-regs", DOMAIN, "rip");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, rip);
+    RUN(&r, "--symbols", elf, "debug-regs", DOMAIN, "rip", "rsp", "--json");
+    assertOk(&r);
+    regsNode = parseJson(&r);
+    arr = json_object_get_array_member(json_node_get_object(regsNode), "registers");
+    obj = json_array_get_object_element(arr, 0);
+    g_assert_cmpstr(json_object_get_string_member(obj, "symbol"), ==, GUEST_SYM_FUNCTION);
+    /* only the program counter is named */
+    g_assert_false(json_object_has_member(json_array_get_object_element(arr, 1), "symbol"));
+
+    RUN(&r, "--symbols", elf, "debug-where", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, " Symbol ");
+    where = g_strdup_printf("0x%016llx   " GUEST_SYM_FUNCTION "  ", sym(GUEST_SYM_FUNCTION));
+    assertContains(r.out, where);
+
+    RUN(&r, "--symbols", elf, "debug-list", DOMAIN);
+    assertOk(&r);
+    listed = g_strdup_printf("0x%016llx   " GUEST_SYM_FUNCTION "  ", sym(GUEST_SYM_FUNCTION));
+    assertContains(r.out, listed);
+    RUN(&r, "--symbols", elf, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    listNode = parseJson(&r);
+    obj = json_array_get_object_element(json_node_get_array(listNode), 0);
+    g_assert_cmpstr(json_object_get_string_member(obj, "symbol"), ==, GUEST_SYM_FUNCTION);
+    g_assert_cmpstr(json_object_get_string_member(obj, "address"), ==,
+                    symHex(GUEST_SYM_FUNCTION));
+
+    /* SYMBOL+OFFSET reads the same bytes as the address in hex */
+    {
+        g_autofree char *hex = g_strdup_printf("0x%llx", sym(GUEST_SYM_FUNCTION) + 4);
+
+        RUN(&r, "debug-mem", DOMAIN, hex, "4");
+        assertOk(&r);
+        dump = g_strdup(r.out);
+        RUN(&r, "--symbols", elf, "debug-mem", DOMAIN, GUEST_SYM_FUNCTION "+4", "4");
+        assertOk(&r);
+        g_assert_cmpstr(r.out, ==, dump);
+        RUN(&r, "--symbols", elf, "debug-mem", DOMAIN, GUEST_SYM_FUNCTION "+0x4", "4");
+        assertOk(&r);
+        g_assert_cmpstr(r.out, ==, dump);
+    }
+
+    RUN(&r, "debug-detach", DOMAIN);
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+/* The System.map the domain's <debug:symbols> names: no --symbols */
+static void
+testSymbolsMapFromXml(void)
+{
+    const char *map = g_getenv("LIBVIRT_DEBUG_GUEST_MAP");
+    g_autofree char *xml = g_strdup_printf("<debug xmlns='" NS "'><symbols file='%s'/></debug>",
+                                           map);
+    g_autofree char *file = writeTmp("symbols.xml", xml);
+    g_autofree char *human = NULL;
+    g_autofree char *var = g_strdup_printf("%s <" GUEST_SYM_WRITE_VAR ">",
+                                           symHex(GUEST_SYM_WRITE_VAR));
+    g_autoptr(JsonNode) stopNode = NULL;
+    g_auto(Result) r = { 0 };
+    JsonObject *obj;
+
+    g_assert_nonnull(map);
+    RUN(&r, "debug-config", DOMAIN, "--set", file);
+    assertOk(&r);
+
+    RUN(&r, "debug-watch", DOMAIN, GUEST_SYM_WRITE_VAR, "--len", "4");
+    assertOk(&r);
+    assertContains(r.out, var);
+    obj = waitStop(DOMAIN, &stopNode);
+    g_assert_cmpstr(json_object_get_string_member(obj, "watch-address"), ==,
+                    symHex(GUEST_SYM_WRITE_VAR));
+    g_assert_cmpstr(json_object_get_string_member(obj, "watch-symbol"), ==,
+                    GUEST_SYM_WRITE_VAR);
+    g_assert_cmpstr(json_object_get_string_member(obj, "hit-symbol"), ==,
+                    GUEST_SYM_WRITE_VAR);
+    g_assert_true(json_object_has_member(obj, "pc-symbol"));
+    human = g_strdup_printf(" accessing %s (watching %s)\n", var, var);
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    assertContains(r.out, human);
+
+    /* a name the file does not have: refused, naming it and the file */
+    RUN(&r, "debug-break", DOMAIN, "no_such_function");
+    assertError(&r, "no symbol 'no_such_function'");
+    assertContains(r.err, map);
+
+    RUN(&r, "debug-detach", DOMAIN);
+    assertOk(&r);
+    RUN(&r, "debug-config", DOMAIN, "--remove");
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+/* What cannot be resolved arms nothing and says what to do */
+static void
+testSymbolsErrors(void)
+{
+    g_autofree char *missing = g_build_filename(tmpdir, "no-such-vmlinux", NULL);
+    const char *stripped = g_getenv("LIBVIRT_DEBUG_GUEST_STRIPPED");
+    g_auto(Result) r = { 0 };
+
+    /* no symbol file anywhere */
+    RUN(&r, "debug-break", DOMAIN, GUEST_SYM_FUNCTION);
+    assertError(&r, "names no symbol file");
+    assertContains(r.err, "--symbols FILE");
+    /* the guest_tick of the issue, typed without 0x */
+    RUN(&r, "debug-break", DOMAIN, symHex(GUEST_SYM_FUNCTION) + 2);
+    assertError(&r, "ambiguous number");
+    RUN(&r, "--symbols", missing, "debug-break", DOMAIN, GUEST_SYM_FUNCTION);
+    assertError(&r, missing);
+    RUN(&r, "--symbols", stripped, "debug-break", DOMAIN, GUEST_SYM_FUNCTION);
+    assertError(&r, "stripped");
+    RUN(&r, "--symbols", testGuestPath(), "debug-break", DOMAIN, GUEST_SYM_FUNCTION "+16");
+    assertError(&r, "ambiguous number '16'");
+
+    /* nothing was armed */
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "[]\n");
+    assertGuestRunningClean();
+}
+
+
+/* ------------------------------------------------------------------ */
 /* The interactive session on a terminal                               */
 
 static pid_t
@@ -1261,6 +1433,9 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/disallowed", testDisallowed);
     g_test_add_func("/e2e/cli/detach", testDetach);
     g_test_add_func("/e2e/cli/debug-start", testDebugStart);
+    g_test_add_func("/e2e/cli/symbols/elf", testSymbolsElf);
+    g_test_add_func("/e2e/cli/symbols/map-from-xml", testSymbolsMapFromXml);
+    g_test_add_func("/e2e/cli/symbols/errors", testSymbolsErrors);
     g_test_add_func("/e2e/cli/session-pty", testSessionPty);
     g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
