@@ -47,6 +47,8 @@
 #include "qemu/main-loop.h"
 #include "qemu/rcu.h"
 #include "exec/gdbstub.h"
+#include "migration/blocker.h"
+#include "migration/misc.h"
 #include "exec/memory.h"
 #include "exec/address-spaces.h"
 #include "exec/exec-all.h"
@@ -536,6 +538,40 @@ static void debug_kvm_unlift(void)
     }
 }
 
+/*
+ * Called by the gdbstub right after it removed every debug point of @cpu
+ * (TCG: @cpu's BP_GDB entries, ours among them; KVM: every point of the
+ * VM).  Our points exist until a QMP client removes them, so they go
+ * back in: the gdb client's own stay removed.
+ */
+void qmp_debug_rearm(CPUState *cpu)
+{
+    guint i;
+
+    if (!debug.initialized) {
+        return;
+    }
+    if (debug_accel_is_kvm()) {
+        const AccelOpsClass *ops = cpus_get_accel();
+
+        for (i = 0; i < debug.kvm_entries->len; i++) {
+            DebugKvmEntry *e = g_ptr_array_index(debug.kvm_entries, i);
+            if (!e->lifted) {
+                ops->insert_breakpoint(first_cpu, e->gdb_type, e->addr,
+                                       e->len);
+            }
+        }
+        return;
+    }
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        if (debug_point_applies(p, cpu) &&
+            !debug_tcg_is_lifted(cpu, p->id, false)) {
+            debug_tcg_op(cpu, p, true);
+        }
+    }
+}
+
 /* Hardware debug slots: both accelerators */
 
 /*
@@ -639,6 +675,42 @@ static bool debug_check_hw_slots(DebugPoint *p, Error **errp)
                    "use; remove a watchpoint first", wps, lim.wps);
     }
     return false;
+}
+
+/*
+ * Migration and snapshots.  A saved or migrated VM must load, and it
+ * would not: runstate "debug" cannot be entered from "inmigrate" (the
+ * destination aborts), the debug points are not in the migration stream,
+ * and on KVM software breakpoints are int3 bytes in guest memory.  So both
+ * are blocked while a debug point exists or the VM is stopped in the
+ * debugger; the blocker's message reaches the user of "virsh save" or
+ * "virsh migrate" and says how to lift it.
+ */
+static Error *debug_migration_blocker;
+
+static void debug_update_migration_blocker(void)
+{
+    bool want = debug.points->len > 0 || runstate_check(RUN_STATE_DEBUG);
+    Error *local_err = NULL;
+
+    if (want && !debug_migration_blocker) {
+        error_setg(&debug_migration_blocker,
+                   "the VM is being debugged (debug points are set, or it is "
+                   "stopped in the debugger): detach the debugger first "
+                   "(virsh-debug debug-detach, or QMP debug-remove-all and "
+                   "debug-continue)");
+        if (migrate_add_blocker_internal(debug_migration_blocker,
+                                         &local_err) < 0) {
+            /* a migration already runs: debug-insert refuses that case */
+            error_free(local_err);
+            error_free(debug_migration_blocker);
+            debug_migration_blocker = NULL;
+        }
+    } else if (!want && debug_migration_blocker) {
+        migrate_del_blocker(debug_migration_blocker);
+        error_free(debug_migration_blocker);
+        debug_migration_blocker = NULL;
+    }
 }
 
 /* Physical insertion: both accelerators */
@@ -941,6 +1013,7 @@ static void debug_vm_state_change(void *opaque, bool running, RunState state)
 {
     CPUState *cpu;
 
+    debug_update_migration_blocker();
     if (running) {
         debug.generation++;
         CPU_FOREACH(cpu) {
@@ -1195,6 +1268,12 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
         }
     }
 
+    if (!migration_is_idle()) {
+        error_setg(errp, "a migration or snapshot is in progress: set debug "
+                   "points once it has ended");
+        return NULL;
+    }
+
     p = g_new0(DebugPoint, 1);
     p->type = type;
     p->addr = addr;
@@ -1211,6 +1290,7 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
         return NULL;
     }
     debug.next_id++;
+    debug_update_migration_blocker();
 
     res = g_new0(DebugInsertResult, 1);
     res->id = p->id;
@@ -1232,6 +1312,7 @@ void qmp_debug_remove(int64_t id, Error **errp)
     }
     debug_point_remove(p);
     g_ptr_array_remove(debug.points, p);
+    debug_update_migration_blocker();
 }
 
 void qmp_debug_remove_all(Error **errp)
@@ -1244,6 +1325,7 @@ void qmp_debug_remove_all(Error **errp)
         debug_point_remove(p);
         g_ptr_array_remove_index(debug.points, debug.points->len - 1);
     }
+    debug_update_migration_blocker();
 }
 
 DebugPointInfoList *qmp_query_debug_points(Error **errp)

@@ -11,9 +11,11 @@
  */
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdbool.h>
 #include <string.h>
 #include <libvirt/libvirt-qemu.h>
+#include <libvirt/virterror.h>
 
 #include "libvirt-debug/libvirt-debug.h"
 #include "testutils-guest.h"
@@ -511,6 +513,55 @@ testDebugStartBootStop(void)
     virDomainFree(boot);
 }
 
+/*
+ * virDomainSave of a domain stopped at a debug point is refused (the image
+ * would not load, and the point would be lost), with libvirt's error
+ * naming the way out, and the domain stays as it was; after
+ * virDomainDebugDetach it saves, and the image restores to a running
+ * guest.
+ */
+static void
+testSaveWhileDebugged(void)
+{
+    virDomainPtr d = testLibvirtStartDomain(lv, "save", testLibvirtQemu(), 1, NULL);
+    g_autofree char *path = g_build_filename(lv->dir, "save.img", NULL);
+    g_autofree char *why = NULL;
+    virDomainDebugPoint *points = NULL;
+    gint64 deadline = g_get_monotonic_time() + EVENT_TIMEOUT_US;
+    int state = -1;
+    int reason;
+
+    g_assert_cmpint(virDomainDebugInsertPoint(d, VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT,
+                                              sym(GUEST_SYM_FUNCTION), 0, -1, 0),
+                    >, 0);
+    while (virDomainGetState(d, &state, &reason, 0) == 0 && state != VIR_DOMAIN_PAUSED) {
+        if (g_get_monotonic_time() > deadline)
+            g_error("the breakpoint did not stop domain 'save'");
+        g_usleep(10 * 1000);
+    }
+
+    g_assert_cmpint(virDomainSave(d, path), ==, -1);
+    g_test_message("virDomainSave: %s", virGetLastErrorMessage());
+    g_assert_nonnull(strstr(virGetLastErrorMessage(), "debug-detach"));
+    g_assert_cmpint(virDomainIsActive(d), ==, 1);
+    g_assert_cmpint(virDomainGetState(d, &state, &reason, 0), ==, 0);
+    g_assert_cmpint(state, ==, VIR_DOMAIN_PAUSED);
+    g_assert_cmpint(virDomainDebugListPoints(d, &points, 0), ==, 1);
+    g_free(points);
+
+    g_assert_cmpint(virDomainDebugDetach(d, 0), ==, 0);
+    g_assert_cmpint(virDomainSave(d, path), ==, 0);
+    g_assert_cmpint(virDomainIsActive(d), ==, 0);
+    g_assert_cmpint(virDomainRestore(lv->conn, path), ==, 0);
+    if (!e2eGuestIsClean(d, &why))
+        g_error("after restore: %s", why);
+
+    virDomainDestroy(d);
+    virDomainUndefine(d);
+    virDomainFree(d);
+    g_unlink(path);
+}
+
 /* Hardware slot limits per capability set.  TCG has no limit, so the
  * patched QEMU's test-only x-debug-set-hw-limits makes it count like a
  * KVM host: x86 (4 debug registers shared by breakpoints and watchpoints)
@@ -640,6 +691,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/api/stock-qemu", testStockQemu);
     g_test_add_func("/e2e/api/read-only", testReadOnly);
     g_test_add_func("/e2e/api/debug-start", testDebugStartBootStop);
+    g_test_add_func("/e2e/api/save-while-debugged", testSaveWhileDebugged);
     g_test_add_data_func("/e2e/api/slots/kvm-x86", &slotX86, testSlots);
     g_test_add_data_func("/e2e/api/slots/kvm-arm64", &slotArm64, testSlots);
 

@@ -822,6 +822,133 @@ testCapabilitiesNone(void)
 }
 
 /* Record/replay owns the execution: the commands refuse there. */
+/*
+ * A VM with debug points, or stopped in the debugger, cannot be migrated
+ * or saved (it would not load: the destination cannot enter runstate
+ * "debug", and the points are not in the stream): "migrate" is refused
+ * with a message that says how to lift the block, and nothing changes.
+ * Once the debugger is gone, migration works.
+ */
+static void
+testMigrationBlocked(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonNode) points = NULL;
+    const char *to = "{\"uri\": \"exec:cat > /dev/null\"}";
+    gint64 deadline;
+
+    /* points set, guest running */
+    qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_never_called"), 4);
+    qmpErr(qemu, "debug-detach", "migrate", "%s", to);
+    assertRunState(qemu, "running");
+    points = qmpOk(qemu, "query-debug-points", NULL);
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 1);
+
+    /* no point, stopped in the debugger */
+    qmpDo(qemu, "debug-remove-all", NULL);
+    qmpDo(qemu, "debug-interrupt", NULL);
+    ev = waitStop(qemu);
+    qmpErr(qemu, "being debugged", "migrate", "%s", to);
+    assertRunState(qemu, "debug");
+
+    /* the debugger gone: it migrates */
+    qmpDo(qemu, "debug-continue", NULL);
+    qmpDo(qemu, "migrate", "%s", to);
+    deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    for (;;) {
+        g_autoptr(JsonNode) info = qmpOk(qemu, "query-migrate", NULL);
+        const char *status = json_object_get_string_member(
+            json_node_get_object(info), "status");
+
+        if (g_str_equal(status, "completed"))
+            break;
+        if (g_str_equal(status, "failed"))
+            g_error("migration failed once the debugger was gone");
+        if (g_get_monotonic_time() > deadline)
+            g_error("migration still '%s' after 30 s", status);
+        g_usleep(50 * 1000);
+    }
+}
+
+/*
+ * A gdb client of the -gdb stub that detaches removes its own points
+ * only: the QMP debug points stay listed and armed (watchpoints too) and
+ * keep stopping the guest.
+ */
+static void
+testGdbDetachKeepsPoints(void)
+{
+    g_autofree char *gdbsock = NULL;
+    g_autofree char *gdbarg = NULL;
+    g_autoptr(testQemu) qemu = NULL;
+    g_autoptr(JsonNode) points = NULL;
+    g_autoptr(GError) err = NULL;
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    const char *args[3] = { "-gdb", NULL, NULL };
+    gboolean sawWatch = FALSE, sawBreak = FALSE;
+    gint64 deadline;
+    int fd;
+    int i;
+
+    gdbsock = g_build_filename(g_get_tmp_dir(), "ld-gdb-XXXXXX", NULL);
+    fd = g_mkstemp(gdbsock);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    unlink(gdbsock);
+    gdbarg = g_strdup_printf("unix:%s,server=on,wait=off", gdbsock);
+    args[1] = gdbarg;
+    qemu = startQemu("pc", args);
+    waitGuestReady(qemu);
+
+    qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_write_var"), 4);
+    qmpInsert(qemu, "hw-breakpoint", testGuestSymbol("guest_reg_store"), 0);
+    json_object_unref(waitStop(qemu));
+
+    /* a gdb client attaches, detaches ("D") and leaves */
+    testQmpClearEvents(qemu->qmp);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    strcpy(addr.sun_path, gdbsock);
+    g_assert_cmpint(connect(fd, (struct sockaddr *) &addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(write(fd, "$?#3f", 5), ==, 5);
+    g_assert_cmpint(write(fd, "+$D#44", 6), ==, 6);
+    g_usleep(QUIET_MS * 1000);
+    close(fd);
+    deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    for (;;) {
+        g_autoptr(GError) e2 = NULL;
+        g_autoptr(JsonNode) ret = testQmpExecute(qemu->qmp, "query-debug-points",
+                                                 NULL, &e2);
+        if (ret)
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("still refused after the gdb client left: %s", e2->message);
+        g_usleep(20 * 1000);
+    }
+
+    points = qmpOk(qemu, "query-debug-points", NULL);
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 2);
+    testQmpClearEvents(qemu->qmp);
+    for (i = 0; i < 50 && !(sawWatch && sawBreak); i++) {
+        g_autoptr(JsonObject) ev = NULL;
+        const char *reason;
+
+        qmpDo(qemu, "debug-continue", NULL);
+        ev = waitStop(qemu);
+        reason = json_object_get_string_member(ev, "reason");
+        if (g_str_equal(reason, "watchpoint-write")) {
+            sawWatch = TRUE;
+        } else if (g_str_equal(reason, "hw-breakpoint") && !sawBreak) {
+            /* hit every loop iteration: out of the watchpoint's way */
+            sawBreak = TRUE;
+            qmpDo(qemu, "debug-remove", "{\"id\": 2}");
+        }
+    }
+    g_assert_true(sawBreak);
+    g_assert_true(sawWatch);
+    unlink(gdbsock);
+}
+
 static void
 testRecordReplay(void)
 {
@@ -1331,6 +1458,8 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/remove-all", testRemoveAllResumes);
     g_test_add_func("/qmp-debug/bad-input", testBadInput);
     g_test_add_func("/qmp-debug/gdb-attached", testGdbAttached);
+    g_test_add_func("/qmp-debug/gdb-detach-keeps-points", testGdbDetachKeepsPoints);
+    g_test_add_func("/qmp-debug/migration-blocked", testMigrationBlocked);
     g_test_add_func("/qmp-debug/record-replay", testRecordReplay);
     g_test_add_func("/qmp-debug/hw-limits/shared", testHwLimitsShared);
     g_test_add_func("/qmp-debug/hw-limits/separate", testHwLimitsSeparate);
