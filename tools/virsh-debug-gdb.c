@@ -58,9 +58,10 @@ virshDebugCmdGdb(virshDebugControl *ctl, const virshDebugCmd *cmd)
     if (path) {
         fprintf(stderr, "virsh-debug: waiting for GDB on %s "
                 "(in GDB: target remote %s)\n", path, path);
-        ret = virDomainDebugGdbListen(dom, path, flags);
+        ret = virDomainDebugGdbListenSymbols(dom, path, ctl->symbolsFile, flags);
     } else {
-        ret = virDomainDebugGdbServe(dom, STDIN_FILENO, STDOUT_FILENO, flags);
+        ret = virDomainDebugGdbServeSymbols(dom, STDIN_FILENO, STDOUT_FILENO,
+                                            ctl->symbolsFile, flags);
     }
     if (ret < 0) {
         virshDebugReportDebugError();

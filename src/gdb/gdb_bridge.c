@@ -220,11 +220,52 @@ gdbBridgeRestoreSigpipe(const sigset_t *old)
 }
 
 
+/* The file a GDB without one reads (see gdb_files.c): @symbols, made
+ * absolute since GDB hands the path back to open it, else the one the
+ * domain's <debug:symbols> names.  Checked before attaching, so a wrong
+ * --symbols is refused before the guest is touched; the element's file
+ * that cannot be read only costs GDB its symbols, with a warning. */
+static int
+gdbBridgeSymbolFile(virDomainPtr dom, const char *symbols, char **path)
+{
+    virDomainDebugSymbols *syms;
+
+    *path = NULL;
+    if (symbols) {
+        g_autofree char *abs = g_canonicalize_filename(symbols, NULL);
+
+        if (!(syms = virDomainDebugSymbolsOpen(abs, 0)))
+            return -1;
+        virDomainDebugSymbolsFree(syms);
+        *path = g_steal_pointer(&abs);
+        return 0;
+    }
+    if ((syms = virDomainDebugSymbolsOpenDomain(dom, 0))) {
+        *path = g_strdup(virDomainDebugSymbolsGetPath(syms));
+        virDomainDebugSymbolsFree(syms);
+    } else if (virDomainDebugGetLastErrorCode() != VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS) {
+        g_printerr("virsh-debug: warning: %s; GDB gets no symbol file\n",
+                   virDomainDebugGetLastErrorMessage());
+    }
+    virDomainDebugResetLastError();
+    return 0;
+}
+
+
 int
 virDomainDebugGdbServe(virDomainPtr dom, int infd, int outfd,
                        unsigned int flags)
 {
+    return virDomainDebugGdbServeSymbols(dom, infd, outfd, NULL, flags);
+}
+
+
+int
+virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
+                              const char *symbols, unsigned int flags)
+{
     g_autoptr(gdbRspSession) session = NULL;
+    g_autofree char *execFile = NULL;
     gdbBridgeEventSink *sink;
     virConnectPtr conn;
     sigset_t oldmask;
@@ -236,9 +277,12 @@ virDomainDebugGdbServe(virDomainPtr dom, int infd, int outfd,
                                   "a domain is required");
         return -1;
     }
+    if (gdbBridgeSymbolFile(dom, symbols, &execFile) < 0)
+        return -1;
     conn = virDomainGetConnect(dom);
     session = gdbRspSessionNew(&gdbBridgeTargetOps, dom,
                                GDB_RSP_SESSION_LOG_ERRORS);
+    gdbRspSessionSetExecFile(session, execFile);
     sink = g_atomic_rc_box_new0(gdbBridgeEventSink);
     g_mutex_init(&sink->lock);
     sink->session = session;
@@ -402,6 +446,14 @@ int
 virDomainDebugGdbListen(virDomainPtr dom, const char *path,
                         unsigned int flags)
 {
+    return virDomainDebugGdbListenSymbols(dom, path, NULL, flags);
+}
+
+
+int
+virDomainDebugGdbListenSymbols(virDomainPtr dom, const char *path,
+                               const char *symbols, unsigned int flags)
+{
     int fd;
     int ret;
 
@@ -419,7 +471,7 @@ virDomainDebugGdbListen(virDomainPtr dom, const char *path,
     if ((fd = gdbBridgeAcceptOne(path)) < 0)
         return -1;
 
-    ret = virDomainDebugGdbServe(dom, fd, fd, flags);
+    ret = virDomainDebugGdbServeSymbols(dom, fd, fd, symbols, flags);
     close(fd);
     return ret;
 }

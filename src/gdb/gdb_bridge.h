@@ -70,5 +70,22 @@ int virDomainDebugGdbServe(virDomainPtr dom, int infd, int outfd,
 int virDomainDebugGdbListen(virDomainPtr dom, const char *path,
                             unsigned int flags);
 
+/**
+ * virDomainDebugGdbServeSymbols / virDomainDebugGdbListenSymbols:
+ * @symbols: the guest's symbol file (an ELF or a System.map on this
+ *           machine), or NULL for the one the domain's <debug:symbols>
+ *           element names
+ *
+ * As virDomainDebugGdbServe() / virDomainDebugGdbListen() (which use the
+ * element's file).  A GDB started without a file gets the symbol file:
+ * the bridge names it in qXfer:exec-file:read and serves that one file,
+ * read-only, through the protocol's host I/O (vFile).  A @symbols that is
+ * not a readable symbol file fails before the domain is attached.
+ */
+int virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
+                                  const char *symbols, unsigned int flags);
+int virDomainDebugGdbListenSymbols(virDomainPtr dom, const char *path,
+                                   const char *symbols, unsigned int flags);
+
 /* The socket half of virDomainDebugGdbListen(), for its unit test */
 int gdbBridgeAcceptOne(const char *path);

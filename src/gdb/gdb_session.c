@@ -56,6 +56,7 @@ gdbRspSessionFree(gdbRspSession *session)
     if (!session)
         return;
     gdbRspRegCacheFree(session);
+    gdbRspFilesClose(session);
     g_clear_pointer(&session->memCache, g_ptr_array_unref);
     g_hash_table_unref(session->points);
     g_hash_table_unref(session->pointRanges);
@@ -512,6 +513,9 @@ gdbRspHandleSupported(gdbRspSession *session, const char *args,
                     "PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+;"
                     "vContSupported+;QStartNoAckMode+",
                     GDB_RSP_MAX_PACKET);
+    /* a GDB started without a file reads the guest's symbol file */
+    if (session->execFile)
+        g_string_append(reply, ";qXfer:exec-file:read+");
 }
 
 
@@ -619,6 +623,9 @@ gdbRspHandleQuery(gdbRspSession *session, const char *packet,
     } else if ((args = g_str_has_prefix(packet, "qXfer:features:read:") ?
                 packet + strlen("qXfer:features:read:") : NULL)) {
         gdbRspHandleXferFeatures(session, args, reply);
+    } else if ((args = g_str_has_prefix(packet, "qXfer:exec-file:read:") ?
+                packet + strlen("qXfer:exec-file:read:") : NULL)) {
+        gdbRspHandleXferExecFile(session, args, reply);
     } else if (g_str_equal(packet, "qfThreadInfo")) {
         gdbRspHandleThreadInfo(session, reply);
     } else if (g_str_equal(packet, "qsThreadInfo")) {
@@ -784,6 +791,8 @@ gdbRspSessionHandlePacket(gdbRspSession *session,
             return gdbRspHandleVCont(session, packet + strlen("vCont"), reply);
         else if (g_str_has_prefix(packet, "vKill"))
             return gdbRspHandleDetach(session, false, reply);
+        else if (g_str_has_prefix(packet, "vFile:"))
+            gdbRspHandleFile(session, packet + strlen("vFile:"), reply);
         break;
     default:
         /* unknown: the empty reply tells GDB it is not supported */

@@ -37,6 +37,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(gdbRspSession, gdbRspSessionFree);
 
 int gdbRspSessionStart(gdbRspSession *session, int timeoutMs);
 
+/* The guest's symbol file, which a GDB without a file reads through the
+ * protocol (qXfer:exec-file:read, vFile); NULL: none */
+void gdbRspSessionSetExecFile(gdbRspSession *session, const char *path);
+
 gdbRspAction gdbRspSessionHandlePacket(gdbRspSession *session,
                                        const char *packet, size_t len,
                                        GString *reply);

@@ -45,6 +45,11 @@ struct _gdbRspSession {
     GHashTable *pointRanges;        /* id -> gdbRspPointRange */
     GHashTable *xmlCache;           /* annex -> target description */
 
+    /* The symbol file GDB may read (gdb_files.c), and its open handles
+     * (fd, 0: free) */
+    char *execFile;
+    int files[8];           /* GDB_RSP_MAX_FILES */
+
     /* Stops posted by the event thread, drained by the loop */
     GMutex lock;
     GQueue stops;
@@ -82,6 +87,13 @@ void gdbRspHandleWriteMemoryHex(gdbRspSession *session,
 void gdbRspHandleWriteMemoryBinary(gdbRspSession *session,
                                    const char *args, size_t len,
                                    GString *reply);
+
+/* gdb_files.c */
+void gdbRspHandleXferExecFile(gdbRspSession *session, const char *args,
+                              GString *reply);
+void gdbRspHandleFile(gdbRspSession *session, const char *args,
+                      GString *reply);
+void gdbRspFilesClose(gdbRspSession *session);
 
 /* gdb_points.c */
 void gdbRspHandlePoint(gdbRspSession *session, bool insert,

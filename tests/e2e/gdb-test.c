@@ -350,6 +350,12 @@ helperMain(int argc, char **argv)
                                       sizeof(v), 0, 0) < 0 ||
             virDomainDebugDetach(d, 0) < 0)
             g_error("writing %s: %s", argv[3], virDomainDebugGetLastErrorMessage());
+    } else if (g_str_equal(cmd, "setconfig") && argc == 4) {
+        d = lookupDomain(helperLv.conn, name);
+        if (virDomainDebugSetConfig(d, *argv[3] ? argv[3] : NULL,
+                                    VIR_DOMAIN_AFFECT_LIVE) < 0)
+            g_error("setting the <debug> element: %s",
+                    virDomainDebugGetLastErrorMessage());
     } else if (g_str_equal(cmd, "destroy")) {
         d = lookupDomain(helperLv.conn, name);
         virDomainDestroy(d);
@@ -977,6 +983,176 @@ testProtocolMalformed(void)
 }
 
 
+/* ------------------------------------------------------------------ */
+/* GDB started without a file gets the guest's symbols                 */
+
+/* A GDB with no file: the bridge names the symbol file (--symbols, or the
+ * domain's <debug:symbols>) and GDB reads it through the protocol, then
+ * knows guest_tick without being told. */
+static void
+testExecFile(gconstpointer data)
+{
+    bool fromXml = GPOINTER_TO_INT(data);
+    g_autofree char *target = NULL;
+    g_autoptr(GString) s = g_string_new(NULL);
+    g_autofree char *out = NULL;
+    g_autofree char *hit = NULL;
+    g_autofree char *reading = NULL;
+    size_t i;
+
+    if (fromXml) {
+        g_autofree char *xml = g_strdup_printf(
+            "<debug xmlns='http://libvirt-debug.org/schemas/domain/debug/1.0'>"
+            "<symbols file='%s'/></debug>", testGuestPath());
+
+        g_free(helper("setconfig", domName, xml, NULL));
+        target = gdbTargetPipe(domName);
+    } else {
+        target = g_strdup_printf("target remote | %s -c '%s' --symbols %s debug-gdb %s",
+                                 virshDebugPath(), lv->uri, testGuestPath(), domName);
+    }
+    /* no symbol-file, no file argument */
+    g_string_append(s, "set pagination off\nset confirm off\nset width 0\n");
+    g_string_append_printf(s, "%s\n", target);
+    g_string_append_printf(s, "hbreak %s\n", GUEST_SYM_FUNCTION);
+    g_string_append(s, "continue\n");
+    g_string_append(s, PRINT_PC("pc"));
+    g_string_append(s, PRINT_U32("calls", GUEST_SYM_CALLS));
+    g_string_append(s, "info inferiors\n");
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    /* the warnings GDB prints about it, and no other: the slow-transfer
+     * hint it always gives, and the test guest's i386 ELF on an x86-64
+     * vCPU (see the top of this file), which GDB then reads as symbols
+     * only, as 'symbol-file' would */
+    {
+        g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+        const char *allowed[] = {
+            "warning: File transfers from remote targets can be slow",
+            "warning: Selected architecture i386 is not compatible with "
+            "reported target architecture i386:x86-64",
+            "warning: Architecture of file not recognized",
+            NULL,
+        };
+
+        for (i = 0; lines[i]; i++) {
+            bool ok = !g_str_has_prefix(lines[i], "warning:");
+            size_t j;
+
+            for (j = 0; allowed[j]; j++)
+                ok = ok || g_str_has_prefix(lines[i], allowed[j]);
+            if (!ok)
+                g_error("unexpected gdb %s\nwhole output:\n%s", lines[i], out);
+        }
+    }
+    /* GDB read the file from the target, not from its own disk */
+    reading = g_strdup_printf("Reading %s from remote target", testGuestPath());
+    assertContains(out, reading);
+    hit = g_strdup_printf("Breakpoint 1, 0x%016llx in %s ()",
+                          sym(GUEST_SYM_FUNCTION), GUEST_SYM_FUNCTION);
+    assertContains(out, hit);
+    g_assert_cmphex(outputNumber(out, "pc="), ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmpuint(outputNumber(out, "calls="), >, 0);
+    g_assert_null(strstr(out, "No symbol table is loaded"));
+    assertContains(out, "[Inferior 1 (Remote target) detached]");
+    if (fromXml)
+        g_free(helper("setconfig", domName, "", NULL));
+    assertGuestRunningClean();
+}
+
+
+/* Host I/O serves the one file, read-only; without a symbol file the
+ * bridge offers neither the exec file nor host I/O. */
+static void
+testProtocolFiles(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autoptr(GString) buf = g_string_new(NULL);
+    g_autoptr(GString) hexPath = g_string_new(NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *openFile = NULL;
+    g_autofree char *openWrite = NULL;
+    g_autofree char *reply = NULL;
+    const char *path = testGuestPath();
+    protoPeer peer = { 0 };
+    gsize len = 0;
+    size_t i;
+
+    g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
+    for (i = 0; path[i]; i++)
+        g_string_append_printf(hexPath, "%02x", (guint8) path[i]);
+
+    proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                            virshDebugPath(), "-c", lv->uri, "--symbols", path,
+                            "debug-gdb", domName, NULL);
+    if (!proc)
+        g_error("cannot run virsh-debug: %s", error->message);
+    peer.proc = proc;
+    peer.in = g_subprocess_get_stdin_pipe(proc);
+    peer.outfd = g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(g_subprocess_get_stdout_pipe(proc)));
+    peer.buf = buf;
+
+    protoSendPacket(&peer, "qSupported:swbreak+;hwbreak+");
+    protoExpect(&peer, "+");
+    reply = protoReceive(&peer);
+    g_assert_nonnull(strstr(reply, ";qXfer:exec-file:read+"));
+    g_clear_pointer(&reply, g_free);
+
+    /* the path, whole */
+    protoSendPacket(&peer, "qXfer:exec-file:read::0,1000");
+    protoExpect(&peer, "+");
+    reply = protoReceive(&peer);
+    g_assert_true(g_str_has_prefix(reply, "$l"));
+    g_assert_cmpstr(reply + 2, ==, path);
+    g_clear_pointer(&reply, g_free);
+
+    /* another file does not exist; the file is not writable */
+    protoSendPacket(&peer, "vFile:setfs:0");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$F0");
+    protoSendPacket(&peer, "vFile:open:2f6574632f706173737764,0,0");  /* /etc/passwd */
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$F-1,2");
+    openWrite = g_strdup_printf("vFile:open:%s,2,0", hexPath->str);
+    protoSendPacket(&peer, openWrite);
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$F-1,d");
+
+    /* read-only: its first bytes, as on disk */
+    openFile = g_strdup_printf("vFile:open:%s,0,0", hexPath->str);
+    protoSendPacket(&peer, openFile);
+    protoExpect(&peer, "+");
+    reply = protoReceive(&peer);
+    g_assert_cmpstr(reply, ==, "$F1");
+    g_clear_pointer(&reply, g_free);
+    protoSendPacket(&peer, "vFile:pread:1,4,0");
+    protoExpect(&peer, "+");
+    reply = protoReceive(&peer);
+    g_assert_cmpstr(reply, ==, "$F4;\x7f" "ELF");
+    g_clear_pointer(&reply, g_free);
+    protoSendPacket(&peer, "vFile:pwrite:1,0,41");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$F-1,d");
+    protoSendPacket(&peer, "vFile:close:1");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$F0");
+    protoSendPacket(&peer, "vFile:pread:1,4,0");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$F-1,9");
+
+    protoSendPacket(&peer, "D");
+    protoExpect(&peer, "+");
+    protoExpect(&peer, "$OK");
+    g_output_stream_close(peer.in, NULL, NULL);
+    g_assert_cmpint(waitProcess(proc, PROTO_TIMEOUT_S), ==, 0);
+    g_assert_cmpuint(len, >, 4);
+    assertGuestRunningClean();
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -1017,6 +1193,9 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/threads", testThreads);
     g_test_add_func("/gdb/listen", testListen);
     g_test_add_func("/gdb/protocol-malformed", testProtocolMalformed);
+    g_test_add_data_func("/gdb/exec-file/option", GINT_TO_POINTER(0), testExecFile);
+    g_test_add_data_func("/gdb/exec-file/xml", GINT_TO_POINTER(1), testExecFile);
+    g_test_add_func("/gdb/protocol-files", testProtocolFiles);
 
     /* no connection of our own: see helperMain() */
     lv = testLibvirtPrepare(kind);
