@@ -316,7 +316,7 @@ virshDebugShellInit(virshDebugControl *ctl)
     if (!ctl->reports)
         ctl->reports = g_async_queue_new_full(g_free);
     ctl->interactive = true;
-    virshDebugInstallSignals(ctl);
+    virshDebugInstallShellSignals(ctl);
 
     /* We own SIGINT (see virshDebugInstallSignals) and the terminal's
      * size is only needed while reading a line. */
@@ -354,7 +354,8 @@ virshDebugShell(virshDebugControl *ctl)
         g_autofree char *line = NULL;
         virshDebugReadResult res = virshDebugReadLine(&r, "virsh-debug # ", &line);
 
-        if (res == VIRSH_DEBUG_READ_INTERRUPT) {
+        if (res == VIRSH_DEBUG_READ_INTERRUPT &&
+            !g_atomic_int_get(&virshDebugTerminated)) {
             /* like a shell: Ctrl-C abandons the line */
             g_atomic_int_set(&virshDebugInterrupted, 0);
             continue;
@@ -362,6 +363,8 @@ virshDebugShell(virshDebugControl *ctl)
         if (res != VIRSH_DEBUG_READ_LINE)
             break;
         virshDebugRunLine(ctl, r.tty, line);
+        if (g_atomic_int_get(&virshDebugTerminated))
+            break;
     }
     return 0;
 }
@@ -405,11 +408,12 @@ virshDebugSession(virshDebugControl *ctl, virDomainPtr dom)
         virshDebugReadResult res = virshDebugReadLine(&r, prompt, &line);
 
         if (res != VIRSH_DEBUG_READ_LINE) {
-            /* quit by EOF or Ctrl-C: detach below */
+            /* quit by EOF, Ctrl-C, SIGTERM or SIGHUP: detach below */
             break;
         }
         virshDebugRunLine(ctl, r.tty, line);
-        if (!ctl->sessionDom)
+        /* SIGTERM or SIGHUP during a command ended it: detach below */
+        if (!ctl->sessionDom || g_atomic_int_get(&virshDebugTerminated))
             break;
     }
 

@@ -20,6 +20,7 @@
 #include "virsh-debug.h"
 
 volatile gint virshDebugInterrupted;
+volatile gint virshDebugTerminated;
 static int virshDebugSignalPipe = -1;
 
 static void
@@ -60,11 +61,13 @@ virshDebugRedirectLibvirtLog(void)
 
 
 static void
-virshDebugSigint(int sig G_GNUC_UNUSED)
+virshDebugSigint(int sig)
 {
     int saved = errno;
     char byte = 'i';
 
+    if (sig != SIGINT)
+        g_atomic_int_set(&virshDebugTerminated, 1);
     g_atomic_int_set(&virshDebugInterrupted, 1);
     if (virshDebugSignalPipe >= 0 && write(virshDebugSignalPipe, &byte, 1) < 0) {
         /* nothing to do in a signal handler */
@@ -91,6 +94,31 @@ virshDebugInstallSignals(virshDebugControl *ctl)
     sigemptyset(&sa.sa_mask);
     /* no SA_RESTART: poll() in the shell must return */
     sigaction(SIGINT, &sa, NULL);
+}
+
+
+/**
+ * virshDebugInstallShellSignals:
+ *
+ * A shell, and above all a debug session, must not die of SIGTERM (kill,
+ * a service manager) or SIGHUP (its terminal or ssh connection went away)
+ * any more than of Ctrl-C: a session would leave its points armed and the
+ * guest stopped.  Either ends the shell, after the session's clean detach.
+ * SIGPIPE is ignored so that a vanished reader of our output cannot kill
+ * the process before it has detached.
+ */
+void
+virshDebugInstallShellSignals(virshDebugControl *ctl)
+{
+    struct sigaction sa = { 0 };
+
+    virshDebugInstallSignals(ctl);
+    sa.sa_handler = virshDebugSigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 

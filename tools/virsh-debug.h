@@ -163,9 +163,13 @@ bool virshDebugRunCommand(virshDebugControl *ctl, int argc, char **argv);
 int virshDebugRunVirsh(virshDebugControl *ctl, int argc, char **argv,
                        bool replace);
 
-/* SIGINT: set by the handler, checked by waits and shells */
+/* SIGINT (and SIGTERM, SIGHUP in a shell): set by the handler, checked
+ * by waits and shells; SIGTERM and SIGHUP also set virshDebugTerminated,
+ * which ends the shell */
 extern volatile gint virshDebugInterrupted;
+extern volatile gint virshDebugTerminated;
 void virshDebugInstallSignals(virshDebugControl *ctl);
+void virshDebugInstallShellSignals(virshDebugControl *ctl);
 
 /* ------------------------------------------------------------------ */
 /* Errors and output                                                   */

@@ -23,6 +23,7 @@
 #include <pty.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1247,6 +1248,29 @@ testSessionPtyEnd(gconstpointer data)
 }
 
 
+/* SIGTERM (kill, a service manager) or SIGHUP (the terminal or the ssh
+ * connection went away) with a point armed and the guest stopped on it:
+ * the session detaches before it exits, as for Ctrl-C. */
+static void
+testSessionSignal(gconstpointer data)
+{
+    int sig = GPOINTER_TO_INT(data);
+    g_autoptr(GString) seen = g_string_new(NULL);
+    g_autofree char *cmd = g_strdup_printf("break %s\r", symHex(GUEST_SYM_FUNCTION));
+    int fd;
+    pid_t pid = ptyAttach(&fd);
+
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, cmd);
+    testPtyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ", 30);
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    g_assert_cmpint(kill(pid, sig), ==, 0);
+    testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
+    assertGuestRunningClean();
+}
+
+
 /* While a session holds an embedded root, another virsh-debug on the
  * same root is refused with an explanation, not just libvirt's locked
  * pid file; the session goes on unharmed. */
@@ -1439,6 +1463,10 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/session-pty", testSessionPty);
     g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
+    g_test_add_data_func("/e2e/cli/session-sigterm", GINT_TO_POINTER(SIGTERM),
+                         testSessionSignal);
+    g_test_add_data_func("/e2e/cli/session-sighup", GINT_TO_POINTER(SIGHUP),
+                         testSessionSignal);
     if (g_str_equal(kind, "embed"))
         g_test_add_func("/e2e/cli/embed-root-busy", testEmbedRootBusy);
     g_test_add_func("/e2e/cli/err/not-running", testErrNotRunning);
