@@ -24,6 +24,7 @@ PACKAGES="
     gdb python3 python3-docutils bash-completion dpkg-dev libreadline-dev
     libpixman-1-dev zlib1g-dev python3-venv flex bison libfdt-dev
     libelf-dev
+    clang libclang-rt-14-dev
 "
 
 need_update=0

@@ -1,0 +1,48 @@
+/*
+ * fuzz-qmp-event.c: libFuzzer harness of the DEBUG_STOP event parser
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The input is an event's "data" object as JSON text, which is what
+ * virConnectDomainQemuMonitorEventRegister delivers.  Invariants, on top
+ * of "no crash, no leak, no UB": a parse succeeds with no error or fails
+ * with one error of ours; a parsed event is a stopped vCPU with a reason
+ * in range and a pc, and its public form agrees with it.
+ */
+
+#include "config.h"
+
+#include "qemu/qemu_debug.h"
+#include "fuzz-common.h"
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    g_autofree char *details = fuzzInputString(data, size);
+    g_autofree qemuDebugStop *stop = NULL;
+    g_autoptr(GError) err = NULL;
+    virDomainDebugStopInfo info;
+
+    if (!(stop = qemuDebugParseStopEvent(details, &err))) {
+        FUZZ_CHECK_ERROR(err);
+        return 0;
+    }
+    FUZZ_CHECK(err == NULL, "success with an error set: %s", err->message);
+
+    FUZZ_CHECK(stop->stopped && stop->hasReason && stop->hasPc,
+               "an event that is not a complete stop");
+    FUZZ_CHECK(stop->vcpu >= 0, "vcpu %d", stop->vcpu);
+    FUZZ_CHECK(stop->reason < VIR_DOMAIN_DEBUG_STOP_LAST,
+               "reason %d", stop->reason);
+    FUZZ_CHECK(stop->hasPointId ? stop->pointId > 0 : stop->pointId == -1,
+               "point id %d", stop->pointId);
+
+    qemuDebugStopToInfo(stop, &info);
+    FUZZ_CHECK(info.vcpu == stop->vcpu && info.pc == stop->pc &&
+               info.reason == stop->reason && info.pointId == stop->pointId,
+               "public stop info differs from the event");
+    FUZZ_CHECK(info.hasWatch == (stop->hasWatchAddr || stop->hasHitAddr),
+               "hasWatch %d", info.hasWatch);
+    return 0;
+}
