@@ -552,6 +552,24 @@ cmdDebugWait(virshDebugControl *ctl, const virshDebugCmd *cmd)
 }
 
 
+/* Whether the whole VM is paused (virsh domstate says "paused"): then
+ * every vCPU is, whichever of them stopped for the debugger.  Asked
+ * after the stops, so a vCPU that stopped in between shows as stopped,
+ * not as running. */
+static bool
+virshDebugDomainPaused(virDomainPtr dom)
+{
+    int state = VIR_DOMAIN_NOSTATE;
+    int reason;
+
+    if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+        virResetLastError();
+        return false;
+    }
+    return state == VIR_DOMAIN_PAUSED;
+}
+
+
 static bool
 cmdDebugWhere(virshDebugControl *ctl, const virshDebugCmd *cmd)
 {
@@ -567,7 +585,7 @@ cmdDebugWhere(virshDebugControl *ctl, const virshDebugCmd *cmd)
         virshDebugReportDebugError();
         return false;
     }
-    virshDebugPrintStops(ctl, stops, n);
+    virshDebugPrintStops(ctl, stops, n, virshDebugDomainPaused(dom));
     g_free(stops);
     return true;
 }
@@ -578,20 +596,67 @@ cmdDebugWhere(virshDebugControl *ctl, const virshDebugCmd *cmd)
 static const virshDebugOptDef opts_regs[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     VIRSH_DEBUG_OPT_VCPU("the vCPU (default 0)"),
+    { "all", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "every register, not only the general ones" },
     { "register", VIRSH_DEBUG_OT_ARGV, 0, "register",
-      "register names (default: all), e.g. rip rsp eflags" },
+      "register names (default: the general registers), e.g. rip rsp eflags" },
     { NULL }
 };
+
+/* The general registers, as GDB's 'info registers' shows them: what a
+ * short look at a vCPU needs.  Vector, x87 and other registers take
+ * --all (or their names). */
+static const char *const virshDebugGeneralRegs[] = {
+    /* x86-64 */
+    "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+    "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip",
+    /* i386 */
+    "eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip",
+    "eflags", "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base",
+    "k_gs_base", "cr0", "cr2", "cr3", "cr4", "cr8", "efer",
+    /* aarch64 */
+    "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+    "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20",
+    "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30",
+    "sp", "pc", "cpsr",
+    NULL
+};
+
+
+/* Moves the general registers to the front of @regs and returns how many
+ * there are; all of them when the architecture has none of the names. */
+static int
+virshDebugGeneralRegisters(virDomainDebugRegister *regs, int n)
+{
+    int kept = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (g_strv_contains(virshDebugGeneralRegs, regs[i].name)) {
+            virDomainDebugRegister tmp = regs[kept];
+
+            regs[kept++] = regs[i];
+            regs[i] = tmp;
+        }
+    }
+    return kept ? kept : n;
+}
 
 static bool
 cmdDebugRegs(virshDebugControl *ctl, const virshDebugCmd *cmd)
 {
     VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
     GPtrArray *names = virshDebugCmdArgv(cmd);
+    bool all = virshDebugCmdHas(cmd, "all");
     virDomainDebugRegister *regs = NULL;
     int vcpu;
     int n;
+    int shown;
 
+    if (all && names->len) {
+        virshDebugError("debug-regs takes register names or --all, not both");
+        return false;
+    }
     if (virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
         return false;
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
@@ -604,7 +669,9 @@ cmdDebugRegs(virshDebugControl *ctl, const virshDebugCmd *cmd)
         virshDebugReportDebugError();
         return false;
     }
-    virshDebugPrintRegisters(ctl, vcpu, regs, n);
+    /* the order within the general set stays the guest's */
+    shown = all || names->len ? n : virshDebugGeneralRegisters(regs, n);
+    virshDebugPrintRegisters(ctl, vcpu, regs, shown);
     virDomainDebugRegistersFree(regs, n);
     return true;
 }
@@ -1170,7 +1237,10 @@ static const virshDebugCmdDef virshDebugCommands[] = {
       "read guest memory",
       "Prints a hex dump like xxd, or writes the raw bytes to a file with --file." },
     { "debug-regs", cmdDebugRegs, opts_regs, VIRSH_DEBUG_CMD_DOMAIN,
-      "show the registers of a vCPU", NULL },
+      "show the registers of a vCPU",
+      "Without names, the general registers (as GDB's 'info registers'); "
+      "--all shows every register.  Flag registers are decoded "
+      "(eflags 0x246 [ PF ZF IF ])." },
     { "debug-setreg", cmdDebugSetreg, opts_setreg, VIRSH_DEBUG_CMD_DOMAIN,
       "set a register of a vCPU",
       "Refused when the domain's <debug> element says writable=\"no\"." },

@@ -73,10 +73,51 @@ virshDebugReportLibvirtError(const char *fallback)
 }
 
 
+/*
+ * QEMU's messages name its QMP commands and arguments, which mean
+ * nothing to someone at the virsh-debug prompt: each phrase becomes the
+ * command or option that does the same here.
+ */
+static const struct {
+    const char *qmp;
+    const char *cli;
+} virshDebugQmpPhrases[] = {
+    { "stop it (debug-interrupt)", "stop it (debug-stop)" },
+    { "(query-debug-points lists the points)", "(debug-list lists the points)" },
+    { "(query-debug-gdb-xml describes the registers)",
+      "(debug-regs --all lists the registers)" },
+    { "(query-debug-capabilities lists the point-types)",
+      "(debug-caps lists the point types)" },
+    { "step it with noirq=false", "step it with --irq" },
+    { "pass noirq=false", "use --irq" },
+    { "pass notimer=false", "use --timers" },
+    { "omit cpu-index", "omit --vcpu" },
+    { "(cpu-index must be", "(--vcpu must be" },
+    { "before using the QMP debug commands", "before using virsh-debug" },
+    { "the QMP debug commands are", "guest debugging is" },
+    { "(system_reset)", "(virsh reset)" },
+};
+
+
+static char *
+virshDebugCliMessage(const char *msg)
+{
+    g_autoptr(GString) str = g_string_new(msg);
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(virshDebugQmpPhrases); i++)
+        g_string_replace(str, virshDebugQmpPhrases[i].qmp,
+                         virshDebugQmpPhrases[i].cli, 0);
+    return g_string_free(g_steal_pointer(&str), FALSE);
+}
+
+
 void
 virshDebugReportDebugError(void)
 {
-    virshDebugError("%s", virDomainDebugGetLastErrorMessage());
+    g_autofree char *msg = virshDebugCliMessage(virDomainDebugGetLastErrorMessage());
+
+    virshDebugError("%s", msg);
     virDomainDebugResetLastError();
 }
 
@@ -322,9 +363,19 @@ virshDebugPrintStop(virshDebugControl *ctl, const char *domain,
 }
 
 
+static const char *
+virshDebugStopState(const virDomainDebugStopInfo *stop, bool paused)
+{
+    if (stop->stopped)
+        return "stopped";
+    return paused ? "paused" : "running";
+}
+
+
 void
 virshDebugPrintStops(virshDebugControl *ctl,
-                     const virDomainDebugStopInfo *stops, int nstops)
+                     const virDomainDebugStopInfo *stops, int nstops,
+                     bool paused)
 {
     g_autofree int *symWidth = NULL;
     int width = 0;
@@ -337,6 +388,7 @@ virshDebugPrintStops(virshDebugControl *ctl,
         for (i = 0; i < nstops; i++) {
             json_builder_begin_object(b);
             virshDebugJsonStopMembers(ctl->symbols, b, &stops[i]);
+            virshDebugJsonStr(b, "state", virshDebugStopState(&stops[i], paused));
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
@@ -372,7 +424,8 @@ virshDebugPrintStops(virshDebugControl *ctl,
         g_autofree char *watch = NULL;
 
         if (!s->stopped) {
-            printf(" %-6d %-9s %-18s %-20s ", s->vcpu, "running", "-", "-");
+            printf(" %-6d %-9s %-18s %-20s ", s->vcpu,
+                   virshDebugStopState(s, paused), "-", "-");
             if (width)
                 printf("%-*s  ", width, "-");
             printf("%-6s %s\n", "-", "-");
@@ -557,6 +610,46 @@ virshDebugRegisterNumber(const virDomainDebugRegister *reg)
 }
 
 
+/* Flag registers, decoded as GDB does: "[ ZF IF ]" */
+typedef struct {
+    const char *reg;
+    const char *names[32];    /* bit N, NULL when unnamed */
+} virshDebugFlagDef;
+
+static const virshDebugFlagDef virshDebugFlags[] = {
+    { "eflags", { [0] = "CF", [2] = "PF", [4] = "AF", [6] = "ZF", [7] = "SF",
+                  [8] = "TF", [9] = "IF", [10] = "DF", [11] = "OF", [14] = "NT",
+                  [16] = "RF", [17] = "VM", [18] = "AC", [19] = "VIF",
+                  [20] = "VIP", [21] = "ID" } },
+    { "cpsr", { [28] = "V", [29] = "C", [30] = "Z", [31] = "N" } },
+};
+
+
+/* The names of the flags set in @reg, or NULL if it is no flag register */
+static GPtrArray *
+virshDebugRegisterFlags(const virDomainDebugRegister *reg)
+{
+    unsigned long long v;
+    size_t i;
+    int bit;
+
+    for (i = 0; i < G_N_ELEMENTS(virshDebugFlags); i++) {
+        GPtrArray *set;
+
+        if (!g_str_equal(reg->name, virshDebugFlags[i].reg) ||
+            virDomainDebugRegisterValue(reg, &v) < 0)
+            continue;
+        set = g_ptr_array_new();
+        for (bit = 0; bit < 32; bit++) {
+            if ((v & (1ULL << bit)) && virshDebugFlags[i].names[bit])
+                g_ptr_array_add(set, (gpointer)virshDebugFlags[i].names[bit]);
+        }
+        return set;
+    }
+    return NULL;
+}
+
+
 /* The registers that hold a code address worth naming: GDB's $pc */
 static bool
 virshDebugRegisterIsPc(const virDomainDebugRegister *reg)
@@ -595,6 +688,7 @@ virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
         for (i = 0; i < nregs; i++) {
             g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
             g_autofree char *sym = NULL;
+            g_autoptr(GPtrArray) flags = NULL;
 
             json_builder_begin_object(b);
             virshDebugJsonStr(b, "name", regs[i].name);
@@ -605,6 +699,15 @@ virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
             if ((sym = virshDebugRegisterSymbol(ctl, &regs[i]))) {
                 json_builder_set_member_name(b, "symbol");
                 json_builder_add_string_value(b, sym);
+            }
+            if ((flags = virshDebugRegisterFlags(&regs[i]))) {
+                guint f;
+
+                json_builder_set_member_name(b, "flags");
+                json_builder_begin_array(b);
+                for (f = 0; f < flags->len; f++)
+                    json_builder_add_string_value(b, g_ptr_array_index(flags, f));
+                json_builder_end_array(b);
             }
             json_builder_end_object(b);
         }
@@ -619,11 +722,21 @@ virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
     for (i = 0; i < nregs; i++) {
         g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
         g_autofree char *sym = virshDebugRegisterSymbol(ctl, &regs[i]);
+        g_autoptr(GPtrArray) flags = virshDebugRegisterFlags(&regs[i]);
 
-        if (sym)
+        if (sym) {
             printf("%-*s  %s <%s>\n", (int)width, regs[i].name, num, sym);
-        else
+        } else if (flags) {
+            g_autoptr(GString) set = g_string_new("[");
+            guint f;
+
+            for (f = 0; f < flags->len; f++)
+                g_string_append_printf(set, " %s", (char *)g_ptr_array_index(flags, f));
+            g_string_append(set, " ]");
+            printf("%-*s  %s %s\n", (int)width, regs[i].name, num, set->str);
+        } else {
             printf("%-*s  %s\n", (int)width, regs[i].name, num);
+        }
     }
     fflush(stdout);
 }

@@ -185,8 +185,11 @@ char *virshDebugFormatStop(virshDebugControl *ctl, const char *domain,
                            const virDomainDebugStopInfo *stop);
 void virshDebugPrintStop(virshDebugControl *ctl, const char *domain,
                          const virDomainDebugStopInfo *stop);
+/* @paused: the domain is paused, so a vCPU that did not stop for the
+ * debugger is paused with it, not running */
 void virshDebugPrintStops(virshDebugControl *ctl,
-                          const virDomainDebugStopInfo *stops, int nstops);
+                          const virDomainDebugStopInfo *stops, int nstops,
+                          bool paused);
 void virshDebugPrintPoints(virshDebugControl *ctl,
                            const virDomainDebugPoint *points, int npoints);
 void virshDebugPrintCaps(virshDebugControl *ctl, const char *domain,

@@ -1163,6 +1163,136 @@ testSymbolsErrors(void)
 
 
 /* ------------------------------------------------------------------ */
+/* What a virsh user expects                                           */
+
+/* debug-where agrees with domstate: a domain paused before its first
+ * instruction has no running vCPU */
+static void
+testWherePaused(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *out = HELPER("define", "paused",
+                                  "<debug:debug xmlns:debug='" NS "'>"
+                                  "<debug:boot stop='yes'/></debug:debug>");
+    g_autofree char *state = NULL;
+    JsonObject *obj;
+
+    RUN(&r, "debug-start", "paused");
+    assertOk(&r);
+    state = HELPER("state", "paused");
+    g_assert_cmpint(atoi(state), ==, VIR_DOMAIN_PAUSED);
+
+    RUN(&r, "debug-where", "paused");
+    assertOk(&r);
+    assertContains(r.out, " 0      paused    -");
+    g_assert_null(strstr(r.out, "running"));
+    RUN(&r, "debug-where", "paused", "--json");
+    assertOk(&r);
+    node = parseJson(&r);
+    obj = json_array_get_object_element(json_node_get_array(node), 0);
+    g_assert_cmpstr(json_object_get_string_member(obj, "state"), ==, "paused");
+    g_assert_false(json_object_get_boolean_member(obj, "stopped"));
+
+    /* running again: running */
+    RUN(&r, "debug-continue", "paused");
+    assertOk(&r);
+    RUN(&r, "debug-where", "paused");
+    assertOk(&r);
+    assertContains(r.out, " 0      running   -");
+    RUN(&r, "debug-detach", "paused");
+    assertOk(&r);
+
+    g_clear_pointer(&out, g_free);
+    out = HELPER("remove", "paused");
+    assertGuestRunningClean();
+}
+
+
+/* debug-regs: the general registers by default, every one with --all,
+ * eflags decoded from its value */
+static void
+testRegsDefaultAll(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(GString) expect = g_string_new("[");
+    g_autofree char *line = NULL;
+    static const struct { int bit; const char *name; } flags[] = {
+        { 0, "CF" }, { 2, "PF" }, { 4, "AF" }, { 6, "ZF" }, { 7, "SF" },
+        { 8, "TF" }, { 9, "IF" }, { 10, "DF" }, { 11, "OF" },
+    };
+    unsigned long long eflags = 0;
+    const char *value;
+    JsonArray *arr;
+    size_t i;
+
+    RUN(&r, "debug-stop", DOMAIN);
+    assertOk(&r);
+
+    RUN(&r, "debug-regs", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, "rax ");
+    assertContains(r.out, "rip ");
+    assertContains(r.out, "eflags ");
+    g_assert_null(strstr(r.out, "xmm0"));
+    g_assert_null(strstr(r.out, "st0"));
+    RUN(&r, "debug-regs", DOMAIN, "--all");
+    assertOk(&r);
+    assertContains(r.out, "xmm0");
+    assertContains(r.out, "st0");
+    RUN(&r, "debug-regs", DOMAIN, "rip", "--all");
+    assertError(&r, "--all");
+
+    RUN(&r, "debug-regs", DOMAIN, "eflags", "--json");
+    assertOk(&r);
+    node = parseJson(&r);
+    arr = json_object_get_array_member(json_node_get_object(node), "registers");
+    value = json_object_get_string_member(json_array_get_object_element(arr, 0),
+                                          "value");
+    eflags = g_ascii_strtoull(value, NULL, 16);
+    for (i = 0; i < G_N_ELEMENTS(flags); i++) {
+        if (eflags & (1ULL << flags[i].bit))
+            g_string_append_printf(expect, " %s", flags[i].name);
+    }
+    g_string_append(expect, " ]");
+    /* the guest runs with interrupts off */
+    g_assert_null(strstr(expect->str, "IF"));
+    line = g_strdup_printf("eflags  %s %s\n", value, expect->str);
+    RUN(&r, "debug-regs", DOMAIN, "eflags");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, line);
+
+    /* with more flags set (not IF: the guest has no handler for a timer
+     * interrupt), then back to the guest's own value */
+    RUN(&r, "debug-setreg", DOMAIN, "eflags", "0x8c7");
+    assertOk(&r);
+    RUN(&r, "debug-regs", DOMAIN, "eflags");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "eflags  0x000008c7 [ CF PF ZF SF OF ]\n");
+    RUN(&r, "debug-setreg", DOMAIN, "eflags", value);
+    assertOk(&r);
+
+    RUN(&r, "debug-detach", DOMAIN);
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+/* QEMU's messages reach the user with the commands that exist here */
+static void
+testErrorsNameCommands(void)
+{
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, "debug-step", DOMAIN);
+    assertError(&r, "stop it (debug-stop)");
+    g_assert_null(strstr(r.err, "debug-interrupt"));
+    assertGuestRunningClean();
+}
+
+
+/* ------------------------------------------------------------------ */
 /* The interactive session on a terminal                               */
 
 static pid_t
@@ -1460,6 +1590,9 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/symbols/elf", testSymbolsElf);
     g_test_add_func("/e2e/cli/symbols/map-from-xml", testSymbolsMapFromXml);
     g_test_add_func("/e2e/cli/symbols/errors", testSymbolsErrors);
+    g_test_add_func("/e2e/cli/where-paused", testWherePaused);
+    g_test_add_func("/e2e/cli/regs-default-all", testRegsDefaultAll);
+    g_test_add_func("/e2e/cli/errors-name-commands", testErrorsNameCommands);
     g_test_add_func("/e2e/cli/session-pty", testSessionPty);
     g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
