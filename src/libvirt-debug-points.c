@@ -26,6 +26,7 @@ virDomainDebugInsertPoint(virDomainPtr dom,
     const qemuDebugCaps *caps;
     g_autofree virDomainDebugPoint *current = NULL;
     size_t ncurrent = 0;
+    g_autofree char *client = NULL;
     g_autofree char *cmd = NULL;
     g_autofree char *reply = NULL;
     g_autoptr(GError) error = NULL;
@@ -51,7 +52,8 @@ virDomainDebugInsertPoint(virDomainPtr dom,
         return -1;
     }
 
-    cmd = qemuDebugBuildInsert(&point);
+    client = virDomainDebugLeaseClient(dom);
+    cmd = qemuDebugBuildInsertOwned(&point, client);
     if (!(reply = virDomainDebugRun(dom, cmd)))
         return -1;
     if ((id = qemuDebugParseInsertReply(reply, &error)) < 0) {

@@ -60,4 +60,9 @@ int virDomainDebugCheckDefPolicy(virDomainPtr dom,
                                  const virDomainDebugDef *def,
                                  const char *write);
 int virDomainDebugMarkForcedSession(virDomainPtr dom, bool forced);
+
+/* libvirt-debug-lease.c */
+int virDomainDebugLeaseAcquire(virDomainPtr dom);
+char *virDomainDebugLeaseClient(virDomainPtr dom);
+int virDomainDebugLeaseRelease(virDomainPtr dom);
 void virDomainDebugReportDisallowed(virDomainPtr dom);

@@ -76,15 +76,17 @@ virDomainDebugArm(virDomainPtr dom,
     g_autoptr(GPtrArray) cmds = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GArray) armed = g_array_new(FALSE, FALSE, sizeof(int));
+    g_autofree char *client = NULL;
     size_t i;
 
     if (virDomainDebugQueryPoints(dom, &current, &ncurrent) < 0)
         return -1;
 
     /* Every check (slot counts included) runs before the first insert. */
+    client = virDomainDebugLeaseClient(dom);
     if (!(cmds = qemuDebugBuildArmCommands(def, caps, current, ncurrent,
                                            virDomainDebugVcpuCount(dom),
-                                           &error))) {
+                                           client, &error))) {
         virDomainDebugReportGError(dom, error);
         return -1;
     }
@@ -125,7 +127,8 @@ virDomainDebugAttachInternal(virDomainPtr dom,
 
     if (virDomainDebugCheckFlags(dom, flags,
                                  VIR_DOMAIN_DEBUG_ATTACH_FORCE |
-                                 VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS) < 0)
+                                 VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS |
+                                 VIR_DOMAIN_DEBUG_ATTACH_LEASE) < 0)
         return -1;
 
     if (!(caps = virDomainDebugGetCaps(dom)))
@@ -146,6 +149,11 @@ virDomainDebugAttachInternal(virDomainPtr dom,
         if (virDomainDebugMarkForcedSession(dom, true) < 0)
             return -1;
     }
+
+    /* before arming: the declared points belong to the lease too */
+    if ((flags & VIR_DOMAIN_DEBUG_ATTACH_LEASE) &&
+        virDomainDebugLeaseAcquire(dom) < 0)
+        return -1;
 
     if (!(flags & VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS))
         ret = virDomainDebugArm(dom, def, caps);
@@ -185,12 +193,21 @@ int
 virDomainDebugDetach(virDomainPtr dom, unsigned int flags)
 {
     bool stopped = false;
+    int leased;
 
     virDomainDebugErrorReset();
-    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+    if (virDomainDebugCheckFlags(dom, flags, VIR_DOMAIN_DEBUG_DETACH_ALL) < 0)
         return -1;
-    if (virDomainDebugCheckActive(dom) < 0 ||
-        virDomainDebugRunEmpty(dom, qemuDebugBuildRemoveAll()) < 0 ||
+    if (virDomainDebugCheckActive(dom) < 0)
+        return -1;
+    /* A lease's end removes its points; QEMU resumes the guest unless
+     * another client holds a lease on it. */
+    if ((leased = virDomainDebugLeaseRelease(dom)) < 0)
+        return -1;
+    if (leased && !(flags & VIR_DOMAIN_DEBUG_DETACH_ALL))
+        return virDomainDebugMarkForcedSession(dom, false);
+
+    if (virDomainDebugRunEmpty(dom, qemuDebugBuildRemoveAll()) < 0 ||
         virDomainDebugIsDebugStopped(dom, &stopped) < 0 ||
         virDomainDebugMarkForcedSession(dom, false) < 0)
         return -1;

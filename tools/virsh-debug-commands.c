@@ -93,6 +93,8 @@ cmdDebugAttach(virshDebugControl *ctl, const virshDebugCmd *cmd)
         flags |= VIR_DOMAIN_DEBUG_ATTACH_FORCE;
     if (virshDebugCmdHas(cmd, "no-points"))
         flags |= VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS;
+    /* what the session arms dies with it, even if it is killed */
+    flags |= VIR_DOMAIN_DEBUG_ATTACH_LEASE;
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
@@ -132,7 +134,8 @@ cmdDebugDetach(virshDebugControl *ctl, const virshDebugCmd *cmd)
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
-    if (virDomainDebugDetach(dom, 0) < 0) {
+    /* the operator's "no debug points left": a session's and anyone's */
+    if (virDomainDebugDetach(dom, VIR_DOMAIN_DEBUG_DETACH_ALL) < 0) {
         virshDebugReportDebugError();
         return false;
     }

@@ -67,11 +67,30 @@ typedef enum {
  * VIR_DOMAIN_DEBUG_ATTACH_FORCE: attach even though the domain's <debug>
  * element says allowed="no".
  * VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS: do not arm the declared points.
+ * VIR_DOMAIN_DEBUG_ATTACH_LEASE: take a lease on the domain for this
+ * process: the points it arms and inserts from now on belong to the
+ * lease, a thread of the library renews it, and if the process dies
+ * without virDomainDebugDetach() (killed, crashed, its host or connection
+ * gone), QEMU removes those points and resumes the guest by itself once
+ * the lease runs out (15 seconds; LIBVIRT_DEBUG_LEASE_TIMEOUT sets 1 to
+ * 3600).  For sessions and debugger bridges; a process that attaches to
+ * leave points armed after it exits must not use it.
  */
 typedef enum {
     VIR_DOMAIN_DEBUG_ATTACH_FORCE = (1 << 0),
     VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS = (1 << 1),
+    VIR_DOMAIN_DEBUG_ATTACH_LEASE = (1 << 2),
 } virDomainDebugAttachFlags;
+
+/**
+ * virDomainDebugDetachFlags:
+ *
+ * VIR_DOMAIN_DEBUG_DETACH_ALL: remove every debug point of the domain,
+ * not only those of this process's lease.
+ */
+typedef enum {
+    VIR_DOMAIN_DEBUG_DETACH_ALL = (1 << 0),
+} virDomainDebugDetachFlags;
 
 /**
  * virDomainDebugMemoryFlags:
@@ -184,10 +203,14 @@ int virDomainDebugAttach(virDomainPtr dom, unsigned int flags);
 /**
  * virDomainDebugDetach:
  * @dom: a running domain
- * @flags: 0
+ * @flags: bitwise-OR of virDomainDebugDetachFlags
  *
- * Removes every debug point and resumes the guest if it is stopped,
- * leaving it as if it had never been debugged.
+ * Without a lease (see VIR_DOMAIN_DEBUG_ATTACH_LEASE), or with
+ * VIR_DOMAIN_DEBUG_DETACH_ALL: removes every debug point and resumes the
+ * guest if it is stopped in the debugger, leaving it as if it had never
+ * been debugged.  With a lease: ends it, which removes the lease's points
+ * only (another client's stay) and resumes the guest if it is stopped in
+ * the debugger and no other client holds a lease.
  *
  * Returns 0, or -1.
  */

@@ -44,8 +44,10 @@
 #include "qapi/qapi-commands-debug.h"
 #include "qapi/qapi-events-debug.h"
 #include "qemu/accel.h"
+#include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "qemu/rcu.h"
+#include "qemu/timer.h"
 #include "exec/gdbstub.h"
 #include "migration/blocker.h"
 #include "migration/misc.h"
@@ -67,6 +69,8 @@
 #define DEBUG_MAX_STEP_COUNT    1000000
 #define DEBUG_MAX_WATCH_LEN     8
 #define DEBUG_MAX_HW_LIMIT      64  /* x-debug-set-hw-limits */
+#define DEBUG_MAX_LEASE_NAME    64
+#define DEBUG_MAX_LEASE_TIMEOUT 3600    /* seconds */
 
 typedef struct DebugPoint {
     int64_t id;
@@ -75,7 +79,14 @@ typedef struct DebugPoint {
     uint64_t len;
     int64_t cpu_index;          /* -1: all vCPUs */
     int64_t hits;
+    char *client;               /* the lease it belongs to, or NULL */
 } DebugPoint;
+
+/* A debug client's lease: see debug-lease in qapi/debug.json */
+typedef struct DebugLease {
+    char *client;
+    QEMUTimer *expiry;
+} DebugLease;
 
 /*
  * KVM keeps one set of debug points for the whole VM.  Several QMP points
@@ -137,6 +148,7 @@ static struct {
     bool initialized;
     int64_t next_id;
     GPtrArray *points;          /* DebugPoint *, in id order */
+    GPtrArray *leases;          /* DebugLease * */
     GPtrArray *kvm_entries;     /* DebugKvmEntry * */
     GPtrArray *cpus;            /* DebugCpu *, indexed by cpu_index */
     uint64_t generation;        /* incremented whenever the VM resumes */
@@ -151,6 +163,23 @@ static struct {
 
 static void debug_vm_state_change(void *opaque, bool running, RunState state);
 
+static void debug_point_free(gpointer data)
+{
+    DebugPoint *p = data;
+
+    g_free(p->client);
+    g_free(p);
+}
+
+static void debug_lease_free(gpointer data)
+{
+    DebugLease *l = data;
+
+    timer_free(l->expiry);
+    g_free(l->client);
+    g_free(l);
+}
+
 static void debug_init(void)
 {
     if (debug.initialized) {
@@ -159,7 +188,8 @@ static void debug_init(void)
     debug.initialized = true;
     debug.next_id = 1;
     debug.generation = 1;
-    debug.points = g_ptr_array_new_with_free_func(g_free);
+    debug.points = g_ptr_array_new_with_free_func(debug_point_free);
+    debug.leases = g_ptr_array_new_with_free_func(debug_lease_free);
     debug.kvm_entries = g_ptr_array_new_with_free_func(g_free);
     debug.cpus = g_ptr_array_new();
     qemu_add_vm_change_state_handler(debug_vm_state_change, NULL);
@@ -248,6 +278,19 @@ static DebugStopReason debug_reason_of(DebugPointType type)
 static bool debug_point_applies(DebugPoint *p, CPUState *cpu)
 {
     return p->cpu_index < 0 || p->cpu_index == cpu->cpu_index;
+}
+
+static DebugLease *debug_find_lease(const char *client)
+{
+    guint i;
+
+    for (i = 0; i < debug.leases->len; i++) {
+        DebugLease *l = g_ptr_array_index(debug.leases, i);
+        if (g_str_equal(l->client, client)) {
+            return l;
+        }
+    }
+    return NULL;
 }
 
 static DebugPoint *debug_find_point(int64_t id)
@@ -1210,6 +1253,7 @@ static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
 DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                                     bool has_len, uint64_t len,
                                     bool has_cpu_index, int64_t cpu_index,
+                                    bool has_client, const char *client,
                                     Error **errp)
 {
     DebugInsertResult *res;
@@ -1273,12 +1317,18 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                    "points once it has ended");
         return NULL;
     }
+    if (has_client && !debug_find_lease(client)) {
+        error_setg(errp, "no lease named '%s' (debug-lease creates it; it "
+                   "may have expired)", client);
+        return NULL;
+    }
 
     p = g_new0(DebugPoint, 1);
     p->type = type;
     p->addr = addr;
     p->len = len;
     p->cpu_index = cpu ? cpu->cpu_index : -1;
+    p->client = has_client ? g_strdup(client) : NULL;
     p->id = debug.next_id;
     /*
      * Listed before it is inserted: inserting may drop the BQL, and a vCPU
@@ -1295,6 +1345,23 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
     res = g_new0(DebugInsertResult, 1);
     res->id = p->id;
     return res;
+}
+
+/* Remove the points of lease @client, or every point if NULL. */
+static void debug_remove_points_of(const char *client)
+{
+    guint i = debug.points->len;
+
+    while (i-- > 0) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+
+        if (client && g_strcmp0(p->client, client) != 0) {
+            continue;
+        }
+        debug_point_remove(p);
+        g_ptr_array_remove_index(debug.points, i);
+    }
+    debug_update_migration_blocker();
 }
 
 void qmp_debug_remove(int64_t id, Error **errp)
@@ -1315,17 +1382,103 @@ void qmp_debug_remove(int64_t id, Error **errp)
     debug_update_migration_blocker();
 }
 
-void qmp_debug_remove_all(Error **errp)
+void qmp_debug_remove_all(bool has_client, const char *client, Error **errp)
 {
     if (!debug_check_usable(errp)) {
         return;
     }
-    while (debug.points->len) {
-        DebugPoint *p = g_ptr_array_index(debug.points, debug.points->len - 1);
-        debug_point_remove(p);
-        g_ptr_array_remove_index(debug.points, debug.points->len - 1);
+    debug_remove_points_of(has_client ? client : NULL);
+}
+
+/* Commands: leases */
+
+static bool debug_check_lease_name(const char *client, Error **errp)
+{
+    size_t len = strlen(client);
+    size_t i;
+
+    if (len == 0 || len > DEBUG_MAX_LEASE_NAME) {
+        error_setg(errp, "a lease name must be 1 to %d characters long",
+                   DEBUG_MAX_LEASE_NAME);
+        return false;
     }
-    debug_update_migration_blocker();
+    for (i = 0; i < len; i++) {
+        if (!g_ascii_isgraph(client[i])) {
+            error_setg(errp, "a lease name is printable ASCII without "
+                       "spaces (e.g. a UUID)");
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The lease is over (expired or released): its points go, and a VM
+ * stopped in the debugger that no other lease holds runs again.
+ */
+static void debug_lease_end(DebugLease *l)
+{
+    g_autofree char *client = g_strdup(l->client);
+    Error *local_err = NULL;
+
+    g_ptr_array_remove(debug.leases, l);
+    debug_remove_points_of(client);
+    if (runstate_check(RUN_STATE_DEBUG) && debug.leases->len == 0 &&
+        !gdb_client_connected()) {
+        qmp_debug_continue(&local_err);
+        if (local_err) {
+            error_prepend(&local_err, "debug lease '%s' ended, but the VM "
+                          "could not resume: ", client);
+            warn_report_err(local_err);
+        }
+    }
+}
+
+static void debug_lease_expired(void *opaque)
+{
+    DebugLease *l = opaque;
+
+    warn_report("debug lease '%s' expired: its client is gone; its debug "
+                "points are removed", l->client);
+    debug_lease_end(l);
+}
+
+void qmp_debug_lease(const char *client, int64_t timeout, Error **errp)
+{
+    DebugLease *l;
+
+    if (!debug_check_usable(errp) || !debug_check_lease_name(client, errp)) {
+        return;
+    }
+    if (timeout < 1 || timeout > DEBUG_MAX_LEASE_TIMEOUT) {
+        error_setg(errp, "lease timeout %" PRId64 " is out of range (1 to %d "
+                   "seconds)", timeout, DEBUG_MAX_LEASE_TIMEOUT);
+        return;
+    }
+    l = debug_find_lease(client);
+    if (!l) {
+        l = g_new0(DebugLease, 1);
+        l->client = g_strdup(client);
+        l->expiry = timer_new_ms(QEMU_CLOCK_REALTIME, debug_lease_expired, l);
+        g_ptr_array_add(debug.leases, l);
+    }
+    timer_mod(l->expiry, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
+              timeout * 1000);
+}
+
+void qmp_debug_lease_release(const char *client, Error **errp)
+{
+    DebugLease *l;
+
+    if (!debug_check_usable(errp)) {
+        return;
+    }
+    l = debug_find_lease(client);
+    if (!l) {
+        error_setg(errp, "no lease named '%s' (it may have expired)", client);
+        return;
+    }
+    debug_lease_end(l);
 }
 
 DebugPointInfoList *qmp_query_debug_points(Error **errp)
@@ -1347,6 +1500,8 @@ DebugPointInfoList *qmp_query_debug_points(Error **errp)
         info->hits = p->hits;
         info->has_cpu_index = p->cpu_index >= 0;
         info->cpu_index = p->cpu_index;
+        info->has_client = p->client != NULL;
+        info->client = g_strdup(p->client);
         QAPI_LIST_APPEND(tail, info);
     }
     return head;

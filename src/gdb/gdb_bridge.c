@@ -296,7 +296,9 @@ virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
         goto cleanup;
     }
 
-    if (virDomainDebugAttach(dom, flags) < 0)
+    /* GDB's points die with this bridge, even if it is killed, and
+     * another bridge's detach leaves them alone */
+    if (virDomainDebugAttach(dom, flags | VIR_DOMAIN_DEBUG_ATTACH_LEASE) < 0)
         goto deregister;
 
     if (gdbRspSessionStart(session, GDB_BRIDGE_STOP_TIMEOUT_MS) < 0) {

@@ -18,6 +18,7 @@ qemuDebugBuildArmCommands(const virDomainDebugDef *def,
                           const virDomainDebugPoint *current,
                           size_t ncurrent,
                           unsigned int nvcpus,
+                          const char *client,
                           GError **error)
 {
     g_autoptr(GPtrArray) cmds = NULL;
@@ -32,7 +33,7 @@ qemuDebugBuildArmCommands(const virDomainDebugDef *def,
      * the XML, and the order of the ids QEMU hands out. */
     cmds = g_ptr_array_new_with_free_func(g_free);
     for (i = 0; i < def->npoints; i++)
-        g_ptr_array_add(cmds, qemuDebugBuildInsert(&def->points[i]));
+        g_ptr_array_add(cmds, qemuDebugBuildInsertOwned(&def->points[i], client));
 
     return g_steal_pointer(&cmds);
 }

@@ -136,8 +136,14 @@ char *qemuDebugBuildQueryCaps(void);
 char *qemuDebugBuildQueryStatus(void);
 /* debug-insert; point->vcpu VIR_DOMAIN_DEBUG_VCPU_ALL omits cpu-index */
 char *qemuDebugBuildInsert(const virDomainDebugPointDef *point);
+/* the same, the point belonging to lease @client (NULL: none) */
+char *qemuDebugBuildInsertOwned(const virDomainDebugPointDef *point,
+                                const char *client);
 char *qemuDebugBuildRemove(int id);
 char *qemuDebugBuildRemoveAll(void);
+/* debug-lease (create or renew, @timeout seconds) and its release */
+char *qemuDebugBuildLease(const char *client, unsigned int timeout);
+char *qemuDebugBuildLeaseRelease(const char *client);
 char *qemuDebugBuildQueryPoints(void);
 /* count 0 omits it (QEMU default 1); noirq/notimer are always explicit */
 char *qemuDebugBuildStep(int vcpu, unsigned int count,
@@ -274,6 +280,7 @@ GPtrArray *qemuDebugBuildArmCommands(const virDomainDebugDef *def,
                                      const virDomainDebugPoint *current,
                                      size_t ncurrent,
                                      unsigned int nvcpus,
+                                     const char *client,
                                      GError **error);
 
 /* A debug start is: start the domain paused (VIR_DOMAIN_START_PAUSED, so

@@ -38,6 +38,14 @@ qemuDebugBuildQueryStatus(void)
 char *
 qemuDebugBuildInsert(const virDomainDebugPointDef *point)
 {
+    return qemuDebugBuildInsertOwned(point, NULL);
+}
+
+
+char *
+qemuDebugBuildInsertOwned(const virDomainDebugPointDef *point,
+                          const char *client)
+{
     JsonBuilder *b = qemuDebugJSONCommandBegin("debug-insert");
 
     json_builder_set_member_name(b, "type");
@@ -50,6 +58,10 @@ qemuDebugBuildInsert(const virDomainDebugPointDef *point)
     if (point->vcpu != VIR_DOMAIN_DEBUG_VCPU_ALL) {
         json_builder_set_member_name(b, "cpu-index");
         json_builder_add_int_value(b, point->vcpu);
+    }
+    if (client) {
+        json_builder_set_member_name(b, "client");
+        json_builder_add_string_value(b, client);
     }
     return qemuDebugJSONCommandEnd(b);
 }
@@ -70,6 +82,30 @@ char *
 qemuDebugBuildRemoveAll(void)
 {
     return qemuDebugJSONCommandSimple("debug-remove-all");
+}
+
+
+char *
+qemuDebugBuildLease(const char *client, unsigned int timeout)
+{
+    JsonBuilder *b = qemuDebugJSONCommandBegin("debug-lease");
+
+    json_builder_set_member_name(b, "client");
+    json_builder_add_string_value(b, client);
+    json_builder_set_member_name(b, "timeout");
+    json_builder_add_int_value(b, timeout);
+    return qemuDebugJSONCommandEnd(b);
+}
+
+
+char *
+qemuDebugBuildLeaseRelease(const char *client)
+{
+    JsonBuilder *b = qemuDebugJSONCommandBegin("debug-lease-release");
+
+    json_builder_set_member_name(b, "client");
+    json_builder_add_string_value(b, client);
+    return qemuDebugJSONCommandEnd(b);
 }
 
 

@@ -40,6 +40,7 @@
 #define NS "http://libvirt-debug.org/schemas/domain/debug/1.0"
 /* debug-wait never hangs the suite: a hit normally comes within ms */
 #define WAIT_TIMEOUT "20"
+#define LEASE_TIMEOUT "3"
 
 static const char *kind = "embed";
 static testLibvirt *lv;
@@ -100,6 +101,8 @@ childEnvInit(void)
     /* the pty session's readline: no terminal tricks, no user inputrc */
     env = g_environ_setenv(env, "TERM", "dumb", TRUE);
     env = g_environ_setenv(env, "INPUTRC", "/dev/null", TRUE);
+    /* a dead session's lease runs out in LEASE_TIMEOUT s, not 15 */
+    env = g_environ_setenv(env, "LIBVIRT_DEBUG_LEASE_TIMEOUT", LEASE_TIMEOUT, TRUE);
     env = g_environ_unsetenv(env, "LIBVIRT_LOG_OUTPUTS");
     env = g_environ_unsetenv(env, "LIBVIRT_DEFAULT_URI");
     env = g_environ_unsetenv(env, "G_MESSAGES_DEBUG");
@@ -1401,6 +1404,97 @@ testSessionSignal(gconstpointer data)
 }
 
 
+/* Polls cli-helper check until the guest runs clean, for up to @seconds. */
+static void
+waitGuestRunningClean(int seconds)
+{
+    const char *const args[] = { "check", DOMAIN, NULL };
+    gint64 deadline = g_get_monotonic_time() + seconds * G_USEC_PER_SEC;
+
+    for (;;) {
+        g_auto(Result) r = { 0 };
+
+        runv(&r, NULL, true, args);
+        if (r.status == 0)
+            return;
+        if (g_get_monotonic_time() > deadline)
+            g_error("the guest is not running clean after %d s: %s", seconds, r.err);
+        g_usleep(250 * 1000);
+    }
+}
+
+
+/* A session killed outright (SIGKILL: no handler runs) with its point
+ * armed and the guest stopped on it: nobody renews its lease, so QEMU
+ * removes the point and resumes the guest by itself. */
+static void
+testSessionKilled(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    g_autofree char *cmd = g_strdup_printf("break %s\r", symHex(GUEST_SYM_FUNCTION));
+    int status;
+    int fd;
+    pid_t pid = ptyAttach(&fd);
+
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, cmd);
+    testPtyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ", 30);
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+    while (waitpid(pid, &status, 0) < 0)
+        g_assert_cmpint(errno, ==, EINTR);
+    close(fd);
+    g_assert_true(WIFSIGNALED(status));
+    waitGuestRunningClean(atoi(LEASE_TIMEOUT) + 15);
+}
+
+
+/* Two sessions on one domain (a daemon serves two processes at once):
+ * each one's end removes its own points only. */
+static void
+testTwoSessions(void)
+{
+    g_autoptr(GString) seenA = g_string_new(NULL);
+    g_autoptr(GString) seenB = g_string_new(NULL);
+    g_autofree char *breakA = g_strdup_printf("break %s\r", symHex(GUEST_SYM_NEVER_CALLED));
+    g_autofree char *watchB = g_strdup_printf("watch %s --len 4\r",
+                                              symHex("guest_fault_count"));
+    g_autoptr(JsonNode) node = NULL;
+    g_auto(Result) r = { 0 };
+    JsonArray *points;
+    int fdA, fdB;
+    pid_t pidA = ptyAttach(&fdA);
+    pid_t pidB;
+
+    testPtyExpect(fdA, seenA, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fdA, breakA);
+    testPtyExpect(fdA, seenA, "inserted at", 30);
+    pidB = ptyAttach(&fdB);
+    testPtyExpect(fdB, seenB, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fdB, watchB);
+    testPtyExpect(fdB, seenB, "inserted at", 30);
+
+    testPtyWrite(fdB, "quit\r");
+    testPtyExpect(fdB, seenB, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pidB, fdB, seenB), ==, 0);
+
+    /* A's point is still there */
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    node = parseJson(&r);
+    points = json_node_get_array(node);
+    g_assert_cmpuint(json_array_get_length(points), ==, 1);
+    g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(points, 0),
+                                                  "address"),
+                    ==, symHex(GUEST_SYM_NEVER_CALLED));
+
+    testPtyWrite(fdA, "quit\r");
+    testPtyExpect(fdA, seenA, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pidA, fdA, seenA), ==, 0);
+    assertGuestRunningClean();
+}
+
+
 /* While a session holds an embedded root, another virsh-debug on the
  * same root is refused with an explanation, not just libvirt's locked
  * pid file; the session goes on unharmed. */
@@ -1600,6 +1694,9 @@ main(int argc, char **argv)
                          testSessionSignal);
     g_test_add_data_func("/e2e/cli/session-sighup", GINT_TO_POINTER(SIGHUP),
                          testSessionSignal);
+    g_test_add_func("/e2e/cli/session-killed", testSessionKilled);
+    if (g_str_equal(kind, "daemon"))
+        g_test_add_func("/e2e/cli/two-sessions", testTwoSessions);
     if (g_str_equal(kind, "embed"))
         g_test_add_func("/e2e/cli/embed-root-busy", testEmbedRootBusy);
     g_test_add_func("/e2e/cli/err/not-running", testErrNotRunning);

@@ -89,6 +89,14 @@ testBuilders(void)
         { qemuDebugBuildRemove(7),
           "{\"execute\":\"debug-remove\",\"arguments\":{\"id\":7}}" },
         { qemuDebugBuildRemoveAll(), "{\"execute\":\"debug-remove-all\"}" },
+        { qemuDebugBuildInsertOwned(&sw, "9d3c"),
+          "{\"execute\":\"debug-insert\",\"arguments\":{\"type\":\"sw-breakpoint\","
+          "\"addr\":1048592,\"client\":\"9d3c\"}}" },
+        { qemuDebugBuildLease("9d3c", 15),
+          "{\"execute\":\"debug-lease\",\"arguments\":{\"client\":\"9d3c\","
+          "\"timeout\":15}}" },
+        { qemuDebugBuildLeaseRelease("9d3c"),
+          "{\"execute\":\"debug-lease-release\",\"arguments\":{\"client\":\"9d3c\"}}" },
         { qemuDebugBuildQueryPoints(), "{\"execute\":\"query-debug-points\"}" },
         { qemuDebugBuildStep(1, 10, true, false),
           "{\"execute\":\"debug-step\",\"arguments\":{\"cpu-index\":1,\"count\":10,"

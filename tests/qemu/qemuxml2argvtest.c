@@ -93,7 +93,7 @@ testTranslate(const void *opaque)
     g_assert_nonnull(caps);
 
     cmds = qemuDebugBuildArmCommands(def, caps, NULL, 0,
-                                     testDomainVcpus(domainXML), &err);
+                                     testDomainVcpus(domainXML), NULL, &err);
     if (info->fail) {
         if (cmds) {
             g_test_message("%s with %s caps: expected an error, got %u commands",
@@ -178,7 +178,8 @@ testInUse(void)
     caps = qemuDebugParseCapsReply(reply, &err);
     g_assert_no_error(err);
 
-    cmds = qemuDebugBuildArmCommands(def, caps, current, G_N_ELEMENTS(current), 1, &err);
+    cmds = qemuDebugBuildArmCommands(def, caps, current, G_N_ELEMENTS(current), 1,
+                                     NULL, &err);
     g_assert_null(cmds);
     g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_NO_SLOTS);
     g_assert_cmpstr(err->message, ==,
@@ -198,7 +199,8 @@ testInUse(void)
     reply = qemuTestReadFile(capsPath);
     caps = qemuDebugParseCapsReply(reply, &err);
     g_assert_no_error(err);
-    cmds = qemuDebugBuildArmCommands(def, caps, current, G_N_ELEMENTS(current), 1, &err);
+    cmds = qemuDebugBuildArmCommands(def, caps, current, G_N_ELEMENTS(current), 1,
+                                     NULL, &err);
     g_assert_no_error(err);
     g_assert_cmpuint(cmds->len, ==, 5);
 }

@@ -822,6 +822,146 @@ testCapabilitiesNone(void)
 }
 
 /* Record/replay owns the execution: the commands refuse there. */
+static gint64
+qmpInsertOwned(testQemu *qemu, const char *client, const char *type,
+               guint64 addr, guint64 len)
+{
+    g_autoptr(JsonNode) ret = NULL;
+
+    if (len)
+        ret = qmpOk(qemu, "debug-insert",
+                    "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"len\": %" G_GUINT64_FORMAT ", \"client\": \"%s\"}",
+                    type, addr, len, client);
+    else
+        ret = qmpOk(qemu, "debug-insert",
+                    "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"client\": \"%s\"}", type, addr, client);
+    return json_object_get_int_member(json_node_get_object(ret), "id");
+}
+
+/* The points listed, as "ID:CLIENT" ("-" for none), space-separated. */
+static char *
+pointOwners(testQemu *qemu)
+{
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-points", NULL);
+    JsonArray *arr = json_node_get_array(ret);
+    g_autoptr(GString) out = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+
+        g_string_append_printf(out, "%s%" G_GINT64_FORMAT ":%s", i ? " " : "",
+                               json_object_get_int_member(o, "id"),
+                               json_object_has_member(o, "client") ?
+                               json_object_get_string_member(o, "client") : "-");
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/*
+ * A lease that is not renewed expires: its points go, and the VM its
+ * point stopped resumes; points without a lease stay.
+ */
+static void
+testLeaseExpires(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autofree char *owners = NULL;
+    gint64 deadline;
+
+    qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_never_called"), 4);
+    qmpDo(qemu, "debug-lease", "{\"client\": \"gdb-1\", \"timeout\": 2}");
+    qmpInsertOwned(qemu, "gdb-1", "hw-breakpoint", testGuestSymbol("guest_tick"), 0);
+    ev = waitStop(qemu);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "hw-breakpoint");
+    owners = pointOwners(qemu);
+    g_assert_cmpstr(owners, ==, "1:- 2:gdb-1");
+
+    /* the client vanishes: nobody renews */
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    for (;;) {
+        g_autofree char *state = runState(qemu);
+
+        if (g_str_equal(state, "running"))
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("the VM is still '%s' 10 s after its lease of 2 s", state);
+        g_usleep(100 * 1000);
+    }
+    g_clear_pointer(&owners, g_free);
+    owners = pointOwners(qemu);
+    g_assert_cmpstr(owners, ==, "1:-");
+    qmpErr(qemu, "no lease named 'gdb-1'", "debug-lease-release",
+           "{\"client\": \"gdb-1\"}");
+    assertNoStop(qemu);
+}
+
+/*
+ * Two clients with leases: releasing one removes only its points and
+ * leaves the VM stopped for the other; releasing the last resumes it.
+ * debug-remove-all with a client removes that client's points only.
+ */
+static void
+testLeaseTwoClients(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autofree char *owners = NULL;
+
+    qmpDo(qemu, "debug-lease", "{\"client\": \"a\", \"timeout\": 60}");
+    qmpDo(qemu, "debug-lease", "{\"client\": \"b\", \"timeout\": 60}");
+    qmpInsertOwned(qemu, "b", "watchpoint-write", testGuestSymbol("guest_never_called"), 4);
+    qmpInsertOwned(qemu, "b", "sw-breakpoint", testGuestSymbol("guest_never_called"), 0);
+    qmpInsertOwned(qemu, "a", "hw-breakpoint", testGuestSymbol("guest_tick"), 0);
+    ev = waitStop(qemu);
+
+    qmpDo(qemu, "debug-lease-release", "{\"client\": \"a\"}");
+    owners = pointOwners(qemu);
+    g_assert_cmpstr(owners, ==, "1:b 2:b");
+    assertRunState(qemu, "debug");
+
+    qmpDo(qemu, "debug-remove-all", "{\"client\": \"b\"}");
+    g_clear_pointer(&owners, g_free);
+    owners = pointOwners(qemu);
+    g_assert_cmpstr(owners, ==, "");
+    assertRunState(qemu, "debug");
+
+    qmpDo(qemu, "debug-lease-release", "{\"client\": \"b\"}");
+    assertRunState(qemu, "running");
+}
+
+/* Bad lease requests are refused and change nothing. */
+static void
+testLeaseBadInput(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autofree char *longName = g_strnfill(65, 'x');
+    g_autofree char *owners = NULL;
+
+    qmpErr(qemu, "no lease named 'nobody'", "debug-insert",
+           "{\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+           ", \"client\": \"nobody\"}", testGuestSymbol("guest_tick"));
+    qmpErr(qemu, "1 to 64 characters", "debug-lease",
+           "{\"client\": \"\", \"timeout\": 5}");
+    qmpErr(qemu, "1 to 64 characters", "debug-lease",
+           "{\"client\": \"%s\", \"timeout\": 5}", longName);
+    qmpErr(qemu, "printable ASCII", "debug-lease",
+           "{\"client\": \"a b\", \"timeout\": 5}");
+    qmpErr(qemu, "out of range", "debug-lease",
+           "{\"client\": \"a\", \"timeout\": 0}");
+    qmpErr(qemu, "out of range", "debug-lease",
+           "{\"client\": \"a\", \"timeout\": 3601}");
+    qmpErr(qemu, "no lease named 'a'", "debug-lease-release",
+           "{\"client\": \"a\"}");
+    owners = pointOwners(qemu);
+    g_assert_cmpstr(owners, ==, "");
+    assertRunState(qemu, "running");
+    assertNoStop(qemu);
+}
+
 /*
  * A VM with debug points, or stopped in the debugger, cannot be migrated
  * or saved (it would not load: the destination cannot enter runstate
@@ -1460,6 +1600,9 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/gdb-attached", testGdbAttached);
     g_test_add_func("/qmp-debug/gdb-detach-keeps-points", testGdbDetachKeepsPoints);
     g_test_add_func("/qmp-debug/migration-blocked", testMigrationBlocked);
+    g_test_add_func("/qmp-debug/lease/expires", testLeaseExpires);
+    g_test_add_func("/qmp-debug/lease/two-clients", testLeaseTwoClients);
+    g_test_add_func("/qmp-debug/lease/bad-input", testLeaseBadInput);
     g_test_add_func("/qmp-debug/record-replay", testRecordReplay);
     g_test_add_func("/qmp-debug/hw-limits/shared", testHwLimitsShared);
     g_test_add_func("/qmp-debug/hw-limits/separate", testHwLimitsSeparate);

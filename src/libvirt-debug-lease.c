@@ -1,0 +1,218 @@
+/*
+ * libvirt-debug-lease.c: a debug client's lease, renewed while it lives
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A session or GDB bridge that attaches with VIR_DOMAIN_DEBUG_ATTACH_LEASE
+ * names itself to QEMU's debug module with a lease (QMP debug-lease) and
+ * inserts its points under that name.  A thread of this process renews
+ * the lease every third of its timeout for as long as the process lives;
+ * when the process dies without detaching (SIGKILL, a crash, a vanished
+ * host or ssh connection), nobody renews it, and QEMU itself removes the
+ * lease's points and resumes a guest that no other lease holds.  It works
+ * over every connection, qemu+ssh:// included, because it is nothing but
+ * monitor commands.
+ *
+ * One lease per process and domain: the registry is keyed like the
+ * capability cache (connection, domain UUID, domain ID).
+ */
+
+#include "libvirt-debug-private.h"
+
+#define VIR_DOMAIN_DEBUG_LEASE_TIMEOUT 15     /* seconds, default */
+
+typedef struct {
+    virDomainPtr dom;           /* a reference of its own */
+    char *client;
+    unsigned int timeout;
+    GThread *thread;
+    GMutex lock;
+    GCond cond;
+    bool quit;
+} virDomainDebugLease;
+
+static GMutex leaseLock;
+static GHashTable *leases;      /* key -> virDomainDebugLease */
+
+static char *
+virDomainDebugLeaseKey(virDomainPtr dom)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    if (virDomainGetUUIDString(dom, uuid) < 0)
+        return NULL;
+    return g_strdup_printf("%p/%s/%d", (void *) virDomainGetConnect(dom),
+                           uuid, (int) virDomainGetID(dom));
+}
+
+/* The lease timeout: LIBVIRT_DEBUG_LEASE_TIMEOUT seconds (1 to 3600), or
+ * the default. */
+static unsigned int
+virDomainDebugLeaseTimeout(void)
+{
+    const char *env = g_getenv("LIBVIRT_DEBUG_LEASE_TIMEOUT");
+    guint64 value;
+
+    if (env && g_ascii_string_to_unsigned(env, 10, 1, 3600, &value, NULL))
+        return value;
+    return VIR_DOMAIN_DEBUG_LEASE_TIMEOUT;
+}
+
+static int
+virDomainDebugLeaseSend(virDomainPtr dom, const char *client,
+                        unsigned int timeout)
+{
+    return virDomainDebugRunEmpty(dom, qemuDebugBuildLease(client, timeout));
+}
+
+/* Renews until told to quit.  A renewal that fails (a libvirtd restart,
+ * a network glitch) is retried at the next period: if the lease expired
+ * meanwhile, QEMU has already cleaned up after us. */
+static gpointer
+virDomainDebugLeaseRenew(gpointer opaque)
+{
+    virDomainDebugLease *lease = opaque;
+    gint64 period = (gint64)lease->timeout * G_USEC_PER_SEC / 3;
+
+    g_mutex_lock(&lease->lock);
+    while (!lease->quit) {
+        gint64 until = g_get_monotonic_time() + period;
+
+        while (!lease->quit &&
+               g_cond_wait_until(&lease->cond, &lease->lock, until))
+            ;
+        if (lease->quit)
+            break;
+        g_mutex_unlock(&lease->lock);
+        if (virDomainDebugLeaseSend(lease->dom, lease->client,
+                                    lease->timeout) < 0)
+            g_debug("domain '%s': cannot renew debug lease '%s': %s",
+                    virDomainGetName(lease->dom), lease->client,
+                    virDomainDebugGetLastErrorMessage());
+        g_mutex_lock(&lease->lock);
+    }
+    g_mutex_unlock(&lease->lock);
+    return NULL;
+}
+
+static void
+virDomainDebugLeaseFree(gpointer data)
+{
+    virDomainDebugLease *lease = data;
+
+    g_mutex_lock(&lease->lock);
+    lease->quit = true;
+    g_cond_signal(&lease->cond);
+    g_mutex_unlock(&lease->lock);
+    g_thread_join(lease->thread);
+    virDomainFree(lease->dom);
+    g_mutex_clear(&lease->lock);
+    g_cond_clear(&lease->cond);
+    g_free(lease->client);
+    g_free(lease);
+}
+
+
+/**
+ * virDomainDebugLeaseAcquire:
+ *
+ * Takes a lease on @dom for this process (or keeps the one it has) and
+ * starts renewing it.  Returns 0, or -1 with the error reported.
+ */
+int
+virDomainDebugLeaseAcquire(virDomainPtr dom)
+{
+    g_autofree char *key = virDomainDebugLeaseKey(dom);
+    virDomainDebugLease *lease;
+
+    if (!key) {
+        virDomainDebugReportLibvirtError(dom, "read the domain's UUID");
+        return -1;
+    }
+    g_mutex_lock(&leaseLock);
+    if (!leases)
+        leases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                       virDomainDebugLeaseFree);
+    if (g_hash_table_contains(leases, key)) {
+        g_mutex_unlock(&leaseLock);
+        return 0;
+    }
+    g_mutex_unlock(&leaseLock);
+
+    lease = g_new0(virDomainDebugLease, 1);
+    lease->client = g_uuid_string_random();
+    lease->timeout = virDomainDebugLeaseTimeout();
+    if (virDomainDebugLeaseSend(dom, lease->client, lease->timeout) < 0) {
+        g_free(lease->client);
+        g_free(lease);
+        return -1;
+    }
+    virDomainRef(dom);
+    lease->dom = dom;
+    g_mutex_init(&lease->lock);
+    g_cond_init(&lease->cond);
+    lease->thread = g_thread_new("debug-lease", virDomainDebugLeaseRenew, lease);
+
+    g_mutex_lock(&leaseLock);
+    g_hash_table_insert(leases, g_steal_pointer(&key), lease);
+    g_mutex_unlock(&leaseLock);
+    return 0;
+}
+
+
+/**
+ * virDomainDebugLeaseClient:
+ *
+ * The name of this process's lease on @dom, for debug-insert, or NULL
+ * without one.  The string is the caller's to free.
+ */
+char *
+virDomainDebugLeaseClient(virDomainPtr dom)
+{
+    g_autofree char *key = virDomainDebugLeaseKey(dom);
+    virDomainDebugLease *lease;
+    char *client = NULL;
+
+    if (!key)
+        return NULL;
+    g_mutex_lock(&leaseLock);
+    if (leases && (lease = g_hash_table_lookup(leases, key)))
+        client = g_strdup(lease->client);
+    g_mutex_unlock(&leaseLock);
+    return client;
+}
+
+
+/**
+ * virDomainDebugLeaseRelease:
+ *
+ * Ends this process's lease on @dom, if it has one: QEMU removes the
+ * lease's points and resumes the guest if it is stopped in the debugger
+ * and no other lease holds it.  Returns 1 if there was a lease (released,
+ * or -1 with the error reported), 0 if there was none.
+ */
+int
+virDomainDebugLeaseRelease(virDomainPtr dom)
+{
+    g_autofree char *key = virDomainDebugLeaseKey(dom);
+    g_autofree char *client = NULL;
+    gpointer stolenKey = NULL;
+    gpointer value = NULL;
+
+    if (!key)
+        return 0;
+    g_mutex_lock(&leaseLock);
+    if (leases)
+        g_hash_table_steal_extended(leases, key, &stolenKey, &value);
+    g_mutex_unlock(&leaseLock);
+    g_free(stolenKey);
+    if (!value)
+        return 0;
+
+    /* no renewal may race the release */
+    client = g_strdup(((virDomainDebugLease *) value)->client);
+    virDomainDebugLeaseFree(value);
+    if (virDomainDebugRunEmpty(dom, qemuDebugBuildLeaseRelease(client)) < 0)
+        return -1;
+    return 1;
+}
