@@ -403,6 +403,8 @@ main(int argc, char **argv)
     };
     g_autoptr(GOptionContext) octx = NULL;
     g_autoptr(GError) error = NULL;
+    g_auto(GStrv) cmdArgv = NULL;
+    int cmdArgc = 0;
     virshDebugControl ctlData = { 0 };
     virshDebugControl *ctl = &ctlData;
     bool ok;
@@ -460,6 +462,18 @@ main(int argc, char **argv)
     if (argc > 0 && g_str_equal(argv[0], "--")) {
         argc--;
         argv++;
+    }
+
+    /* virsh's command-string form: virsh-debug -c URI 'debug-where web1',
+     * one argument split as the shell would (quotes included) */
+    if (argc == 1 && strpbrk(argv[0], " \t")) {
+        if (!g_shell_parse_argv(argv[0], &cmdArgc, &cmdArgv, &error)) {
+            virshDebugError("cannot parse the command string '%s': %s",
+                            argv[0], error->message);
+            return 1;
+        }
+        argc = cmdArgc;
+        argv = cmdArgv;
     }
 
     if (argc == 0) {

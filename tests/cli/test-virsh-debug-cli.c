@@ -339,6 +339,24 @@ testBareDecimalAddress(void)
 }
 
 
+/* virsh's command-string form: one quoted argument is a whole command */
+static void
+testCommandString(void)
+{
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, NULL, "debug-break dom 0xzz");
+    assertError(&r, "invalid address '0xzz'");
+    RUN(&r, NULL, "debug-break 'my dom' \"z z\"");
+    assertError(&r, "invalid address 'z z'");
+    RUN(&r, NULL, "debug-break 'unterminated");
+    assertError(&r, "cannot parse the command string");
+    RUN(&r, NULL, "help debug-list");
+    g_assert_cmpint(r.status, ==, 0);
+    assertContains(r.out, "debug-list [--domain] <domain>");
+}
+
+
 static void
 testBadAddressOtherCommands(void)
 {
@@ -766,6 +784,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/unexpected-argument", testUnexpectedArgument);
     g_test_add_func("/cli/bad-address", testBadAddress);
     g_test_add_func("/cli/bare-decimal-address", testBareDecimalAddress);
+    g_test_add_func("/cli/command-string", testCommandString);
     g_test_add_func("/cli/bad-address-other-commands", testBadAddressOtherCommands);
     g_test_add_func("/cli/bad-watch-length", testBadWatchLength);
     g_test_add_func("/cli/watch-read-access", testWatchReadAccess);

@@ -1282,6 +1282,30 @@ testRegsDefaultAll(void)
 }
 
 
+/* 'virsh-debug -c URI "debug-where e2e"' is 'debug-where e2e', for our
+ * commands and virsh's */
+static void
+testCommandString(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *plain = NULL;
+
+    RUN(&r, "debug-list", DOMAIN);
+    assertOk(&r);
+    plain = g_strdup(r.out);
+    RUN(&r, "debug-list " DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, plain);
+    RUN(&r, "debug-list '" DOMAIN "' --json");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "[]\n");
+    RUN(&r, "domstate " DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "running\n\n");
+    assertGuestRunningClean();
+}
+
+
 /* QEMU's messages reach the user with the commands that exist here */
 static void
 testErrorsNameCommands(void)
@@ -1687,6 +1711,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/where-paused", testWherePaused);
     g_test_add_func("/e2e/cli/regs-default-all", testRegsDefaultAll);
     g_test_add_func("/e2e/cli/errors-name-commands", testErrorsNameCommands);
+    g_test_add_func("/e2e/cli/command-string", testCommandString);
     g_test_add_func("/e2e/cli/session-pty", testSessionPty);
     g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
