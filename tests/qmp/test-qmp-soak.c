@@ -251,7 +251,8 @@ soakRemove(soakClient *c)
     int pick;
 
     g_mutex_lock(&m->lock);
-    pick = m->points->len ? g_rand_int_range(c->rand, 0, m->points->len + 1) : 0;
+    pick = m->points->len ?
+        g_rand_int_range(c->rand, 0, m->points->len + 1) : 0;
     if (pick < (int) m->points->len) {
         soakPoint *p = &g_array_index(m->points, soakPoint, pick);
 
@@ -367,7 +368,8 @@ soakRead(soakClient *c)
 
     switch (g_rand_int_range(c->rand, 0, 5)) {
     case 0:
-        args = g_strdup_printf("{\"addr\": %" G_GUINT64_FORMAT ", \"size\": %d}",
+        args = g_strdup_printf("{\"addr\": %" G_GUINT64_FORMAT
+                               ", \"size\": %d}",
                                testGuestSymbol("guest_counter"),
                                g_rand_int_range(c->rand, 1, 64));
         ret = soakExec(c, EXPECT_OK, "debug-read-memory", args);
@@ -500,12 +502,14 @@ testSoak(void)
     g_assert_no_error(err);
 
     for (i = 0; i < NCLIENTS; i++) {
+        guint64 s = model.seed + i;
+
         clients[i].index = i;
         clients[i].qmp = i == 0 ? qemu->qmp : qmp2;
         clients[i].model = &model;
         /* g_rand takes 32 bits; fold the seed so every bit counts */
-        clients[i].rand = g_rand_new_with_seed((guint32) (model.seed + i) ^
-                                               (guint32) ((model.seed + i) >> 32));
+        clients[i].rand = g_rand_new_with_seed((guint32) s ^
+                                               (guint32) (s >> 32));
         testQmpSetTimeout(clients[i].qmp, TIMEOUT_MS);
         soakClients[i] = &clients[i];
     }
@@ -525,6 +529,11 @@ testSoak(void)
     g_thread_join(thread);
 
     soakCheckPoints(&clients[0]);
+
+    /* A step the last commands started may still be running: stop the
+     * VM first, so the continue below is the last word whatever it was
+     * doing (it fails if the VM was already stopped, which is fine). */
+    status = soakExec(&clients[0], EXPECT_ANY, "debug-interrupt", NULL);
 
     /* detach: no point left, and the guest runs again */
     g_clear_pointer(&status, json_node_unref);
@@ -549,7 +558,8 @@ testSoak(void)
         int h;
 
         g_test_message("client %d: %" G_GUINT64_FORMAT " commands, %"
-                       G_GUINT64_FORMAT " refused by QEMU (each allowed to be)", i,
+                       G_GUINT64_FORMAT " refused by QEMU (each allowed to "
+                       "be)", i,
                        clients[i].steps, clients[i].errors);
         soakClients[i] = NULL;
         g_rand_free(clients[i].rand);
