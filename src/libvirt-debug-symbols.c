@@ -208,3 +208,71 @@ virDomainDebugSymbolsReadFile(const virDomainDebugSymbols *syms,
     }
     return 0;
 }
+
+
+/* functions compared, and bytes compared of each */
+#define VIR_DOMAIN_DEBUG_VERIFY_SAMPLES 3
+#define VIR_DOMAIN_DEBUG_VERIFY_BYTES 32
+#define VIR_DOMAIN_DEBUG_VERIFY_MIN_SIZE 8
+
+int
+virDomainDebugSymbolsVerify(const virDomainDebugSymbols *syms, virDomainPtr dom,
+                            int vcpu, unsigned int flags)
+{
+    const virDebugSymbol *samples[VIR_DOMAIN_DEBUG_VERIFY_SAMPLES];
+    gint64 offset = virDebugSymbolTableGetOffset(syms->table);
+    const virDebugSymbol *bad = NULL;
+    size_t nsamples;
+    size_t nbad = 0;
+    size_t i;
+
+    virDomainDebugErrorReset();
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+        return -1;
+    nsamples = virDebugSymbolTableCodeSamples(syms->table, samples,
+                                              G_N_ELEMENTS(samples),
+                                              VIR_DOMAIN_DEBUG_VERIFY_MIN_SIZE);
+    if (nsamples == 0)
+        return 0;
+
+    for (i = 0; i < nsamples; i++) {
+        g_autoptr(GError) error = NULL;
+        guint8 file[VIR_DOMAIN_DEBUG_VERIFY_BYTES];
+        guint8 guest[VIR_DOMAIN_DEBUG_VERIFY_BYTES];
+        size_t len = MIN(samples[i]->size, sizeof(file));
+        guint64 addr = samples[i]->addr + (guint64)offset;
+        size_t same = 0;
+        size_t j;
+
+        if (!virDebugSymbolTableReadBytes(syms->table, addr, file, len, &error)) {
+            virDomainDebugSymbolsReport(error);
+            return -1;
+        }
+        if (virDomainDebugReadMemory(dom, addr, len, guest, vcpu, 0) < 0) {
+            /* not even mapped where the table says: no match */
+            virDomainDebugResetLastError();
+        } else {
+            for (j = 0; j < len; j++)
+                same += guest[j] == file[j] || guest[j] == 0xcc;
+        }
+        if (same * 4 < len * 3) {
+            nbad++;
+            bad = bad ? bad : samples[i];
+        }
+    }
+    if (nbad * 2 < nsamples)
+        return 1;
+
+    virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_SYMBOLS,
+                              "domain '%s': the symbol file '%s' does not match the "
+                              "guest: the code of %s at 0x%llx differs from the "
+                              "file's (%zu of %zu functions checked differ, with a "
+                              "relocation offset of 0x%llx): a kernel relocated by "
+                              "KASLR needs its offset (virsh-debug --offset), or the "
+                              "file is another build than the guest runs",
+                              virDomainGetName(dom),
+                              virDebugSymbolTablePath(syms->table), bad->name,
+                              (unsigned long long)(bad->addr + (guint64)offset),
+                              nbad, nsamples, (unsigned long long)offset);
+    return -1;
+}

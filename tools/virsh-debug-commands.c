@@ -81,6 +81,7 @@ cmdDebugAttach(virshDebugControl *ctl, const virshDebugCmd *cmd)
 {
     VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
     unsigned int flags = 0;
+    bool ok;
     int n;
 
     if (ctl->sessionDom) {
@@ -116,7 +117,9 @@ cmdDebugAttach(virshDebugControl *ctl, const virshDebugCmd *cmd)
     virshDebugPrint(ctl, "Attached to domain '%s': %d debug point%s armed. "
                     "Type 'help' for commands, 'quit' to detach.\n",
                     virDomainGetName(dom), n, n == 1 ? "" : "s");
-    return virshDebugSession(ctl, dom) == 0;
+    ok = virshDebugSession(ctl, dom) == 0;
+    ctl->sessionReportsMarked = false;
+    return ok;
 }
 
 
@@ -489,6 +492,29 @@ cmdDebugStop(virshDebugControl *ctl, const virshDebugCmd *cmd)
 }
 
 
+/* In a debug session every debug exit is printed as it arrives: a stop
+ * that is the last one reported must not be printed again by a wait
+ * that finds the guest still stopped there.  An exit before the
+ * session's first command (a declared point hit while attaching) was not
+ * reported: the wait reports it. */
+static bool
+virshDebugStopReported(virshDebugControl *ctl, const virDomainDebugStopInfo *stop)
+{
+    bool same;
+
+    if (!g_atomic_int_get(&ctl->asyncReports) || !ctl->sessionReportsMarked)
+        return false;
+    g_mutex_lock(&ctl->eventLock);
+    same = ctl->eventGeneration > ctl->sessionReportsFrom &&
+        ctl->eventStop.vcpu == stop->vcpu &&
+        ctl->eventStop.reason == stop->reason &&
+        ctl->eventStop.pc == stop->pc &&
+        ctl->eventStop.pointId == stop->pointId;
+    g_mutex_unlock(&ctl->eventLock);
+    return same;
+}
+
+
 static const virshDebugOptDef opts_wait[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     { "timeout", VIRSH_DEBUG_OT_STRING, 0, "seconds",
@@ -540,12 +566,22 @@ cmdDebugWait(virshDebugControl *ctl, const virshDebugCmd *cmd)
             virDomainDebugResetLastError();
         for (i = 0; i < n; i++) {
             if (stops[i].stopped) {
-                virshDebugPrintStop(ctl, virDomainGetName(dom), &stops[i]);
+                if (!virshDebugStopReported(ctl, &stops[i]))
+                    virshDebugPrintStop(ctl, virDomainGetName(dom), &stops[i]);
                 g_free(stops);
                 return true;
             }
         }
         g_free(stops);
+    }
+
+    /* someone at a terminal sees what the silence is about */
+    if (isatty(STDOUT_FILENO) && !ctl->json && !ctl->quiet) {
+        g_autofree char *limit = timeout > 0 ?
+            g_strdup_printf("up to %g s", timeout) : g_strdup("no time limit");
+
+        virshDebugPrint(ctl, "Waiting for a debug exit of domain '%s' (%s; "
+                        "Ctrl-C stops waiting)...\n", virDomainGetName(dom), limit);
     }
 
     if (virshDebugEventsWait(ctl, gen, timeout, &stop) < 0)

@@ -7,8 +7,8 @@
  * Arguments are accepted as `--name value`, `--name=value`, or, for
  * positional options, bare in table order, exactly as virsh does, so that
  * `debug-break dom 0x1000` and `debug-break --domain dom --address 0x1000`
- * mean the same.  The global --json and --symbols FILE are taken after
- * the command too.
+ * mean the same.  The global --json, --symbols FILE and --offset OFFSET
+ * are taken after the command too.
  */
 
 #include <stdio.h>
@@ -117,6 +117,18 @@ virshDebugCmdParse(virshDebugControl *ctl,
             if (g_str_equal(name, "json") && !value &&
                 !virshDebugOptLookup(def, name, &idx)) {
                 ctl->json = true;
+                continue;
+            }
+            if (g_str_equal(name, "offset") &&
+                !virshDebugOptLookup(def, name, &idx)) {
+                if (!value && a + 1 >= argc) {
+                    virshDebugError("option --offset requires a value (<offset>)");
+                    return NULL;
+                }
+                if (!value)
+                    value = argv[++a];
+                if (virshDebugSymbolsSetOffset(ctl, value) < 0)
+                    return NULL;
                 continue;
             }
             if (g_str_equal(name, "symbols") &&

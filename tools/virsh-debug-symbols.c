@@ -98,6 +98,42 @@ virshDebugSymbolsSetFile(virshDebugControl *ctl, const char *file)
 }
 
 
+/**
+ * virshDebugSymbolsSetOffset:
+ *
+ * --offset OFFSET: where a relocated (KASLR) kernel is, relative to its
+ * symbol file.  Spelled as addresses are (0xHEX, 0dDECIMAL).  Returns 0,
+ * or -1 with the error printed.
+ */
+int
+virshDebugSymbolsSetOffset(virshDebugControl *ctl, const char *offset)
+{
+    unsigned long long v;
+
+    if (virDomainDebugSymbolsParseAddress(NULL, offset, &v) < 0 || v > G_MAXINT64) {
+        virshDebugError("invalid offset '%s': %s", offset,
+                        v > G_MAXINT64 ? "too large" :
+                        virDomainDebugGetLastErrorMessage());
+        virDomainDebugResetLastError();
+        return -1;
+    }
+    if (ctl->symbolsOffsetSet && ctl->symbolsOffset != (long long)v) {
+        virshDebugError("--offset '%s' conflicts with --offset 0x%llx given before",
+                        offset, (unsigned long long)ctl->symbolsOffset);
+        return -1;
+    }
+    if (ctl->sessionDom && !ctl->symbolsOffsetSet) {
+        virshDebugError("--offset cannot change inside a debug session: quit, then "
+                        "run 'virsh-debug --offset %s debug-attach %s'", offset,
+                        virDomainGetName(ctl->sessionDom));
+        return -1;
+    }
+    ctl->symbolsOffsetSet = true;
+    ctl->symbolsOffset = v;
+    return 0;
+}
+
+
 /* The table the report of a debug exit of @domain is named with (any
  * thread), or NULL */
 virDomainDebugSymbols *
@@ -140,6 +176,8 @@ virshDebugSymbolsLoad(virshDebugControl *ctl, virDomainPtr dom, bool needed)
         syms = virDomainDebugSymbolsOpen(ctl->symbolsFile, 0);
     else
         syms = virDomainDebugSymbolsOpenDomain(dom, 0);
+    if (syms && ctl->symbolsOffsetSet)
+        virDomainDebugSymbolsSetOffset(syms, ctl->symbolsOffset);
     if (syms || virDomainDebugGetLastErrorCode() == VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS) {
         virDomainDebugResetLastError();
         virshDebugSymbolsCacheAdd(key, syms);
@@ -158,6 +196,29 @@ virshDebugSymbolsLoad(virshDebugControl *ctl, virDomainPtr dom, bool needed)
     virshDebugWarning("%s; addresses are shown without symbols",
                       virDomainDebugGetLastErrorMessage());
     virDomainDebugResetLastError();
+    return 0;
+}
+
+
+/* Before the first symbol of a table is used on a guest: does the guest
+ * run that code there?  A point armed by name in the wrong place (a
+ * relocated kernel, another build) would never fire, or fire elsewhere.
+ * Once per table; a System.map cannot be checked. */
+static int
+virshDebugSymbolsCheckGuest(virshDebugControl *ctl, virDomainPtr dom)
+{
+    static GHashTable *checked;   /* tables that matched */
+
+    if (!checked)
+        checked = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if (g_hash_table_contains(checked, ctl->symbols))
+        return 0;
+    if (virDomainDebugSymbolsVerify(ctl->symbols, dom, 0, 0) < 0) {
+        virshDebugError("%s; nothing was done", virDomainDebugGetLastErrorMessage());
+        virDomainDebugResetLastError();
+        return -1;
+    }
+    g_hash_table_add(checked, ctl->symbols);
     return 0;
 }
 
@@ -224,7 +285,7 @@ virshDebugCmdAddress(virshDebugControl *ctl, virDomainPtr dom,
         virDomainDebugResetLastError();
         return -1;
     }
-    return 0;
+    return virshDebugSymbolsCheckGuest(ctl, dom);
 }
 
 

@@ -332,6 +332,14 @@ virshDebugRunCommand(virshDebugControl *ctl, int argc, char **argv)
     if (argc < 1)
         return true;
 
+    /* from here on the session reports every debug exit itself (see
+     * virshDebugStopReported) */
+    if (ctl->sessionDom && g_atomic_int_get(&ctl->asyncReports) &&
+        !ctl->sessionReportsMarked) {
+        ctl->sessionReportsFrom = virshDebugEventsGeneration(ctl);
+        ctl->sessionReportsMarked = true;
+    }
+
     if (!(def = virshDebugCommandLookup(argv[0], ctl->sessionDom != NULL))) {
         if (ctl->sessionDom) {
             virshDebugError("unknown command '%s' in a debug session; "
@@ -378,6 +386,7 @@ main(int argc, char **argv)
 {
     g_autofree char *uri = NULL;
     g_autofree char *symbols = NULL;
+    g_autofree char *offset = NULL;
     gboolean readonly = FALSE;
     gboolean quiet = FALSE;
     gboolean json = FALSE;
@@ -395,6 +404,9 @@ main(int argc, char **argv)
         { "symbols", 0, 0, G_OPTION_ARG_FILENAME, &symbols,
           "symbol file (ELF or System.map) for addresses, instead of the "
           "domain's <debug:symbols>", "FILE" },
+        { "offset", 0, 0, G_OPTION_ARG_STRING, &offset,
+          "where a relocated (KASLR) kernel is relative to its symbol file",
+          "OFFSET" },
         { "help", 'h', 0, G_OPTION_ARG_NONE, &help,
           "print this help and exit", NULL },
         { "version", 'v', 0, G_OPTION_ARG_NONE, &version,
@@ -448,6 +460,8 @@ main(int argc, char **argv)
     ctl->quiet = quiet;
     ctl->json = json;
     ctl->symbolsFile = g_steal_pointer(&symbols);
+    if (offset && virshDebugSymbolsSetOffset(ctl, offset) < 0)
+        return 1;
     ctl->eventCallbackID = -1;
     ctl->wakeupPipe[0] = ctl->wakeupPipe[1] = -1;
     g_mutex_init(&ctl->eventLock);

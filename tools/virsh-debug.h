@@ -128,6 +128,8 @@ struct _virshDebugControl {
      * <debug:symbols>; loaded for one domain at a time */
     char *symbolsFile;
     virDomainDebugSymbols *symbols;   /* the current command's, or NULL */
+    bool symbolsOffsetSet;            /* --offset: the kernel's relocation */
+    long long symbolsOffset;
 
     virConnectPtr conn;
 
@@ -152,6 +154,10 @@ struct _virshDebugControl {
      * the event thread may still be using it when a session ends. */
     gint asyncReports;
     GAsyncQueue *reports;
+    /* the event generation when the session's first command ran: every
+     * debug exit after it has been queued as a report */
+    bool sessionReportsMarked;
+    guint64 sessionReportsFrom;
     int wakeupPipe[2];        /* also written by the SIGINT handler */
 };
 
@@ -212,6 +218,7 @@ int virshDebugSymbolsLoad(virshDebugControl *ctl, virDomainPtr dom,
                           bool needed);
 void virshDebugSymbolsFree(virshDebugControl *ctl);
 int virshDebugSymbolsSetFile(virshDebugControl *ctl, const char *file);
+int virshDebugSymbolsSetOffset(virshDebugControl *ctl, const char *offset);
 virDomainDebugSymbols *virshDebugSymbolsForDomain(virshDebugControl *ctl,
                                                   const char *domain);
 int virshDebugCmdAddressCheck(const virshDebugCmd *cmd, const char *name);

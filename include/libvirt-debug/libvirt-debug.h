@@ -611,6 +611,31 @@ int virDomainDebugSymbolsParseAddress(const virDomainDebugSymbols *syms,
                                       unsigned long long *addr);
 
 /**
+ * virDomainDebugSymbolsVerify:
+ * @syms: a table
+ * @dom: the running domain the symbols are meant for
+ * @vcpu: the vCPU whose MMU translates the addresses
+ * @flags: 0
+ *
+ * Checks that the guest runs the code the symbol file describes, where
+ * the table (with its offset) says: compares the first bytes of a few of
+ * the file's functions with the guest's memory.  Kernels patch some
+ * instructions at boot (alternatives, ftrace), so a function matches when
+ * three quarters of its bytes do (a software breakpoint's int3 counts as
+ * a match), and the table when most functions checked do.  Tools should
+ * refuse to arm a point by symbol when this fails: the point would land
+ * in the wrong place.
+ *
+ * Returns 1 when the guest matches, 0 when the file holds no bytes to
+ * compare (a System.map), or -1 when it does not match
+ * (VIR_DOMAIN_DEBUG_ERR_SYMBOLS; the message names a function and both
+ * addresses) or the guest cannot be read.
+ */
+int virDomainDebugSymbolsVerify(const virDomainDebugSymbols *syms,
+                                virDomainPtr dom, int vcpu,
+                                unsigned int flags);
+
+/**
  * virDomainDebugSymbolsReadFile:
  * @syms: a table read from an ELF file
  * @addr: a guest address

@@ -219,6 +219,35 @@ virDebugSymbolTableName(const virDebugSymbolTable *table, guint64 addr,
 }
 
 
+size_t
+virDebugSymbolTableCodeSamples(const virDebugSymbolTable *table,
+                               const virDebugSymbol **samples,
+                               size_t max, guint64 minSize)
+{
+    size_t n = 0;
+    guint i;
+
+    for (i = 0; i < table->symbols->len && n < max; i++) {
+        const virDebugSymbol *s = &g_array_index(table->symbols, virDebugSymbol, i);
+        guint j;
+
+        if (!s->code || !s->global || s->size < minSize)
+            continue;
+        for (j = 0; j < table->sections->len; j++) {
+            const virDebugSymbolsSection *sec =
+                &g_array_index(table->sections, virDebugSymbolsSection, j);
+
+            if (s->addr >= sec->addr && s->addr - sec->addr < sec->size &&
+                minSize <= sec->size - (s->addr - sec->addr)) {
+                samples[n++] = s;
+                break;
+            }
+        }
+    }
+    return table->fd >= 0 ? n : 0;
+}
+
+
 char *
 virDebugSymbolTableFormat(const virDebugSymbolTable *table, guint64 addr)
 {

@@ -67,6 +67,13 @@ const virDebugSymbol *virDebugSymbolTableFind(const virDebugSymbolTable *table,
 const virDebugSymbol *virDebugSymbolTableName(const virDebugSymbolTable *table,
                                               guint64 addr, guint64 *offset);
 
+/* Up to @max code symbols of at least @minSize bytes whose contents the
+ * file holds (ELF only), lowest address first: the reference points to
+ * check the table against a guest's memory.  Returns how many. */
+size_t virDebugSymbolTableCodeSamples(const virDebugSymbolTable *table,
+                                      const virDebugSymbol **samples,
+                                      size_t max, guint64 minSize);
+
 /* "name" or "name+0x1c" for guest address @addr, or NULL */
 char *virDebugSymbolTableFormat(const virDebugSymbolTable *table, guint64 addr);
 

@@ -1165,6 +1165,79 @@ testSymbolsErrors(void)
 }
 
 
+/* A relocated kernel, emulated: a System.map whose addresses are all
+ * 0x100000 below the guest's, and --offset 0x100000 puts them back */
+static void
+testSymbolsOffset(void)
+{
+    const char *map = g_getenv("LIBVIRT_DEBUG_GUEST_MAP");
+    const unsigned long long slide = 0x100000;
+    g_autofree char *contents = NULL;
+    g_autofree char *shifted = NULL;
+    g_autofree char *inserted = g_strdup_printf("inserted at %s <" GUEST_SYM_FUNCTION ">",
+                                                symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *hit = g_strdup_printf("debug-exit: vcpu 0 hw-breakpoint at %s <"
+                                           GUEST_SYM_FUNCTION ">",
+                                           symHex(GUEST_SYM_FUNCTION));
+    g_autoptr(GString) moved = g_string_new(NULL);
+    g_auto(GStrv) lines = NULL;
+    g_auto(Result) r = { 0 };
+    size_t i;
+
+    g_assert_true(g_file_get_contents(map, &contents, NULL, NULL));
+    lines = g_strsplit(contents, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], " ", 3);
+        unsigned long long addr;
+
+        if (g_strv_length(f) != 3)
+            continue;
+        addr = g_ascii_strtoull(f[0], NULL, 16);
+        g_assert_cmpuint(addr, >=, slide);
+        g_string_append_printf(moved, "%016llx %s %s\n", addr - slide, f[1], f[2]);
+    }
+    shifted = writeTmp("shifted.map", moved->str);
+
+    RUN(&r, "--symbols", shifted, "--offset", "0x100000",
+        "debug-break", DOMAIN, GUEST_SYM_FUNCTION, "--hw");
+    assertOk(&r);
+    assertContains(r.out, inserted);
+    RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT,
+        "--symbols", shifted, "--offset", "0d1048576");
+    assertOk(&r);
+    assertContains(r.out, hit);
+    RUN(&r, "debug-detach", DOMAIN);
+    assertOk(&r);
+
+    /* an offset is spelled as an address is */
+    RUN(&r, "--symbols", shifted, "--offset", "1048576", "debug-list", DOMAIN);
+    assertError(&r, "invalid offset '1048576'");
+    assertGuestRunningClean();
+}
+
+
+/* Symbols that do not describe the guest where they say: refused before
+ * anything is armed */
+static void
+testSymbolsMismatch(void)
+{
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, "--symbols", testGuestPath(), "--offset", "0x1000",
+        "debug-break", DOMAIN, GUEST_SYM_FUNCTION, "--hw");
+    assertError(&r, "does not match the guest");
+    assertContains(r.err, "--offset");
+    assertContains(r.err, testGuestPath());
+    RUN(&r, "--symbols", testGuestPath(), "--offset", "0x1000",
+        "debug-mem", DOMAIN, GUEST_SYM_COUNTER, "4");
+    assertError(&r, "does not match the guest");
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "[]\n");
+    assertGuestRunningClean();
+}
+
+
 /* ------------------------------------------------------------------ */
 /* What a virsh user expects                                           */
 
@@ -1370,6 +1443,50 @@ testSessionPty(void)
     testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
     g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
     g_assert_null(strstr(seen->str, "error"));
+    assertGuestRunningClean();
+}
+
+
+/* debug-wait at a terminal says what it waits for, and for how long */
+static void
+testSessionWaitTerminal(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    int fd;
+    pid_t pid = ptyAttach(&fd);
+
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, "wait --timeout 1\r");
+    testPtyExpect(fd, seen, "Waiting for a debug exit of domain '" DOMAIN "' (up to 1 s; "
+                  "Ctrl-C stops waiting)...", 30);
+    testPtyExpect(fd, seen, "error: timed out after 1 seconds", 30);
+    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(fd, "quit\r");
+    testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
+    assertGuestRunningClean();
+}
+
+
+/* A session on a pipe reports each debug exit once: a wait that finds
+ * the guest still stopped at the exit it reported says nothing more */
+static void
+testSessionPipeOnce(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *input = g_strdup_printf("break %s --hw\n"
+                                             "wait --timeout " WAIT_TIMEOUT "\n"
+                                             "wait --timeout " WAIT_TIMEOUT "\n"
+                                             "quit\n", symHex(GUEST_SYM_FUNCTION));
+    const char *p;
+    int exits = 0;
+
+    RUN_INPUT(&r, input, "debug-attach", DOMAIN);
+    assertOk(&r);
+    for (p = r.out; (p = strstr(p, "debug-exit:")); p++)
+        exits++;
+    g_assert_cmpint(exits, ==, 1);
+    assertContains(r.out, "Detached from domain '" DOMAIN "'.\n");
     assertGuestRunningClean();
 }
 
@@ -1708,11 +1825,15 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/symbols/elf", testSymbolsElf);
     g_test_add_func("/e2e/cli/symbols/map-from-xml", testSymbolsMapFromXml);
     g_test_add_func("/e2e/cli/symbols/errors", testSymbolsErrors);
+    g_test_add_func("/e2e/cli/symbols/offset", testSymbolsOffset);
+    g_test_add_func("/e2e/cli/symbols/mismatch", testSymbolsMismatch);
     g_test_add_func("/e2e/cli/where-paused", testWherePaused);
     g_test_add_func("/e2e/cli/regs-default-all", testRegsDefaultAll);
     g_test_add_func("/e2e/cli/errors-name-commands", testErrorsNameCommands);
     g_test_add_func("/e2e/cli/command-string", testCommandString);
     g_test_add_func("/e2e/cli/session-pty", testSessionPty);
+    g_test_add_func("/e2e/cli/session-wait-terminal", testSessionWaitTerminal);
+    g_test_add_func("/e2e/cli/session-pipe-once", testSessionPipeOnce);
     g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-sigterm", GINT_TO_POINTER(SIGTERM),
