@@ -14,7 +14,7 @@
  * monitor commands.
  *
  * One lease per process and domain: the registry is keyed like the
- * capability cache (connection, domain UUID, domain ID).
+ * capability cache (virDomainDebugDomainKey).
  */
 
 #include "libvirt-debug-private.h"
@@ -33,17 +33,6 @@ typedef struct {
 
 static GMutex leaseLock;
 static GHashTable *leases;      /* key -> virDomainDebugLease */
-
-static char *
-virDomainDebugLeaseKey(virDomainPtr dom)
-{
-    char uuid[VIR_UUID_STRING_BUFLEN];
-
-    if (virDomainGetUUIDString(dom, uuid) < 0)
-        return NULL;
-    return g_strdup_printf("%p/%s/%d", (void *) virDomainGetConnect(dom),
-                           uuid, (int) virDomainGetID(dom));
-}
 
 /* The lease timeout: LIBVIRT_DEBUG_LEASE_TIMEOUT seconds (1 to 3600), or
  * the default. */
@@ -122,7 +111,7 @@ virDomainDebugLeaseFree(gpointer data)
 int
 virDomainDebugLeaseAcquire(virDomainPtr dom)
 {
-    g_autofree char *key = virDomainDebugLeaseKey(dom);
+    g_autofree char *key = virDomainDebugDomainKey(dom);
     virDomainDebugLease *lease;
 
     if (!key) {
@@ -169,7 +158,7 @@ virDomainDebugLeaseAcquire(virDomainPtr dom)
 char *
 virDomainDebugLeaseClient(virDomainPtr dom)
 {
-    g_autofree char *key = virDomainDebugLeaseKey(dom);
+    g_autofree char *key = virDomainDebugDomainKey(dom);
     virDomainDebugLease *lease;
     char *client = NULL;
 
@@ -194,7 +183,7 @@ virDomainDebugLeaseClient(virDomainPtr dom)
 int
 virDomainDebugLeaseRelease(virDomainPtr dom)
 {
-    g_autofree char *key = virDomainDebugLeaseKey(dom);
+    g_autofree char *key = virDomainDebugDomainKey(dom);
     g_autofree char *client = NULL;
     gpointer stolenKey = NULL;
     gpointer value = NULL;

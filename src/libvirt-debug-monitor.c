@@ -31,8 +31,11 @@ virDomainDebugCheckActive(virDomainPtr dom)
     return 0;
 }
 
-static char *
-virDomainDebugCapsKey(virDomainPtr dom)
+/* A key for per-domain state of this process: the connection, the
+ * domain's UUID and its ID (which changes when the domain restarts, so a
+ * new QEMU gets new state).  NULL if libvirt cannot say the UUID. */
+char *
+virDomainDebugDomainKey(virDomainPtr dom)
 {
     char uuid[VIR_UUID_STRING_BUFLEN];
 
@@ -112,7 +115,7 @@ virDomainDebugGetCaps(virDomainPtr dom)
     g_autofree char *key = NULL;
     qemuDebugCaps *caps;
 
-    if (!(key = virDomainDebugCapsKey(dom))) {
+    if (!(key = virDomainDebugDomainKey(dom))) {
         virDomainDebugReportLibvirtError(dom, "read the domain's UUID");
         return NULL;
     }

@@ -38,6 +38,7 @@ virDomainDebugDef *virDomainDebugLoadDef(virDomainPtr dom,
 
 /* libvirt-debug-monitor.c, continued: QMP plumbing shared by the API
  * files. */
+char *virDomainDebugDomainKey(virDomainPtr dom);
 char *virDomainDebugRun(virDomainPtr dom, const char *cmd);
 int virDomainDebugRunEmpty(virDomainPtr dom, char *cmd);
 const qemuDebugCaps *virDomainDebugGetCaps(virDomainPtr dom);

@@ -1491,6 +1491,26 @@ testSessionPipeOnce(void)
 }
 
 
+/* A debug-attach session on a pty whose breakpoint the guest is stopped
+ * at, at the prompt again: what each way of ending a session starts
+ * from.  Returns the session's pid, its pty in @fd. */
+static pid_t
+sessionStoppedAtBreakpoint(int *fd, GString *seen)
+{
+    g_autofree char *cmd = g_strdup_printf("break %s\r", symHex(GUEST_SYM_FUNCTION));
+    pid_t pid = ptyAttach(fd);
+
+    testPtyExpect(*fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    testPtyWrite(*fd, cmd);
+    testPtyExpect(*fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ", 30);
+    /* type only once readline reads again: keys typed before it switched
+     * the terminal to raw mode would be cooked by the tty (Ctrl-D, Ctrl-U
+     * included) instead of reaching readline */
+    testPtyExpect(*fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
+    return pid;
+}
+
+
 /* End of input (Ctrl-D) or Ctrl-C with a point armed and the guest
  * stopped on it: the session detaches cleanly either way. */
 static void
@@ -1498,17 +1518,9 @@ testSessionPtyEnd(gconstpointer data)
 {
     const char *key = data;
     g_autoptr(GString) seen = g_string_new(NULL);
-    g_autofree char *cmd = g_strdup_printf("break %s\r", symHex(GUEST_SYM_FUNCTION));
     int fd;
-    pid_t pid = ptyAttach(&fd);
+    pid_t pid = sessionStoppedAtBreakpoint(&fd, seen);
 
-    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
-    testPtyWrite(fd, cmd);
-    testPtyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ", 30);
-    /* type only once readline reads again: keys typed before it switched
-     * the terminal to raw mode would be cooked by the tty (Ctrl-D, Ctrl-U
-     * included) instead of reaching readline */
-    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
     /* a half-typed line is dropped, not run */
     testPtyWrite(fd, "watch 0x1");
     testPtyWrite(fd, key);
@@ -1530,14 +1542,9 @@ testSessionSignal(gconstpointer data)
 {
     int sig = GPOINTER_TO_INT(data);
     g_autoptr(GString) seen = g_string_new(NULL);
-    g_autofree char *cmd = g_strdup_printf("break %s\r", symHex(GUEST_SYM_FUNCTION));
     int fd;
-    pid_t pid = ptyAttach(&fd);
+    pid_t pid = sessionStoppedAtBreakpoint(&fd, seen);
 
-    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
-    testPtyWrite(fd, cmd);
-    testPtyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ", 30);
-    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
     g_assert_cmpint(kill(pid, sig), ==, 0);
     testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
     g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
@@ -1572,15 +1579,10 @@ static void
 testSessionKilled(void)
 {
     g_autoptr(GString) seen = g_string_new(NULL);
-    g_autofree char *cmd = g_strdup_printf("break %s\r", symHex(GUEST_SYM_FUNCTION));
     int status;
     int fd;
-    pid_t pid = ptyAttach(&fd);
+    pid_t pid = sessionStoppedAtBreakpoint(&fd, seen);
 
-    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
-    testPtyWrite(fd, cmd);
-    testPtyExpect(fd, seen, "debug-exit: vcpu 0 sw-breakpoint at ", 30);
-    testPtyExpect(fd, seen, "virsh-debug (" DOMAIN ")# ", 30);
     g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
     while (waitpid(pid, &status, 0) < 0)
         g_assert_cmpint(errno, ==, EINTR);

@@ -1011,6 +1011,61 @@ testMigrationBlocked(void)
     }
 }
 
+/* The test guest in a QEMU that also serves a gdbstub on a new unix
+ * socket, whose path goes to @gdbsock. */
+static testQemu *
+startGuestWithGdbStub(char **gdbsock)
+{
+    g_autofree char *gdbarg = NULL;
+    const char *args[3] = { "-gdb", NULL, NULL };
+    testQemu *qemu;
+    int fd;
+
+    *gdbsock = g_build_filename(g_get_tmp_dir(), "ld-gdb-XXXXXX", NULL);
+    fd = g_mkstemp(*gdbsock);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    unlink(*gdbsock);
+    gdbarg = g_strdup_printf("unix:%s,server=on,wait=off", *gdbsock);
+    args[1] = gdbarg;
+    qemu = startQemu("pc", args);
+    waitGuestReady(qemu);
+    return qemu;
+}
+
+/* A gdb client's connection to the gdbstub at @path. */
+static int
+gdbConnect(const char *path)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, path);
+    g_assert_cmpint(connect(fd, (struct sockaddr *) &addr, sizeof(addr)), ==, 0);
+    return fd;
+}
+
+/* Waits until @cmd, refused while a gdb client is attached, works again
+ * (QEMU notices a closed client a moment later). */
+static void
+waitGdbClientGone(testQemu *qemu, const char *cmd)
+{
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+
+    for (;;) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(JsonNode) ret = testQmpExecute(qemu->qmp, cmd, NULL, &err);
+
+        if (ret)
+            return;
+        if (g_get_monotonic_time() > deadline)
+            g_error("still refused after the gdb client left: %s", err->message);
+        g_usleep(20 * 1000);
+    }
+}
+
 /*
  * A gdb client of the -gdb stub that detaches removes its own points
  * only: the QMP debug points stay listed and armed (watchpoints too) and
@@ -1020,26 +1075,14 @@ static void
 testGdbDetachKeepsPoints(void)
 {
     g_autofree char *gdbsock = NULL;
-    g_autofree char *gdbarg = NULL;
     g_autoptr(testQemu) qemu = NULL;
     g_autoptr(JsonNode) points = NULL;
     g_autoptr(GError) err = NULL;
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    const char *args[3] = { "-gdb", NULL, NULL };
     gboolean sawWatch = FALSE, sawBreak = FALSE;
-    gint64 deadline;
     int fd;
     int i;
 
-    gdbsock = g_build_filename(g_get_tmp_dir(), "ld-gdb-XXXXXX", NULL);
-    fd = g_mkstemp(gdbsock);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
-    unlink(gdbsock);
-    gdbarg = g_strdup_printf("unix:%s,server=on,wait=off", gdbsock);
-    args[1] = gdbarg;
-    qemu = startQemu("pc", args);
-    waitGuestReady(qemu);
+    qemu = startGuestWithGdbStub(&gdbsock);
 
     qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_write_var"), 4);
     qmpInsert(qemu, "hw-breakpoint", testGuestSymbol("guest_reg_store"), 0);
@@ -1047,24 +1090,12 @@ testGdbDetachKeepsPoints(void)
 
     /* a gdb client attaches, detaches ("D") and leaves */
     testQmpClearEvents(qemu->qmp);
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    strcpy(addr.sun_path, gdbsock);
-    g_assert_cmpint(connect(fd, (struct sockaddr *) &addr, sizeof(addr)), ==, 0);
+    fd = gdbConnect(gdbsock);
     g_assert_cmpint(write(fd, "$?#3f", 5), ==, 5);
     g_assert_cmpint(write(fd, "+$D#44", 6), ==, 6);
     g_usleep(QUIET_MS * 1000);
     close(fd);
-    deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-    for (;;) {
-        g_autoptr(GError) e2 = NULL;
-        g_autoptr(JsonNode) ret = testQmpExecute(qemu->qmp, "query-debug-points",
-                                                 NULL, &e2);
-        if (ret)
-            break;
-        if (g_get_monotonic_time() > deadline)
-            g_error("still refused after the gdb client left: %s", e2->message);
-        g_usleep(20 * 1000);
-    }
+    waitGdbClientGone(qemu, "query-debug-points");
 
     points = qmpOk(qemu, "query-debug-points", NULL);
     g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 2);
@@ -1503,24 +1534,12 @@ static void
 testGdbAttached(void)
 {
     g_autofree char *gdbsock = NULL;
-    g_autofree char *gdbarg = NULL;
     g_autoptr(testQemu) qemu = NULL;
     g_autoptr(JsonObject) ev = NULL;
     g_autoptr(GError) err = NULL;
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    const char *args[3] = { "-gdb", NULL, NULL };
-    gint64 deadline;
     int fd;
 
-    gdbsock = g_build_filename(g_get_tmp_dir(), "ld-gdb-XXXXXX", NULL);
-    fd = g_mkstemp(gdbsock);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
-    unlink(gdbsock);
-    gdbarg = g_strdup_printf("unix:%s,server=on,wait=off", gdbsock);
-    args[1] = gdbarg;
-    qemu = startQemu("pc", args);
-    waitGuestReady(qemu);
+    qemu = startGuestWithGdbStub(&gdbsock);
 
     /* no client: QMP debugging works */
     qmpInsert(qemu, "sw-breakpoint", testGuestSymbol("guest_tick"), 0);
@@ -1531,9 +1550,7 @@ testGdbAttached(void)
 
     /* a client attaches (QEMU pauses the VM for it) */
     testQmpClearEvents(qemu->qmp);
-    fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    strcpy(addr.sun_path, gdbsock);
-    g_assert_cmpint(connect(fd, (struct sockaddr *) &addr, sizeof(addr)), ==, 0);
+    fd = gdbConnect(gdbsock);
     g_assert_cmpint(write(fd, "$?#3f", 5), ==, 5);
     json_object_unref(testQmpWaitEvent(qemu->qmp, "STOP", STOP_TIMEOUT_MS, &err));
     g_assert_no_error(err);
@@ -1546,17 +1563,7 @@ testGdbAttached(void)
 
     /* it leaves: the commands work again */
     close(fd);
-    deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
-    for (;;) {
-        g_autoptr(GError) e2 = NULL;
-        g_autoptr(JsonNode) ret = testQmpExecute(qemu->qmp, "debug-continue",
-                                                 NULL, &e2);
-        if (ret)
-            break;
-        if (g_get_monotonic_time() > deadline)
-            g_error("still refused after the gdb client left: %s", e2->message);
-        g_usleep(20 * 1000);
-    }
+    waitGdbClientGone(qemu, "debug-continue");
     assertRunState(qemu, "running");
     unlink(gdbsock);
 }
