@@ -25,9 +25,12 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "libvirt-debug/libvirt-debug.h"
@@ -1592,6 +1595,99 @@ testSessionKilled(void)
 }
 
 
+/* "$DATA#CS": a GDB remote-protocol packet. */
+static char *
+gdbPacket(const char *data)
+{
+    unsigned int sum = 0;
+    const char *p;
+
+    for (p = data; *p; p++)
+        sum += (unsigned char)*p;
+    return g_strdup_printf("$%s#%02x", data, sum & 0xff);
+}
+
+
+/* Sends @data as a packet on @fd and returns GDB's view of the answer:
+ * everything read until a packet ("$...#cs") arrived, within 30 s. */
+static char *
+gdbExchange(int fd, const char *data)
+{
+    g_autofree char *packet = gdbPacket(data);
+    g_autoptr(GString) in = g_string_new(NULL);
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    g_assert_cmpint(write(fd, packet, strlen(packet)), ==, strlen(packet));
+    for (;;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        const char *dollar;
+        const char *hash;
+        char buf[512];
+        ssize_t n;
+
+        if ((dollar = strchr(in->str, '$')) && (hash = strchr(dollar, '#')) &&
+            strlen(hash) >= 3) {
+            g_assert_cmpint(write(fd, "+", 1), ==, 1);
+            return g_string_free(g_steal_pointer(&in), FALSE);
+        }
+        if (g_get_monotonic_time() > deadline ||
+            poll(&pfd, 1, 1000) < 0 ||
+            ((pfd.revents & POLLIN) && (n = read(fd, buf, sizeof(buf))) <= 0))
+            g_error("no answer to '%s' from the GDB bridge; got '%s'", data, in->str);
+        if (pfd.revents & POLLIN)
+            g_string_append_len(in, buf, n);
+    }
+}
+
+
+/* The GDB bridge killed outright (SIGKILL) with the guest stopped for GDB
+ * and GDB's breakpoint armed: nobody renews the bridge's lease, so QEMU
+ * removes the point and resumes the guest by itself. */
+static void
+testGdbBridgeKilled(void)
+{
+    g_autofree char *sock = g_build_filename(tmpdir, "bridge.sock", NULL);
+    g_autofree char *z0 = g_strdup_printf("Z0,%s,1", symHex(GUEST_SYM_FUNCTION) + 2);
+    g_autofree char *stop = NULL;
+    g_autofree char *ok = NULL;
+    const char *argv[] = { virshDebugBin(), "-c", lv->uri, "debug-gdb", DOMAIN,
+                           "--listen", sock, NULL };
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    g_autoptr(GError) error = NULL;
+    gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    GPid pid;
+    int status;
+    int fd;
+
+    if (!g_spawn_async(NULL, (char **)argv, childEnvp,
+                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                       NULL, NULL, &pid, &error))
+        g_error("cannot run the GDB bridge: %s", error->message);
+    while (!g_file_test(sock, G_FILE_TEST_EXISTS)) {
+        if (g_get_monotonic_time() > deadline)
+            g_error("the GDB bridge did not listen on %s", sock);
+        g_usleep(50 * 1000);
+    }
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpuint(strlen(sock), <, sizeof(addr.sun_path));
+    strcpy(addr.sun_path, sock);
+    g_assert_cmpint(connect(fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+
+    stop = gdbExchange(fd, "?");
+    g_assert_nonnull(strstr(stop, "$T05"));
+    ok = gdbExchange(fd, z0);
+    g_assert_nonnull(strstr(ok, "$OK#"));
+
+    g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+    while (waitpid(pid, &status, 0) < 0)
+        g_assert_cmpint(errno, ==, EINTR);
+    g_spawn_close_pid(pid);
+    close(fd);
+    g_unlink(sock);
+    waitGuestRunningClean(atoi(LEASE_TIMEOUT) + 15);
+}
+
+
 /* Two sessions on one domain (a daemon serves two processes at once):
  * each one's end removes its own points only. */
 static void
@@ -1843,6 +1939,7 @@ main(int argc, char **argv)
     g_test_add_data_func("/e2e/cli/session-sighup", GINT_TO_POINTER(SIGHUP),
                          testSessionSignal);
     g_test_add_func("/e2e/cli/session-killed", testSessionKilled);
+    g_test_add_func("/e2e/cli/gdb-bridge-killed", testGdbBridgeKilled);
     if (g_str_equal(kind, "daemon"))
         g_test_add_func("/e2e/cli/two-sessions", testTwoSessions);
     if (g_str_equal(kind, "embed"))
