@@ -5,8 +5,8 @@
 #   bench/fuzz.sh [BUILD_DIR] [SECONDS_PER_HARNESS] [HARNESS...]
 #
 # BUILD_DIR defaults to ./build, SECONDS_PER_HARNESS to 600, the harnesses
-# to every tests/fuzz/fuzz-* built there (debugxml, qmp-reply, qmp-event,
-# rsp-packet).  Each runs from its seed corpus in libFuzzer's fork mode
+# to all of them (debugxml, qmp-event, qmp-reply, rsp-packet, rsp-session:
+# those with a seed corpus in tests/fuzz/corpus/).  Each runs from its seed corpus in libFuzzer's fork mode
 # with one child at a time (-fork=1 -ignore_crashes=1): a crash is counted
 # and fuzzing goes on from the corpus gathered so far, so a harness that
 # keeps finding one known defect still fuzzes for its whole budget.
@@ -30,14 +30,16 @@ out=${FUZZ_OUT:-$build/fuzz-bench}
 if [ $# -gt 0 ]; then
     harnesses="$*"
 else
-    harnesses=$(cd "$build/tests/fuzz" 2>/dev/null && ls fuzz-* 2>/dev/null |
-                grep -v '\.' | sed 's/^fuzz-//' || true)
+    # every harness has a seed corpus
+    harnesses=$(ls "$top/tests/fuzz/corpus")
 fi
-if [ -z "$harnesses" ]; then
-    echo "fuzz.sh: no harness in $build/tests/fuzz (is clang installed and" \
-         "the build dir configured after it?)" >&2
-    exit 1
-fi
+for name in $harnesses; do
+    if [ ! -x "$build/tests/fuzz/fuzz-$name" ]; then
+        echo "fuzz.sh: no $build/tests/fuzz/fuzz-$name (is clang installed" \
+             "and the build dir configured after it?)" >&2
+        exit 1
+    fi
+done
 
 table=""
 for name in $harnesses; do
