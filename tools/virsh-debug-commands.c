@@ -40,6 +40,46 @@ virshDebugIsSessionDomain(virshDebugControl *ctl, virDomainPtr dom)
 }
 
 
+/**
+ * virshDebugCurrentVcpu:
+ * @vcpu: the --vcpu the user gave, or -1 for the current one
+ * @note: set to a few words naming the vCPU chosen and why when the
+ *        domain has several (the user did not say which), else NULL
+ *
+ * The current vCPU is the one that stopped for the debugger, as GDB
+ * selects the thread that stopped; vCPU 0 while none is stopped.
+ * Returns 0, or -1 with the error printed.
+ */
+static int
+virshDebugCurrentVcpu(virDomainPtr dom, int *vcpu, char **note)
+{
+    g_autofree virDomainDebugStopInfo *stops = NULL;
+    int n;
+    int i;
+
+    *note = NULL;
+    if (*vcpu >= 0)
+        return 0;
+    if ((n = virDomainDebugGetStops(dom, &stops, 0)) < 0) {
+        virshDebugReportDebugError();
+        return -1;
+    }
+    *vcpu = 0;
+    for (i = 0; i < n; i++) {
+        if (stops[i].stopped) {
+            *vcpu = stops[i].vcpu;
+            if (n > 1)
+                *note = g_strdup_printf("vCPU %d (the one stopped for the debugger)",
+                                        *vcpu);
+            return 0;
+        }
+    }
+    if (n > 1)
+        *note = g_strdup("vCPU 0 (no vCPU is stopped for the debugger)");
+    return 0;
+}
+
+
 /* ------------------------------------------------------------------ */
 
 static const virshDebugOptDef opts_caps[] = {
@@ -379,7 +419,7 @@ static const virshDebugOptDef opts_step[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     { "count", VIRSH_DEBUG_OT_STRING, 0, "number",
       "instructions to execute (default 1)" },
-    VIRSH_DEBUG_OPT_VCPU("the vCPU to step (default 0); the others stay stopped"),
+    VIRSH_DEBUG_OPT_VCPU("the vCPU to step (default: the one that stopped); the others stay stopped"),
     { "irq", VIRSH_DEBUG_OT_BOOL, 0, NULL, "let interrupts in while stepping" },
     { "no-irq", VIRSH_DEBUG_OT_BOOL, 0, NULL, "mask interrupts while stepping" },
     { "timers", VIRSH_DEBUG_OT_BOOL, 0, NULL, "let timers run while stepping" },
@@ -394,11 +434,12 @@ cmdDebugStep(virshDebugControl *ctl, const virshDebugCmd *cmd)
     virDomainDebugStopInfo stop;
     unsigned long long count;
     unsigned int flags = 0;
+    g_autofree char *note = NULL;
     guint64 gen;
     int vcpu;
 
     if (virshDebugCmdULongLong(cmd, "count", "count", 1, &count) < 0 ||
-        virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
         return false;
     if (count == 0 || count > G_MAXUINT) {
         virshDebugError("invalid count %llu: expected 1 to %u instructions",
@@ -427,6 +468,9 @@ cmdDebugStep(virshDebugControl *ctl, const virshDebugCmd *cmd)
     if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
         return false;
     if (virshDebugEventsWatch(ctl, dom) < 0)
+        return false;
+    /* the debug-exit line names the vCPU that stepped */
+    if (virshDebugCurrentVcpu(dom, &vcpu, &note) < 0)
         return false;
     virshDebugInstallSignals(ctl);
     gen = virshDebugEventsGeneration(ctl);
@@ -634,7 +678,7 @@ cmdDebugWhere(virshDebugControl *ctl, const virshDebugCmd *cmd)
 
 static const virshDebugOptDef opts_regs[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
-    VIRSH_DEBUG_OPT_VCPU("the vCPU (default 0)"),
+    VIRSH_DEBUG_OPT_VCPU("the vCPU (default: the one that stopped for the debugger, else 0)"),
     { "all", VIRSH_DEBUG_OT_BOOL, 0, NULL,
       "every register, not only the general ones" },
     { "register", VIRSH_DEBUG_OT_ARGV, 0, "register",
@@ -688,6 +732,7 @@ cmdDebugRegs(virshDebugControl *ctl, const virshDebugCmd *cmd)
     GPtrArray *names = virshDebugCmdArgv(cmd);
     bool all = virshDebugCmdHas(cmd, "all");
     virDomainDebugRegister *regs = NULL;
+    g_autofree char *note = NULL;
     int vcpu;
     int n;
     int shown;
@@ -696,11 +741,12 @@ cmdDebugRegs(virshDebugControl *ctl, const virshDebugCmd *cmd)
         virshDebugError("debug-regs takes register names or --all, not both");
         return false;
     }
-    if (virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+    if (virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
         return false;
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
-    if (virshDebugSymbolsLoad(ctl, dom, false) < 0)
+    if (virshDebugSymbolsLoad(ctl, dom, false) < 0 ||
+        virshDebugCurrentVcpu(dom, &vcpu, &note) < 0)
         return false;
     if ((n = virDomainDebugGetRegisters(dom, vcpu,
                                         names->len ? (const char **)names->pdata : NULL,
@@ -710,6 +756,8 @@ cmdDebugRegs(virshDebugControl *ctl, const virshDebugCmd *cmd)
     }
     /* the order within the general set stays the guest's */
     shown = all || names->len ? n : virshDebugGeneralRegisters(regs, n);
+    if (note)
+        virshDebugPrint(ctl, "%s:\n", note);
     virshDebugPrintRegisters(ctl, vcpu, regs, shown);
     virDomainDebugRegistersFree(regs, n);
     return true;
@@ -724,7 +772,7 @@ static const virshDebugOptDef opts_setreg[] = {
     { "value", VIRSH_DEBUG_OT_STRING,
       VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
       "value", "new value, hex (0x...) or decimal" },
-    VIRSH_DEBUG_OPT_VCPU("the vCPU (default 0)"),
+    VIRSH_DEBUG_OPT_VCPU("the vCPU (default: the one that stopped for the debugger, else 0)"),
     { "raw", VIRSH_DEBUG_OT_BOOL, 0, NULL,
       "VALUE is hex bytes in target byte order, exactly the register's size "
       "(for registers wider than 64 bits)" },
@@ -739,10 +787,11 @@ cmdDebugSetreg(virshDebugControl *ctl, const virshDebugCmd *cmd)
     const char *str = virshDebugCmdString(cmd, "value");
     bool raw = virshDebugCmdHas(cmd, "raw");
     unsigned long long value = 0;
+    g_autofree char *note = NULL;
     int vcpu;
     int rc;
 
-    if (virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+    if (virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
         return false;
     if (raw) {
         const char *p;
@@ -761,7 +810,8 @@ cmdDebugSetreg(virshDebugControl *ctl, const virshDebugCmd *cmd)
                         "(use --raw for registers wider than 64 bits)", str);
         return false;
     }
-    if (!(dom = virshDebugCommandDomain(ctl, cmd)))
+    if (!(dom = virshDebugCommandDomain(ctl, cmd)) ||
+        virshDebugCurrentVcpu(dom, &vcpu, &note) < 0)
         return false;
     if (raw)
         rc = virDomainDebugSetRegister(dom, vcpu, name, str, 0);
@@ -790,7 +840,8 @@ static const virshDebugOptDef opts_mem[] = {
     { "size", VIRSH_DEBUG_OT_STRING,
       VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
       "size", "bytes to read" },
-    VIRSH_DEBUG_OPT_VCPU("the vCPU whose MMU translates the address (default 0)"),
+    VIRSH_DEBUG_OPT_VCPU("the vCPU whose MMU translates the address (default: the "
+                         "one that stopped for the debugger, else 0)"),
     { "phys", VIRSH_DEBUG_OT_BOOL, 0, NULL, "the address is guest-physical" },
     { "file", VIRSH_DEBUG_OT_STRING, 0, "path",
       "write the raw bytes to this file instead of a hex dump" },
@@ -818,11 +869,12 @@ cmdDebugMem(virshDebugControl *ctl, const virshDebugCmd *cmd)
     unsigned long long addr;
     unsigned long long size;
     unsigned int flags = 0;
+    g_autofree char *note = NULL;
     int vcpu;
 
     if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
         virshDebugCmdULongLong(cmd, "size", "size", 0, &size) < 0 ||
-        virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
         return false;
     if (size == 0 || size > VIRSH_DEBUG_MEM_MAX) {
         virshDebugError("invalid size %llu: expected 1 to %llu bytes",
@@ -843,12 +895,19 @@ cmdDebugMem(virshDebugControl *ctl, const virshDebugCmd *cmd)
     if (virshDebugCmdAddress(ctl, dom, cmd, "address", &addr) < 0 ||
         virshDebugCheckRange(addr, size) < 0)
         return false;
+    /* a physical address needs no MMU: any vCPU does */
+    if (flags & VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL)
+        vcpu = MAX(vcpu, 0);
+    else if (virshDebugCurrentVcpu(dom, &vcpu, &note) < 0)
+        return false;
     buf = g_malloc(size);
     if (virDomainDebugReadMemory(dom, addr, size, buf, vcpu, flags) < 0) {
         virshDebugReportDebugError();
         return false;
     }
     if (!file) {
+        if (note)
+            virshDebugPrint(ctl, "Through the MMU of %s:\n", note);
         virshDebugPrintMemory(ctl, addr, buf, size);
         return true;
     }
@@ -873,7 +932,8 @@ static const virshDebugOptDef opts_writemem[] = {
     { "bytes", VIRSH_DEBUG_OT_ARGV, 0, "hexbytes",
       "bytes as hex digits, e.g. 'deadbeef' or 'de ad be ef'" },
     { "file", VIRSH_DEBUG_OT_STRING, 0, "path", "write the contents of this file" },
-    VIRSH_DEBUG_OPT_VCPU("the vCPU whose MMU translates the address (default 0)"),
+    VIRSH_DEBUG_OPT_VCPU("the vCPU whose MMU translates the address (default: the "
+                         "one that stopped for the debugger, else 0)"),
     { "phys", VIRSH_DEBUG_OT_BOOL, 0, NULL, "the address is guest-physical" },
     { NULL }
 };
@@ -922,10 +982,11 @@ cmdDebugWritemem(virshDebugControl *ctl, const virshDebugCmd *cmd)
     g_autoptr(GError) error = NULL;
     unsigned long long addr;
     unsigned int flags = 0;
+    g_autofree char *note = NULL;
     int vcpu;
 
     if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
-        virshDebugCmdVcpu(cmd, 0, &vcpu) < 0)
+        virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
         return false;
     if ((words->len > 0) == !!file) {
         virshDebugError("debug-writemem needs either hex bytes or --file PATH "
@@ -955,6 +1016,11 @@ cmdDebugWritemem(virshDebugControl *ctl, const virshDebugCmd *cmd)
         return false;
     if (virshDebugCmdAddress(ctl, dom, cmd, "address", &addr) < 0)
         return false;
+    /* a physical address needs no MMU: any vCPU does */
+    if (flags & VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL)
+        vcpu = MAX(vcpu, 0);
+    else if (virshDebugCurrentVcpu(dom, &vcpu, &note) < 0)
+        return false;
     if (virDomainDebugWriteMemory(dom, addr, bytes->data, bytes->len,
                                   vcpu, flags) < 0) {
         virshDebugReportDebugError();
@@ -963,8 +1029,11 @@ cmdDebugWritemem(virshDebugControl *ctl, const virshDebugCmd *cmd)
     if (ctl->json)
         virshDebugPrintJsonObject(ctl, "address", 'a', addr,
                                   "size", 'i', (gint64)bytes->len, NULL);
-    virshDebugPrint(ctl, "Wrote %u byte%s at 0x%llx\n", bytes->len,
+    virshDebugPrint(ctl, "Wrote %u byte%s at 0x%llx", bytes->len,
                     bytes->len == 1 ? "" : "s", addr);
+    if (note)
+        virshDebugPrint(ctl, " through the MMU of %s", note);
+    virshDebugPrint(ctl, "\n");
     return true;
 }
 

@@ -10,6 +10,7 @@
  * this helper, which opens the root, does one thing and exits.
  *
  *   cli-helper URI start NAME EMULATOR [DEBUGXML]   define and start
+ *   cli-helper URI start-smp NAME                   the same with 2 vCPUs
  *   cli-helper URI define NAME [DEBUGXML]           define (patched QEMU)
  *   cli-helper URI remove NAME                      destroy and undefine
  *   cli-helper URI state NAME                       print the state number
@@ -103,6 +104,11 @@ main(int argc, char **argv)
     if (g_str_equal(cmd, "start") && argc >= 5) {
         g_autofree char *xml = testLibvirtDomainXML(name, argv[4], 1,
                                                     argc > 5 ? argv[5] : NULL);
+
+        if (!(dom = virDomainDefineXML(conn, xml)) || virDomainCreate(dom) < 0)
+            fail("cannot start %s: %s", name, virGetLastErrorMessage());
+    } else if (g_str_equal(cmd, "start-smp")) {
+        g_autofree char *xml = testLibvirtDomainXML(name, testLibvirtQemu(), 2, NULL);
 
         if (!(dom = virDomainDefineXML(conn, xml)) || virDomainCreate(dom) < 0)
             fail("cannot start %s: %s", name, virGetLastErrorMessage());

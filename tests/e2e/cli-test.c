@@ -1382,6 +1382,73 @@ testCommandString(void)
 }
 
 
+/* With several vCPUs, commands without --vcpu act on the one that
+ * stopped and say so.  (The test guest runs on vCPU 0 only: its second
+ * vCPU waits in the firmware and never stops for the debugger.) */
+static void
+testCurrentVcpu(void)
+{
+    g_auto(Result) r = { 0 };
+    g_autofree char *out = HELPER("start-smp", "smp");
+    g_autofree char *regs = g_strdup_printf("vCPU 0 (the one stopped for the debugger):\n"
+                                            "rip  0x%016llx\n", sym(GUEST_SYM_FUNCTION));
+
+    RUN(&r, "debug-break", "smp", symHex(GUEST_SYM_FUNCTION), "--hw");
+    assertOk(&r);
+    RUN(&r, "debug-wait", "smp", "--timeout", WAIT_TIMEOUT);
+    assertOk(&r);
+    assertContains(r.out, "debug-exit: vcpu 0 hw-breakpoint");
+
+    RUN(&r, "debug-regs", "smp", "rip");
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, regs);
+    /* named: no note, and the other vCPU's own registers */
+    RUN(&r, "debug-regs", "smp", "rip", "--vcpu", "1");
+    assertOk(&r);
+    g_assert_true(g_str_has_prefix(r.out, "rip  0x"));
+    g_assert_cmphex(g_ascii_strtoull(r.out + strlen("rip  "), NULL, 16), <, 0x100000);
+    RUN(&r, "debug-mem", "smp", symHex(GUEST_SYM_FUNCTION), "4");
+    assertOk(&r);
+    assertContains(r.out, "Through the MMU of vCPU 0 (the one stopped for the debugger):\n");
+    RUN(&r, "debug-step", "smp");
+    assertOk(&r);
+    assertContains(r.out, "debug-exit: vcpu 0 step at 0x");
+
+    RUN(&r, "debug-detach", "smp");
+    assertOk(&r);
+    g_clear_pointer(&out, g_free);
+    out = HELPER("remove", "smp");
+    assertGuestRunningClean();
+}
+
+
+/* examples/break-on-symbol, the README's program, does what it says.
+ * (On a daemon: a program that opens an embedded root must settle its
+ * reconnects first, which the example leaves out for clarity.) */
+static void
+testExampleProgram(void)
+{
+    g_autofree char *bin = g_build_filename(g_getenv("LIBVIRT_DEBUG_BUILDDIR"),
+                                            "examples", "break-on-symbol", NULL);
+    g_autofree char *expect = g_strdup_printf(DOMAIN ": vcpu 0 hw-breakpoint at %s <"
+                                              GUEST_SYM_FUNCTION ">\n",
+                                              symHex(GUEST_SYM_FUNCTION));
+    const char *argv[] = { bin, lv->uri, DOMAIN, GUEST_SYM_FUNCTION,
+                           testGuestPath(), NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+
+    g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL,
+                               NULL, &out, &err, &status, NULL));
+    g_test_message("break-on-symbol:\n%s%s", out, err);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    g_assert_cmpstr(out, ==, expect);
+    g_assert_cmpstr(err, ==, "");
+    assertGuestRunningClean();
+}
+
+
 /* QEMU's messages reach the user with the commands that exist here */
 static void
 testErrorsNameCommands(void)
@@ -1929,6 +1996,9 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/regs-default-all", testRegsDefaultAll);
     g_test_add_func("/e2e/cli/errors-name-commands", testErrorsNameCommands);
     g_test_add_func("/e2e/cli/command-string", testCommandString);
+    g_test_add_func("/e2e/cli/current-vcpu", testCurrentVcpu);
+    if (g_str_equal(kind, "daemon"))
+        g_test_add_func("/e2e/cli/example-program", testExampleProgram);
     g_test_add_func("/e2e/cli/session-pty", testSessionPty);
     g_test_add_func("/e2e/cli/session-wait-terminal", testSessionWaitTerminal);
     g_test_add_func("/e2e/cli/session-pipe-once", testSessionPipeOnce);
