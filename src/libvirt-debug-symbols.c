@@ -215,6 +215,36 @@ virDomainDebugSymbolsReadFile(const virDomainDebugSymbols *syms,
 #define VIR_DOMAIN_DEBUG_VERIFY_BYTES 32
 #define VIR_DOMAIN_DEBUG_VERIFY_MIN_SIZE 8
 
+/* x86-64: the MSR with the kernel's syscall entry point */
+#define VIR_DOMAIN_DEBUG_MSR_LSTAR 0xc0000082
+
+int
+virDomainDebugSymbolsDetectOffset(const virDomainDebugSymbols *syms,
+                                  virDomainPtr dom, long long *offset,
+                                  unsigned int flags)
+{
+    const virDebugSymbol *entry;
+    g_autofree char *cmd = NULL;
+    g_autofree char *reply = NULL;
+    g_autoptr(GError) error = NULL;
+    unsigned long long lstar;
+
+    virDomainDebugErrorReset();
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+        return -1;
+    if (!(entry = virDebugSymbolTableFind(syms->table, "entry_SYSCALL_64")))
+        return 0;
+    cmd = qemuDebugBuildReadMsr(0, VIR_DOMAIN_DEBUG_MSR_LSTAR);
+    if (!(reply = virDomainDebugRun(dom, cmd)))
+        return -1;
+    /* a QEMU that refuses (not x86) cannot tell, which is no error */
+    if (qemuDebugParseReadMsrReply(reply, &lstar, &error) < 0 || lstar == 0)
+        return 0;
+    *offset = (long long)(lstar - entry->addr);
+    return 1;
+}
+
+
 int
 virDomainDebugSymbolsVerify(const virDomainDebugSymbols *syms, virDomainPtr dom,
                             int vcpu, unsigned int flags)

@@ -42,21 +42,40 @@ virshDebugError(const char *fmt, ...)
 
 
 /* Something the user should know, on a command that still does its job */
+static void G_GNUC_PRINTF(2, 0)
+virshDebugStderrv(const char *prefix, const char *fmt, va_list ap)
+{
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+    fflush(stdout);
+    g_mutex_lock(&virshDebugOutputLock);
+    fprintf(stderr, "%s: %s\n", prefix, msg);
+    fflush(stderr);
+    g_mutex_unlock(&virshDebugOutputLock);
+}
+
+
 void
 virshDebugWarning(const char *fmt, ...)
 {
     va_list ap;
-    g_autofree char *msg = NULL;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    virshDebugStderrv("warning", fmt, ap);
     va_end(ap);
+}
 
-    fflush(stdout);
-    g_mutex_lock(&virshDebugOutputLock);
-    fprintf(stderr, "warning: %s\n", msg);
-    fflush(stderr);
-    g_mutex_unlock(&virshDebugOutputLock);
+
+/* Something the operator should know that is not a problem, on stderr
+ * (stdout stays the command's output). */
+void
+virshDebugNote(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    virshDebugStderrv("note", fmt, ap);
+    va_end(ap);
 }
 
 

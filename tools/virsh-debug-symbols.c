@@ -148,6 +148,36 @@ virshDebugSymbolsForDomain(virshDebugControl *ctl, const char *domain)
 }
 
 
+/* Without --offset, a relocated (KASLR) kernel's offset as the guest
+ * shows it (its syscall entry point): applied, and said once, so that the
+ * operator knows which offset the names are read with. */
+static void
+virshDebugSymbolsDetectOffset(virshDebugControl *ctl, virDomainPtr dom,
+                              virDomainDebugSymbols *syms)
+{
+    long long offset = 0;
+    int rc = virDomainDebugSymbolsDetectOffset(syms, dom, &offset, 0);
+
+    if (rc < 0) {
+        virshDebugWarning("cannot read the kernel's offset from domain '%s' (%s); "
+                          "symbols are used as the file has them, or give --offset",
+                          virDomainGetName(dom), virDomainDebugGetLastErrorMessage());
+        virDomainDebugResetLastError();
+        return;
+    }
+    if (rc == 0 || offset == 0)
+        return;
+    virDomainDebugSymbolsSetOffset(syms, offset);
+    if (!ctl->quiet)
+        virshDebugNote("the kernel of domain '%s' runs %s0x%llx from %s (found by its "
+                       "syscall entry point); --offset overrides",
+                       virDomainGetName(dom), offset < 0 ? "-" : "+",
+                       offset < 0 ? -(unsigned long long)offset :
+                       (unsigned long long)offset,
+                       virDomainDebugSymbolsGetPath(syms));
+}
+
+
 /**
  * virshDebugSymbolsLoad:
  * @dom: the domain of the command (its <debug:symbols> element is read
@@ -178,6 +208,8 @@ virshDebugSymbolsLoad(virshDebugControl *ctl, virDomainPtr dom, bool needed)
         syms = virDomainDebugSymbolsOpenDomain(dom, 0);
     if (syms && ctl->symbolsOffsetSet)
         virDomainDebugSymbolsSetOffset(syms, ctl->symbolsOffset);
+    else if (syms)
+        virshDebugSymbolsDetectOffset(ctl, dom, syms);
     if (syms || virDomainDebugGetLastErrorCode() == VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS) {
         virDomainDebugResetLastError();
         virshDebugSymbolsCacheAdd(key, syms);

@@ -182,6 +182,7 @@ void virshDebugInstallShellSignals(virshDebugControl *ctl);
 
 void virshDebugError(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void virshDebugWarning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+void virshDebugNote(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void virshDebugReportLibvirtError(const char *fallback);
 void virshDebugReportDebugError(void);
 void virshDebugPrint(virshDebugControl *ctl, const char *fmt, ...)

@@ -611,6 +611,28 @@ int virDomainDebugSymbolsParseAddress(const virDomainDebugSymbols *syms,
                                       unsigned long long *addr);
 
 /**
+ * virDomainDebugSymbolsDetectOffset:
+ * @syms: a kernel's table (with an entry_SYSCALL_64 symbol)
+ * @dom: the running domain
+ * @offset: set to the relocation offset the guest shows
+ * @flags: 0
+ *
+ * Where a relocated (KASLR) kernel runs, read from the guest itself: on
+ * x86-64 the syscall entry MSR (LSTAR) holds the address of
+ * entry_SYSCALL_64, so the offset is LSTAR minus the file's
+ * entry_SYSCALL_64.  The table's own offset is left alone (set it with
+ * virDomainDebugSymbolsSetOffset, then check the result with
+ * virDomainDebugSymbolsVerify).
+ *
+ * Returns 1 with @offset set; 0 when the guest cannot tell (no
+ * entry_SYSCALL_64 in the table, a guest that has not set its syscall
+ * entry yet, a QEMU that is not x86); -1 on error.
+ */
+int virDomainDebugSymbolsDetectOffset(const virDomainDebugSymbols *syms,
+                                      virDomainPtr dom, long long *offset,
+                                      unsigned int flags);
+
+/**
  * virDomainDebugSymbolsVerify:
  * @syms: a table
  * @dom: the running domain the symbols are meant for

@@ -1686,6 +1686,71 @@ void qmp_debug_interrupt(Error **errp)
     debug.interrupt_pending = false;
 }
 
+/* Commands: model-specific registers */
+
+DebugMsr *qmp_debug_read_msr(int64_t cpu_index, uint32_t msr, Error **errp)
+{
+    CPUState *cpu;
+    DebugMsr *ret;
+    uint64_t value;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    cpu = debug_get_cpu(cpu_index, errp);
+    if (!cpu) {
+        return NULL;
+    }
+#if defined(TARGET_I386)
+    {
+        CPUX86State *env = &X86_CPU(cpu)->env;
+
+        /* KVM: the values live in the kernel until synchronized */
+        cpu_synchronize_state(cpu);
+        switch (msr) {
+        case MSR_EFER:
+            value = env->efer;
+            break;
+        case MSR_STAR:
+            value = env->star;
+            break;
+        case MSR_IA32_SYSENTER_EIP:
+            value = env->sysenter_eip;
+            break;
+        case MSR_FSBASE:
+            value = env->segs[R_FS].base;
+            break;
+        case MSR_GSBASE:
+            value = env->segs[R_GS].base;
+            break;
+#ifdef TARGET_X86_64
+        case MSR_LSTAR:
+            value = env->lstar;
+            break;
+        case MSR_CSTAR:
+            value = env->cstar;
+            break;
+        case MSR_KERNELGSBASE:
+            value = env->kernelgsbase;
+            break;
+#endif
+        default:
+            error_setg(errp, "MSR 0x%" PRIx32 " cannot be read through the "
+                       "debug API (EFER, STAR, LSTAR, CSTAR, SYSENTER_EIP "
+                       "and the FS, GS and kernel GS bases can)", msr);
+            return NULL;
+        }
+    }
+#else
+    error_setg(errp, "model-specific registers are x86's; this QEMU "
+               "emulates %s", TARGET_NAME);
+    return NULL;
+#endif
+    ret = g_new0(DebugMsr, 1);
+    ret->value = value;
+    return ret;
+}
+
 DebugStopInfoList *qmp_query_debug_stop(Error **errp)
 {
     DebugStopInfoList *head = NULL, **tail = &head;

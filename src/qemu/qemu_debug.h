@@ -145,6 +145,8 @@ char *qemuDebugBuildRemoveAll(void);
 char *qemuDebugBuildLease(const char *client, unsigned int timeout);
 char *qemuDebugBuildLeaseRelease(const char *client);
 char *qemuDebugBuildQueryPoints(void);
+/* debug-read-msr (x86) */
+char *qemuDebugBuildReadMsr(int vcpu, unsigned int msr);
 /* count 0 omits it (QEMU default 1); noirq/notimer are always explicit */
 char *qemuDebugBuildStep(int vcpu, unsigned int count,
                          bool noirq, bool notimer);
@@ -183,6 +185,8 @@ qemuDebugCaps *qemuDebugParseCapsReply(const char *reply, GError **error);
 char *qemuDebugParseQueryStatusReply(const char *reply, GError **error);
 /* Returns the new point id (> 0), or -1 */
 int qemuDebugParseInsertReply(const char *reply, GError **error);
+int qemuDebugParseReadMsrReply(const char *reply, unsigned long long *value,
+                               GError **error);
 /* *points is a g_new array (NULL when empty) */
 int qemuDebugParseQueryPointsReply(const char *reply,
                                    virDomainDebugPoint **points,

@@ -262,3 +262,16 @@ qemuDebugBuildWriteMemory(unsigned long long addr,
     qemuDebugBuildMemoryTarget(b, vcpu, physical);
     return qemuDebugJSONCommandEnd(b);
 }
+
+
+char *
+qemuDebugBuildReadMsr(int vcpu, unsigned int msr)
+{
+    JsonBuilder *b = qemuDebugJSONCommandBegin("debug-read-msr");
+
+    json_builder_set_member_name(b, "cpu-index");
+    json_builder_add_int_value(b, vcpu);
+    json_builder_set_member_name(b, "msr");
+    json_builder_add_int_value(b, msr);
+    return qemuDebugJSONCommandEnd(b);
+}

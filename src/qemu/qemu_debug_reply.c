@@ -230,6 +230,23 @@ qemuDebugParseInsertReply(const char *reply,
 }
 
 
+int
+qemuDebugParseReadMsrReply(const char *reply,
+                           unsigned long long *value,
+                           GError **error)
+{
+    const char *cmd = "debug-read-msr";
+    g_autoptr(JsonNode) ret = NULL;
+    JsonObject *obj;
+
+    if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
+        !(obj = qemuDebugReplyObject(ret, cmd, error)))
+        return -1;
+    return qemuDebugJSONGetUInt64(obj, "reply to 'debug-read-msr'", "value",
+                                  true, value, NULL, error);
+}
+
+
 static int
 qemuDebugParsePoint(JsonObject *obj,
                     const char *ctx,

@@ -1168,23 +1168,15 @@ testSymbolsErrors(void)
 }
 
 
-/* A relocated kernel, emulated: a System.map whose addresses are all
- * 0x100000 below the guest's, and --offset 0x100000 puts them back */
-static void
-testSymbolsOffset(void)
+/* The guest's System.map with every address @slide lower: a kernel
+ * relocated by @slide, emulated.  Returns the file's path. */
+static char *
+writeShiftedMap(unsigned long long slide)
 {
     const char *map = g_getenv("LIBVIRT_DEBUG_GUEST_MAP");
-    const unsigned long long slide = 0x100000;
     g_autofree char *contents = NULL;
-    g_autofree char *shifted = NULL;
-    g_autofree char *inserted = g_strdup_printf("inserted at %s <" GUEST_SYM_FUNCTION ">",
-                                                symHex(GUEST_SYM_FUNCTION));
-    g_autofree char *hit = g_strdup_printf("debug-exit: vcpu 0 hw-breakpoint at %s <"
-                                           GUEST_SYM_FUNCTION ">",
-                                           symHex(GUEST_SYM_FUNCTION));
     g_autoptr(GString) moved = g_string_new(NULL);
     g_auto(GStrv) lines = NULL;
-    g_auto(Result) r = { 0 };
     size_t i;
 
     g_assert_true(g_file_get_contents(map, &contents, NULL, NULL));
@@ -1199,12 +1191,29 @@ testSymbolsOffset(void)
         g_assert_cmpuint(addr, >=, slide);
         g_string_append_printf(moved, "%016llx %s %s\n", addr - slide, f[1], f[2]);
     }
-    shifted = writeTmp("shifted.map", moved->str);
+    return writeTmp("shifted.map", moved->str);
+}
+
+
+/* A relocated kernel, emulated: a System.map whose addresses are all
+ * 0x100000 below the guest's, and --offset 0x100000 puts them back */
+static void
+testSymbolsOffset(void)
+{
+    g_autofree char *shifted = writeShiftedMap(0x100000);
+    g_autofree char *inserted = g_strdup_printf("inserted at %s <" GUEST_SYM_FUNCTION ">",
+                                                symHex(GUEST_SYM_FUNCTION));
+    g_autofree char *hit = g_strdup_printf("debug-exit: vcpu 0 hw-breakpoint at %s <"
+                                           GUEST_SYM_FUNCTION ">",
+                                           symHex(GUEST_SYM_FUNCTION));
+    g_auto(Result) r = { 0 };
 
     RUN(&r, "--symbols", shifted, "--offset", "0x100000",
         "debug-break", DOMAIN, GUEST_SYM_FUNCTION, "--hw");
     assertOk(&r);
     assertContains(r.out, inserted);
+    /* the offset given is the one used: nothing detected, nothing said */
+    g_assert_null(strstr(r.err, "note:"));
     RUN(&r, "debug-wait", DOMAIN, "--timeout", WAIT_TIMEOUT,
         "--symbols", shifted, "--offset", "0d1048576");
     assertOk(&r);
@@ -1215,6 +1224,36 @@ testSymbolsOffset(void)
     /* an offset is spelled as an address is */
     RUN(&r, "--symbols", shifted, "--offset", "1048576", "debug-list", DOMAIN);
     assertError(&r, "invalid offset '1048576'");
+    assertGuestRunningClean();
+}
+
+
+/* The same relocated kernel without --offset: the guest's syscall entry
+ * point (LSTAR holds entry_SYSCALL_64, as a Linux kernel's does) tells
+ * the offset, which is applied and said */
+static void
+testSymbolsDetectedOffset(void)
+{
+    g_autofree char *shifted = writeShiftedMap(0x100000);
+    g_autofree char *inserted = g_strdup_printf("inserted at %s <" GUEST_SYM_FUNCTION ">",
+                                                symHex(GUEST_SYM_FUNCTION));
+    g_auto(Result) r = { 0 };
+
+    RUN(&r, "--symbols", shifted, "debug-break", DOMAIN, GUEST_SYM_FUNCTION, "--hw");
+    g_assert_cmpint(r.status, ==, 0);
+    assertContains(r.out, inserted);
+    /* one line on stderr, a note, not an error */
+    g_assert_true(g_str_has_prefix(r.err, "note: the kernel of domain '" DOMAIN
+                                   "' runs +0x100000 from "));
+    assertContains(r.err, "syscall entry point");
+    g_assert_cmpuint(strlen(strchr(r.err, '\n')), ==, 1);
+    RUN(&r, "debug-detach", DOMAIN);
+    assertOk(&r);
+
+    /* the guest's own file: offset 0, nothing to say */
+    RUN(&r, "--symbols", testGuestPath(), "debug-list", DOMAIN);
+    assertOk(&r);
+    g_assert_null(strstr(r.err, "note:"));
     assertGuestRunningClean();
 }
 
@@ -1991,6 +2030,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/symbols/map-from-xml", testSymbolsMapFromXml);
     g_test_add_func("/e2e/cli/symbols/errors", testSymbolsErrors);
     g_test_add_func("/e2e/cli/symbols/offset", testSymbolsOffset);
+    g_test_add_func("/e2e/cli/symbols/detected-offset", testSymbolsDetectedOffset);
     g_test_add_func("/e2e/cli/symbols/mismatch", testSymbolsMismatch);
     g_test_add_func("/e2e/cli/where-paused", testWherePaused);
     g_test_add_func("/e2e/cli/regs-default-all", testRegsDefaultAll);

@@ -49,6 +49,14 @@ _start:
     orl $0x80000000, %eax       /* CR0.PG */
     movl %eax, %cr0
 
+    /*
+     * The syscall entry MSR (LSTAR) points at entry_SYSCALL_64, as a
+     * Linux kernel's does: debuggers find a relocated kernel by it.
+     */
+    movl $0xc0000082, %ecx
+    movl $entry_SYSCALL_64, %eax
+    xorl %edx, %edx
+    wrmsr
     call guest_main
 2:
     cli
@@ -57,6 +65,13 @@ _start:
 guest_halt_site:
     hlt
     jmp 2b
+
+/* Never entered (the guest makes no syscall): what LSTAR points at. */
+    .globl entry_SYSCALL_64
+entry_SYSCALL_64:
+    cli
+    hlt
+    jmp entry_SYSCALL_64
 
 /* #BP (vector 3): count deliveries through our own IDT and return. */
     .globl guest_int3_handler

@@ -7,6 +7,10 @@
  * both virtual and physical addresses), and so is 0xfec00000 - 0xff000000
  * (the APICs' MMIO); everything else is unmapped.
  *
+ * At boot the syscall entry MSR (LSTAR) is pointed at entry_SYSCALL_64,
+ * as a Linux kernel does, so that tests can find a "relocated" guest by
+ * it.
+ *
  * The main loop, forever, with interrupts off:
  *   - calls guest_tick() (breakpoint target; counts guest_tick_count),
  *   - increments guest_counter (progress),

@@ -95,6 +95,9 @@ testBuilders(void)
         { qemuDebugBuildLease("9d3c", 15),
           "{\"execute\":\"debug-lease\",\"arguments\":{\"client\":\"9d3c\","
           "\"timeout\":15}}" },
+        { qemuDebugBuildReadMsr(0, 0xc0000082),
+          "{\"execute\":\"debug-read-msr\",\"arguments\":{\"cpu-index\":0,"
+          "\"msr\":3221225602}}" },
         { qemuDebugBuildLeaseRelease("9d3c"),
           "{\"execute\":\"debug-lease-release\",\"arguments\":{\"client\":\"9d3c\"}}" },
         { qemuDebugBuildQueryPoints(), "{\"execute\":\"query-debug-points\"}" },

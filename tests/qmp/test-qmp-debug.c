@@ -635,6 +635,33 @@ testStepKicked(void)
     g_assert_cmpuint(kickedCounter, ==, quietCounter);
 }
 
+static guint64
+readMsr(testQemu *qemu, guint32 msr)
+{
+    g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-msr",
+                                    "{\"cpu-index\": 0, \"msr\": %u}", msr);
+
+    return json_object_get_int_member(json_node_get_object(ret), "value");
+}
+
+/* The MSRs that locate a kernel: the guest pointed LSTAR (0xc0000082) at
+ * its entry_SYSCALL_64, as Linux does; others are refused. */
+static void
+testReadMsr(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+
+    g_assert_cmphex(readMsr(qemu, 0xc0000082), ==,
+                    testGuestSymbol("entry_SYSCALL_64"));
+    /* EFER: no long mode in this 32-bit guest */
+    g_assert_cmphex(readMsr(qemu, 0xc0000080) & 0x400, ==, 0);
+    qmpErr(qemu, "MSR 0x10 cannot be read", "debug-read-msr",
+           "{\"cpu-index\": 0, \"msr\": 16}");
+    qmpErr(qemu, "cpu-index", "debug-read-msr",
+           "{\"cpu-index\": 7, \"msr\": 3221225602}");
+    assertRunState(qemu, "running");
+}
+
 /* Stepping from a breakpoint leaves it; a long step stops early at it. */
 static void
 testStepBreakpoint(void)
@@ -1598,6 +1625,7 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/step/guest-int3", testStepGuestInt3);
     g_test_add_func("/qmp-debug/step/halt", testStepHalt);
     g_test_add_func("/qmp-debug/step/kicked", testStepKicked);
+    g_test_add_func("/qmp-debug/read-msr", testReadMsr);
     g_test_add_func("/qmp-debug/breakpoint/remove-while-hit", testRemoveWhileHit);
     g_test_add_func("/qmp-debug/registers/write", testRegisterWrite);
     g_test_add_func("/qmp-debug/memory/write", testMemoryWrite);
