@@ -391,6 +391,9 @@ virDebugXMLCaptureStructured(void *opaque,
         return;
 
     text = g_strstrip(g_strdup(err->message ? err->message : "unknown error"));
+    /* an error is one line (some libxml2 messages carry a second one,
+     * e.g. the bytes that are not UTF-8) */
+    g_strdelimit(text, "\r\n", ' ');
     if (err->line > 0)
         g_string_append_printf(cap->msg, "line %d: %s", err->line, text);
     else

@@ -115,9 +115,12 @@ qemuDebugJSONParseObject(const char *text,
         return NULL;
 
     if (!(root = json_from_string(text, &err))) {
+        g_autofree char *why = g_strdup(err ? err->message : "no JSON value");
+
+        /* one line: json-glib quotes the offending token as it is */
+        g_strdelimit(why, "\r\n", ' ');
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
-                    "malformed %s: %s", ctx,
-                    err ? err->message : "no JSON value");
+                    "malformed %s: %s", ctx, why);
         return NULL;
     }
 

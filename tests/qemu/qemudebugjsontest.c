@@ -1093,12 +1093,28 @@ testCheckMemory(void)
 }
 
 
+/* An error is one line, even when json-glib quotes a token that spans
+ * two (found by tests/fuzz/fuzz-qmp-event) */
+static void
+testErrorOneLine(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree qemuDebugStop *stop =
+        qemuDebugParseStopEvent("{\"cpu-index\": 0, \":\n1, \"pod\"t-id\": 0}", &err);
+
+    g_assert_null(stop);
+    g_assert_nonnull(err);
+    g_assert_null(strchr(err->message, '\n'));
+}
+
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 
     g_test_add_func("/qemu/debug/builders", testBuilders);
+    g_test_add_func("/qemu/debug/error-one-line", testErrorOneLine);
     g_test_add_func("/qemu/debug/reply/query-commands", testQueryCommands);
     g_test_add_func("/qemu/debug/reply/caps", testCapsReply);
     g_test_add_func("/qemu/debug/reply/caps-malformed", testCapsReplyMalformed);
