@@ -225,23 +225,48 @@ gdbBridgeRestoreSigpipe(const sigset_t *old)
  * domain's <debug:symbols> names.  Checked before attaching, so a wrong
  * --symbols is refused before the guest is touched; the element's file
  * that cannot be read only costs GDB its symbols, with a warning. */
+/* A relocated (KASLR) kernel's offset from @syms, as the guest shows it,
+ * or 0; said on stderr when it is not 0 (GDB relocates by it). */
+static long long
+gdbBridgeSymbolOffset(virDomainPtr dom, virDomainDebugSymbols *syms)
+{
+    long long offset = 0;
+
+    if (virDomainDebugSymbolsDetectOffset(syms, dom, &offset, 0) <= 0) {
+        virDomainDebugResetLastError();
+        return 0;
+    }
+    if (offset)
+        g_printerr("virsh-debug: note: the kernel of domain '%s' runs %s0x%llx from "
+                   "%s (found by its syscall entry point); GDB's symbols are "
+                   "relocated by it\n", virDomainGetName(dom), offset < 0 ? "-" : "+",
+                   offset < 0 ? -(unsigned long long)offset : (unsigned long long)offset,
+                   virDomainDebugSymbolsGetPath(syms));
+    return offset;
+}
+
+
 static int
-gdbBridgeSymbolFile(virDomainPtr dom, const char *symbols, char **path)
+gdbBridgeSymbolFile(virDomainPtr dom, const char *symbols, char **path,
+                    long long *offset)
 {
     virDomainDebugSymbols *syms;
 
     *path = NULL;
+    *offset = 0;
     if (symbols) {
         g_autofree char *abs = g_canonicalize_filename(symbols, NULL);
 
         if (!(syms = virDomainDebugSymbolsOpen(abs, 0)))
             return -1;
+        *offset = gdbBridgeSymbolOffset(dom, syms);
         virDomainDebugSymbolsFree(syms);
         *path = g_steal_pointer(&abs);
         return 0;
     }
     if ((syms = virDomainDebugSymbolsOpenDomain(dom, 0))) {
         *path = g_strdup(virDomainDebugSymbolsGetPath(syms));
+        *offset = gdbBridgeSymbolOffset(dom, syms);
         virDomainDebugSymbolsFree(syms);
     } else if (virDomainDebugGetLastErrorCode() != VIR_DOMAIN_DEBUG_ERR_NO_SYMBOLS) {
         g_printerr("virsh-debug: warning: %s; GDB gets no symbol file\n",
@@ -266,6 +291,7 @@ virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
 {
     g_autoptr(gdbRspSession) session = NULL;
     g_autofree char *execFile = NULL;
+    long long execOffset;
     gdbBridgeEventSink *sink;
     virConnectPtr conn;
     sigset_t oldmask;
@@ -277,12 +303,13 @@ virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
                                   "a domain is required");
         return -1;
     }
-    if (gdbBridgeSymbolFile(dom, symbols, &execFile) < 0)
+    if (gdbBridgeSymbolFile(dom, symbols, &execFile, &execOffset) < 0)
         return -1;
     conn = virDomainGetConnect(dom);
     session = gdbRspSessionNew(&gdbBridgeTargetOps, dom,
                                GDB_RSP_SESSION_LOG_ERRORS);
     gdbRspSessionSetExecFile(session, execFile);
+    gdbRspSessionSetExecOffset(session, execOffset);
     sink = g_atomic_rc_box_new0(gdbBridgeEventSink);
     g_mutex_init(&sink->lock);
     sink->session = session;

@@ -46,6 +46,13 @@ gdbRspSessionSetExecFile(gdbRspSession *session, const char *path)
 
 
 void
+gdbRspSessionSetExecOffset(gdbRspSession *session, long long offset)
+{
+    session->execOffset = offset;
+}
+
+
+void
 gdbRspFilesClose(gdbRspSession *session)
 {
     size_t i;

@@ -635,13 +635,20 @@ gdbRspHandleQuery(gdbRspSession *session, const char *packet,
     } else if (g_str_has_prefix(packet, "qAttached")) {
         /* attached to an existing guest: GDB must not kill it on quit */
         g_string_assign(reply, "1");
+    } else if (g_str_equal(packet, "qOffsets") && session->execFile &&
+               session->execOffset) {
+        /* a relocated kernel: every section moved by the same offset */
+        g_string_printf(reply, "Text=%llx;Data=%llx;Bss=%llx",
+                        (unsigned long long)session->execOffset,
+                        (unsigned long long)session->execOffset,
+                        (unsigned long long)session->execOffset);
     } else if (g_str_has_prefix(packet, "qThreadExtraInfo,")) {
         gdbRspHandleThreadExtraInfo(session,
                                     packet + strlen("qThreadExtraInfo,"),
                                     reply);
     }
-    /* qOffsets, qSymbol, qTStatus, qRcmd...: empty, "not supported".
-     * A guest kernel is not relocated, so GDB needs no offsets. */
+    /* qSymbol, qTStatus, qRcmd...: empty, "not supported"; so is
+     * qOffsets when the exec file runs where it says. */
 }
 
 

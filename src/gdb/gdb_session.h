@@ -40,6 +40,9 @@ int gdbRspSessionStart(gdbRspSession *session, int timeoutMs);
 /* The guest's symbol file, which a GDB without a file reads through the
  * protocol (qXfer:exec-file:read, vFile); NULL: none */
 void gdbRspSessionSetExecFile(gdbRspSession *session, const char *path);
+/* Where the guest runs the exec file's code relative to the file (a KASLR
+ * kernel): GDB asks with qOffsets and relocates the symbols. */
+void gdbRspSessionSetExecOffset(gdbRspSession *session, long long offset);
 
 gdbRspAction gdbRspSessionHandlePacket(gdbRspSession *session,
                                        const char *packet, size_t len,

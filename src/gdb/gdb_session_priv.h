@@ -48,6 +48,7 @@ struct _gdbRspSession {
     /* The symbol file GDB may read (gdb_files.c), and its open handles
      * (fd, 0: free) */
     char *execFile;
+    long long execOffset;       /* a relocated kernel's offset (qOffsets) */
     int files[8];           /* GDB_RSP_MAX_FILES */
 
     /* Stops posted by the event thread, drained by the loop */

@@ -22,6 +22,7 @@
  */
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
 #include <poll.h>
@@ -1062,6 +1063,51 @@ testExecFile(gconstpointer data)
 }
 
 
+/* A kernel relocated by KASLR, emulated: the guest's ELF with every
+ * address 0x100000 lower (objcopy).  The bridge finds the offset by the
+ * guest's syscall entry point and answers GDB's qOffsets with it, so the
+ * symbols GDB reads from the target land where the guest runs them. */
+static void
+testExecFileRelocated(void)
+{
+    g_autofree char *shifted = g_build_filename(lv->dir, "shifted.elf", NULL);
+    const char *objcopy[] = { "objcopy", "--change-addresses", "-0x100000",
+                              testGuestPath(), shifted, NULL };
+    g_autoptr(GString) s = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *at = NULL;
+    g_autofree char *hit = NULL;
+    int status;
+
+    if (!g_spawn_sync(NULL, (char **)objcopy, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                      NULL, NULL, NULL, &status, &error) ||
+        !g_spawn_check_wait_status(status, &error))
+        g_error("objcopy failed: %s", error->message);
+
+    g_string_append(s, "set pagination off\nset confirm off\nset width 0\n");
+    g_string_append_printf(s, "target remote | %s -c '%s' --symbols %s debug-gdb %s\n",
+                           virshDebugPath(), lv->uri, shifted, domName);
+    g_string_append_printf(s, "info address %s\n", GUEST_SYM_FUNCTION);
+    g_string_append_printf(s, "hbreak %s\n", GUEST_SYM_FUNCTION);
+    g_string_append(s, "continue\n");
+    g_string_append(s, PRINT_PC("pc"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    at = g_strdup_printf("Symbol \"%s\" is at 0x%llx", GUEST_SYM_FUNCTION,
+                         sym(GUEST_SYM_FUNCTION));
+    assertContains(out, at);
+    hit = g_strdup_printf("Breakpoint 1, 0x%016llx in %s ()",
+                          sym(GUEST_SYM_FUNCTION), GUEST_SYM_FUNCTION);
+    assertContains(out, hit);
+    g_assert_cmphex(outputNumber(out, "pc="), ==, sym(GUEST_SYM_FUNCTION));
+    assertContains(out, "[Inferior 1 (Remote target) detached]");
+    g_unlink(shifted);
+    assertGuestRunningClean();
+}
+
+
 /* Host I/O serves the one file, read-only; without a symbol file the
  * bridge offers neither the exec file nor host I/O. */
 static void
@@ -1195,6 +1241,7 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/protocol-malformed", testProtocolMalformed);
     g_test_add_data_func("/gdb/exec-file/option", GINT_TO_POINTER(0), testExecFile);
     g_test_add_data_func("/gdb/exec-file/xml", GINT_TO_POINTER(1), testExecFile);
+    g_test_add_func("/gdb/exec-file/relocated", testExecFileRelocated);
     g_test_add_func("/gdb/protocol-files", testProtocolFiles);
 
     /* no connection of our own: see helperMain() */
