@@ -448,6 +448,21 @@ testStep100(void)
     checkStep(100);
 }
 
+/* Stops the guest at @symbol with a hardware breakpoint, then removes
+ * every point; returns the symbol's address. */
+static guint64
+stopAtHwBreakpoint(testQemu *qemu, const char *symbol)
+{
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 addr = testGuestSymbol(symbol);
+
+    qmpInsert(qemu, "hw-breakpoint", addr, 0);
+    ev = waitStop(qemu);
+    g_assert_cmphex(stopPc(ev), ==, addr);
+    qmpDo(qemu, "debug-remove-all", NULL);
+    return addr;
+}
+
 /* Step @count instructions of vCPU 0 and return the one stop it ends in. */
 static JsonObject *
 stepAndWait(testQemu *qemu, gint64 count)
@@ -476,16 +491,11 @@ testStepGuestInt3(void)
 {
     g_autoptr(testQemu) qemu = startGuest();
     g_autoptr(JsonObject) ev = NULL;
-    guint64 site = testGuestSymbol("guest_int3_site");
+    guint64 site = stopAtHwBreakpoint(qemu, "guest_int3_site");
     guint32 before;
 
-    qmpInsert(qemu, "hw-breakpoint", site, 0);
-    ev = waitStop(qemu);
-    g_assert_cmphex(stopPc(ev), ==, site);
-    qmpDo(qemu, "debug-remove-all", NULL);
     before = readU32(qemu, "guest_int3_count");
 
-    json_object_unref(g_steal_pointer(&ev));
     ev = stepAndWait(qemu, 1);
     g_assert_cmphex(stopPc(ev), ==, testGuestSymbol("guest_int3_handler"));
     /* lock incl, iret: back after the int3 */
@@ -696,13 +706,8 @@ testRegisterWrite(void)
 {
     g_autoptr(testQemu) qemu = startGuest();
     g_autoptr(JsonObject) ev = NULL;
-    guint64 store = testGuestSymbol("guest_reg_store");
+    guint64 store = stopAtHwBreakpoint(qemu, "guest_reg_store");
     gint64 size;
-
-    qmpInsert(qemu, "hw-breakpoint", store, 0);
-    ev = waitStop(qemu);
-    g_assert_cmphex(stopPc(ev), ==, store);
-    qmpDo(qemu, "debug-remove-all", NULL);
 
     regValue(qemu, "rax", &size);
     g_assert_cmpint(size, ==, 8);
@@ -711,7 +716,6 @@ testRegisterWrite(void)
     g_assert_cmphex(regValue(qemu, "rax", NULL), ==, 0xdeadbeef);
 
     qmpDo(qemu, "debug-step", "{\"cpu-index\": 0}");
-    json_object_unref(g_steal_pointer(&ev));
     ev = waitStop(qemu);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
     g_assert_cmphex(readU32(qemu, "guest_reg_sink"), ==, 0xdeadbeef);
