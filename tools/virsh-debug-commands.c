@@ -174,6 +174,7 @@ static bool
 cmdDebugDetach(virshDebugControl *ctl, const virshDebugCmd *cmd)
 {
     VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
+    int state = -1;
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
         return false;
@@ -191,8 +192,17 @@ cmdDebugDetach(virshDebugControl *ctl, const virshDebugCmd *cmd)
                                   "domain", 's', virDomainGetName(dom),
                                   "detached", 'b', TRUE,
                                   NULL);
-    virshDebugPrint(ctl, "Detached from domain '%s': no debug points left, "
-                    "guest running.\n", virDomainGetName(dom));
+    /* A guest paused other than by the debugger (virsh suspend, a paused
+     * start) stays paused: say so rather than "running". */
+    if (virDomainGetState(dom, &state, NULL, 0) == 0 && state == VIR_DOMAIN_PAUSED)
+        virshDebugPrint(ctl, "Detached from domain '%s': no debug points left; the "
+                        "guest stays paused, as it was not stopped by the debugger "
+                        "('virsh resume %s' runs it).\n", virDomainGetName(dom),
+                        virDomainGetName(dom));
+    else
+        virshDebugPrint(ctl, "Detached from domain '%s': no debug points left, "
+                        "guest running.\n", virDomainGetName(dom));
+    virResetLastError();
     return true;
 }
 

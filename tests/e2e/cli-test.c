@@ -1313,6 +1313,15 @@ testWherePaused(void)
     g_assert_cmpstr(json_object_get_string_member(obj, "state"), ==, "paused");
     g_assert_false(json_object_get_boolean_member(obj, "stopped"));
 
+    /* a detach does not run a guest the debugger did not stop, and says
+     * so instead of "guest running" */
+    RUN(&r, "debug-detach", "paused");
+    assertOk(&r);
+    assertContains(r.out, "the guest stays paused");
+    g_clear_pointer(&state, g_free);
+    state = HELPER("state", "paused");
+    g_assert_cmpint(atoi(state), ==, VIR_DOMAIN_PAUSED);
+
     /* running again: running */
     RUN(&r, "debug-continue", "paused");
     assertOk(&r);
