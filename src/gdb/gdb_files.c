@@ -114,6 +114,25 @@ gdbRspFileFd(gdbRspSession *session, guint64 handle)
 }
 
 
+/* A packet whose only argument is an open file's handle (fstat, close):
+ * its fd, or -1 with the error reply set. */
+static int
+gdbRspFileHandleArg(gdbRspSession *session, const char *args,
+                    guint64 *handle, GString *reply)
+{
+    const char *p;
+    int fd;
+
+    if (!(p = gdbRspParseHexU64(args, handle)) || *p != '\0') {
+        gdbRspFileError(reply, GDB_FILEIO_EINVAL);
+        return -1;
+    }
+    if ((fd = gdbRspFileFd(session, *handle)) < 0)
+        gdbRspFileError(reply, GDB_FILEIO_EBADF);
+    return fd;
+}
+
+
 /* vFile:open:HEXPATH,FLAGS,MODE */
 static void
 gdbRspFileOpen(gdbRspSession *session, const char *args, GString *reply)
@@ -221,17 +240,10 @@ gdbRspFileFstat(gdbRspSession *session, const char *args, GString *reply)
     guint8 st[64] = { 0 };
     struct stat sb;
     guint64 handle;
-    const char *p;
     int fd;
 
-    if (!(p = gdbRspParseHexU64(args, &handle)) || *p != '\0') {
-        gdbRspFileError(reply, GDB_FILEIO_EINVAL);
+    if ((fd = gdbRspFileHandleArg(session, args, &handle, reply)) < 0)
         return;
-    }
-    if ((fd = gdbRspFileFd(session, handle)) < 0) {
-        gdbRspFileError(reply, GDB_FILEIO_EBADF);
-        return;
-    }
     if (fstat(fd, &sb) < 0) {
         gdbRspFileError(reply, GDB_FILEIO_EUNKNOWN);
         return;
@@ -261,17 +273,10 @@ static void
 gdbRspFileClose(gdbRspSession *session, const char *args, GString *reply)
 {
     guint64 handle;
-    const char *p;
     int fd;
 
-    if (!(p = gdbRspParseHexU64(args, &handle)) || *p != '\0') {
-        gdbRspFileError(reply, GDB_FILEIO_EINVAL);
+    if ((fd = gdbRspFileHandleArg(session, args, &handle, reply)) < 0)
         return;
-    }
-    if ((fd = gdbRspFileFd(session, handle)) < 0) {
-        gdbRspFileError(reply, GDB_FILEIO_EBADF);
-        return;
-    }
     close(fd);
     session->files[handle] = 0;
     g_string_assign(reply, "F0");

@@ -834,6 +834,34 @@ protoSendPacket(protoPeer *peer, const char *payload)
     protoSend(peer, packet, strlen(packet));
 }
 
+/* virsh-debug debug-gdb (with --symbols @symbols unless NULL) as @peer's
+ * other end, its output collected in @buf */
+static GSubprocess *
+protoStart(protoPeer *peer, GString *buf, const char *symbols)
+{
+    g_autoptr(GError) error = NULL;
+    GSubprocess *proc;
+
+    if (symbols)
+        proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                virshDebugPath(), "-c", lv->uri, "--symbols", symbols,
+                                "debug-gdb", domName, NULL);
+    else
+        proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                virshDebugPath(), "-c", lv->uri, "debug-gdb",
+                                domName, NULL);
+    if (!proc)
+        g_error("cannot run virsh-debug: %s", error->message);
+    peer->proc = proc;
+    peer->in = g_subprocess_get_stdin_pipe(proc);
+    peer->outfd = g_unix_input_stream_get_fd(
+        G_UNIX_INPUT_STREAM(g_subprocess_get_stdout_pipe(proc)));
+    peer->buf = buf;
+    return proc;
+}
+
 /* The next unit from the bridge: "+", "-" or a whole packet's payload
  * (its checksum verified) prefixed by '$' */
 static char *
@@ -897,22 +925,12 @@ protoExpect(protoPeer *peer, const char *prefix)
 static void
 testProtocolMalformed(void)
 {
-    g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) proc = NULL;
     g_autoptr(GString) buf = g_string_new(NULL);
     g_autoptr(GString) big = g_string_new("$");
     protoPeer peer = { 0 };
 
-    proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                            virshDebugPath(), "-c", lv->uri, "debug-gdb",
-                            domName, NULL);
-    if (!proc)
-        g_error("cannot run virsh-debug: %s", error->message);
-    peer.proc = proc;
-    peer.in = g_subprocess_get_stdin_pipe(proc);
-    peer.outfd = g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(g_subprocess_get_stdout_pipe(proc)));
-    peer.buf = buf;
+    proc = protoStart(&peer, buf, NULL);
 
     /* a well-formed start */
     protoSendPacket(&peer, "qSupported:swbreak+;hwbreak+");
@@ -1113,7 +1131,6 @@ testExecFileRelocated(void)
 static void
 testProtocolFiles(void)
 {
-    g_autoptr(GError) error = NULL;
     g_autoptr(GSubprocess) proc = NULL;
     g_autoptr(GString) buf = g_string_new(NULL);
     g_autoptr(GString) hexPath = g_string_new(NULL);
@@ -1130,16 +1147,7 @@ testProtocolFiles(void)
     for (i = 0; path[i]; i++)
         g_string_append_printf(hexPath, "%02x", (guint8) path[i]);
 
-    proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                            virshDebugPath(), "-c", lv->uri, "--symbols", path,
-                            "debug-gdb", domName, NULL);
-    if (!proc)
-        g_error("cannot run virsh-debug: %s", error->message);
-    peer.proc = proc;
-    peer.in = g_subprocess_get_stdin_pipe(proc);
-    peer.outfd = g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(g_subprocess_get_stdout_pipe(proc)));
-    peer.buf = buf;
+    proc = protoStart(&peer, buf, path);
 
     protoSendPacket(&peer, "qSupported:swbreak+;hwbreak+");
     protoExpect(&peer, "+");
