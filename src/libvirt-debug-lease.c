@@ -118,6 +118,9 @@ virDomainDebugLeaseAcquire(virDomainPtr dom)
         virDomainDebugReportLibvirtError(dom, "read the domain's UUID");
         return -1;
     }
+    /* held across the one debug-lease of a new lease (attaching is rare):
+     * two threads attaching at once must end up with one lease, or the
+     * points of the one dropped would go when it expires */
     g_mutex_lock(&leaseLock);
     if (!leases)
         leases = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -126,12 +129,12 @@ virDomainDebugLeaseAcquire(virDomainPtr dom)
         g_mutex_unlock(&leaseLock);
         return 0;
     }
-    g_mutex_unlock(&leaseLock);
 
     lease = g_new0(virDomainDebugLease, 1);
     lease->client = g_uuid_string_random();
     lease->timeout = virDomainDebugLeaseTimeout();
     if (virDomainDebugLeaseSend(dom, lease->client, lease->timeout) < 0) {
+        g_mutex_unlock(&leaseLock);
         g_free(lease->client);
         g_free(lease);
         return -1;
@@ -141,8 +144,6 @@ virDomainDebugLeaseAcquire(virDomainPtr dom)
     g_mutex_init(&lease->lock);
     g_cond_init(&lease->cond);
     lease->thread = g_thread_new("debug-lease", virDomainDebugLeaseRenew, lease);
-
-    g_mutex_lock(&leaseLock);
     g_hash_table_insert(leases, g_steal_pointer(&key), lease);
     g_mutex_unlock(&leaseLock);
     return 0;
