@@ -163,7 +163,13 @@ qemuDebugJSONReplyReturn(const char *reply,
             return NULL;
 
         /* QEMU's desc already names what was wrong and what to do; the
-         * API layer adds the domain. */
+         * API layer adds the domain.  An empty one still fails with words. */
+        if (!*desc) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_QMP,
+                        "QEMU refused the command without saying why (%s with "
+                        "an empty 'desc')", errctx);
+            return NULL;
+        }
         g_set_error_literal(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_QMP, desc);
         return NULL;
     }

@@ -1108,6 +1108,20 @@ testErrorOneLine(void)
 }
 
 
+/* A QMP error with an empty desc still fails with words (found by
+ * tests/fuzz/fuzz-qmp-reply) */
+static void
+testErrorEmptyDesc(void)
+{
+    g_autoptr(GError) err = NULL;
+
+    g_assert_cmpint(qemuDebugParseEmptyReply("{\"error\": {\"class\": \"GenericError\", "
+                                             "\"desc\": \"\"}}", &err), <, 0);
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err->message, "without saying why"));
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -1115,6 +1129,7 @@ main(int argc, char **argv)
 
     g_test_add_func("/qemu/debug/builders", testBuilders);
     g_test_add_func("/qemu/debug/error-one-line", testErrorOneLine);
+    g_test_add_func("/qemu/debug/error-empty-desc", testErrorEmptyDesc);
     g_test_add_func("/qemu/debug/reply/query-commands", testQueryCommands);
     g_test_add_func("/qemu/debug/reply/caps", testCapsReply);
     g_test_add_func("/qemu/debug/reply/caps-malformed", testCapsReplyMalformed);
