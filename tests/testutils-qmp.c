@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -450,6 +451,53 @@ testQemuReap(testQemu *qemu, guint timeout_ms)
     return TRUE;
 }
 
+/* What became of a QEMU that did not come up, for the error message:
+ * how it exited, or, if it still runs, where each of its threads waits
+ * (so a hang names the wait instead of only "no socket").  Reaps it if
+ * it exited, and says so in @exited. */
+static char *
+testQemuDescribe(pid_t pid, bool *exited)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autofree char *taskdir = g_strdup_printf("/proc/%d/task", (int) pid);
+    g_autoptr(GDir) dir = NULL;
+    const char *tid;
+    int status;
+
+    *exited = waitpid(pid, &status, WNOHANG) == pid;
+    if (*exited) {
+        if (WIFSIGNALED(status))
+            return g_strdup_printf("QEMU was killed by signal %d (%s)",
+                                   WTERMSIG(status),
+                                   g_strsignal(WTERMSIG(status)));
+        return g_strdup_printf("QEMU exited with status %d",
+                               WEXITSTATUS(status));
+    }
+
+    dir = g_dir_open(taskdir, 0, NULL);
+    while (dir && (tid = g_dir_read_name(dir))) {
+        g_autofree char *statpath = g_build_filename(taskdir, tid, "stat", NULL);
+        g_autofree char *wchanpath = g_build_filename(taskdir, tid, "wchan",
+                                                      NULL);
+        g_autofree char *stat = NULL;
+        g_autofree char *wchan = NULL;
+        const char *state = "?";
+        char *paren;
+
+        g_file_get_contents(statpath, &stat, NULL, NULL);
+        g_file_get_contents(wchanpath, &wchan, NULL, NULL);
+        /* "tid (comm) S ...": the state follows the last parenthesis */
+        if (stat && (paren = strrchr(stat, ')')) && paren[1] && paren[2]) {
+            paren[3] = '\0';
+            state = paren + 2;
+        }
+        g_string_append_printf(out, "%s%s %s %s", out->len ? ", " : "",
+                               tid, state, wchan && *wchan ? wchan : "-");
+    }
+    return g_strdup_printf("QEMU is still running; its threads "
+                           "(id, state, wait): %s", out->str);
+}
+
 testQemu *
 testQemuStart(const char *binary, const char *const *args, GError **error)
 {
@@ -491,11 +539,17 @@ testQemuStart(const char *binary, const char *const *args, GError **error)
                                error);
     if (!qemu->qmp) {
         g_autofree char *log = NULL;
+        bool exited;
+        g_autofree char *what = testQemuDescribe(qemu->pid, &exited);
 
-        kill(qemu->pid, SIGKILL);
-        testQemuReap(qemu, TEST_QEMU_QUIT_TIMEOUT_MS);
+        if (exited) {
+            qemu->pid = 0;
+        } else {
+            kill(qemu->pid, SIGKILL);
+            testQemuReap(qemu, TEST_QEMU_QUIT_TIMEOUT_MS);
+        }
         log = testQemuLog(qemu);
-        g_prefix_error(error, "QEMU did not come up (log: %s): ", log);
+        g_prefix_error(error, "QEMU did not come up (%s; log: %s): ", what, log);
         return NULL;
     }
     return g_steal_pointer(&qemu);
