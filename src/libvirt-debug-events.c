@@ -7,36 +7,64 @@
  * (virConnectDomainQemuMonitorEventRegister), which libvirt forwards over
  * its RPC: the same code receives events from the embedded driver, a local
  * daemon and qemu+ssh://.
+ *
+ * A domain this process has a debug channel to (libvirt-debug-channel.c)
+ * sends its events on the channel instead, sooner: the monitor's copies
+ * are dropped so that no stop is reported twice, and the channel's are
+ * delivered from the libvirt event loop (a zero timeout), the thread the
+ * callbacks get the monitor's from.  So every callback is also kept in a
+ * registry of this file, which the channel's events are matched against.
  */
 
 #include "libvirt-debug-private.h"
 
 typedef struct {
+    gint refs;
+    int id;                     /* libvirt's callback id */
+    virConnectPtr conn;         /* not referenced: valid while registered */
+    char *uuid;                 /* the domain's, or NULL for every domain */
     virDomainDebugEventCallback cb;
     void *opaque;
     virFreeCallback freecb;
 } virDomainDebugEventData;
 
+/* A DEBUG_STOP that came on a channel, waiting for the event loop */
+typedef struct {
+    virDomainPtr dom;
+    char *details;
+} virDomainDebugQueuedEvent;
+
+static GMutex eventsLock;
+static GPtrArray *registry;     /* virDomainDebugEventData *, referenced */
+static GQueue queued;           /* virDomainDebugQueuedEvent * */
+static int queueTimer = -1;     /* the pending zero timeout, or -1 */
+
+static virDomainDebugEventData *
+virDomainDebugEventDataRef(virDomainDebugEventData *data)
+{
+    g_atomic_int_inc(&data->refs);
+    return data;
+}
+
 static void
-virDomainDebugEventDataFree(void *opaque)
+virDomainDebugEventDataUnref(void *opaque)
 {
     virDomainDebugEventData *data = opaque;
 
+    if (!g_atomic_int_dec_and_test(&data->refs))
+        return;
     if (data->freecb)
         data->freecb(data->opaque);
+    g_free(data->uuid);
     g_free(data);
 }
 
 static void
-virDomainDebugEventDispatch(virConnectPtr conn,
-                            virDomainPtr dom,
-                            const char *event G_GNUC_UNUSED,
-                            long long seconds G_GNUC_UNUSED,
-                            unsigned int micros G_GNUC_UNUSED,
-                            const char *details,
-                            void *opaque)
+virDomainDebugEventDeliver(virConnectPtr conn,
+                           virDomainPtr dom,
+                           const char *details,
+                           virDomainDebugEventData *data)
 {
-    virDomainDebugEventData *data = opaque;
     g_autofree qemuDebugStop *stop = NULL;
     g_autoptr(GError) error = NULL;
     virDomainDebugStopInfo info = { 0 };
@@ -53,12 +81,102 @@ virDomainDebugEventDispatch(virConnectPtr conn,
     data->cb(conn, dom, &info, data->opaque);
 }
 
+/* From libvirt's monitor event API */
+static void
+virDomainDebugEventDispatch(virConnectPtr conn,
+                            virDomainPtr dom,
+                            const char *event G_GNUC_UNUSED,
+                            long long seconds G_GNUC_UNUSED,
+                            unsigned int micros G_GNUC_UNUSED,
+                            const char *details,
+                            void *opaque)
+{
+    /* the channel delivers this domain's events */
+    if (virDomainDebugChannelActive(dom))
+        return;
+    virDomainDebugEventDeliver(conn, dom, details, opaque);
+}
+
+/* The callbacks registered for @dom, referenced. */
+static GPtrArray *
+virDomainDebugEventMatching(virDomainPtr dom)
+{
+    GPtrArray *found = g_ptr_array_new_with_free_func(virDomainDebugEventDataUnref);
+    virConnectPtr conn = virDomainGetConnect(dom);
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    guint i;
+
+    if (virDomainGetUUIDString(dom, uuid) < 0)
+        return found;
+    g_mutex_lock(&eventsLock);
+    for (i = 0; registry && i < registry->len; i++) {
+        virDomainDebugEventData *data = g_ptr_array_index(registry, i);
+
+        if (data->conn == conn && (!data->uuid || g_str_equal(data->uuid, uuid)))
+            g_ptr_array_add(found, virDomainDebugEventDataRef(data));
+    }
+    g_mutex_unlock(&eventsLock);
+    return found;
+}
+
+/* The zero timeout: delivers what the channels queued. */
+static void
+virDomainDebugEventDrain(int timer, void *opaque G_GNUC_UNUSED)
+{
+    virDomainDebugQueuedEvent *ev;
+
+    g_mutex_lock(&eventsLock);
+    virEventRemoveTimeout(timer);
+    queueTimer = -1;
+    while ((ev = g_queue_pop_head(&queued))) {
+        g_autoptr(GPtrArray) found = NULL;
+        guint i;
+
+        g_mutex_unlock(&eventsLock);
+        found = virDomainDebugEventMatching(ev->dom);
+        for (i = 0; i < found->len; i++)
+            virDomainDebugEventDeliver(virDomainGetConnect(ev->dom), ev->dom,
+                                       ev->details,
+                                       g_ptr_array_index(found, i));
+        virDomainFree(ev->dom);
+        g_free(ev->details);
+        g_free(ev);
+        g_mutex_lock(&eventsLock);
+    }
+    g_mutex_unlock(&eventsLock);
+}
+
+void
+virDomainDebugEventQueue(virDomainPtr dom, const char *details)
+{
+    virDomainDebugQueuedEvent *ev;
+
+    g_mutex_lock(&eventsLock);
+    /* nobody listens: libvirt has the same rule for its own events */
+    if (!registry || registry->len == 0) {
+        g_mutex_unlock(&eventsLock);
+        return;
+    }
+    ev = g_new0(virDomainDebugQueuedEvent, 1);
+    virDomainRef(dom);
+    ev->dom = dom;
+    ev->details = g_strdup(details);
+    g_queue_push_tail(&queued, ev);
+    if (queueTimer < 0 &&
+        (queueTimer = virEventAddTimeout(0, virDomainDebugEventDrain,
+                                         NULL, NULL)) < 0)
+        g_warning("domain '%s': cannot schedule a debug event: no libvirt "
+                  "event loop", virDomainGetName(dom));
+    g_mutex_unlock(&eventsLock);
+}
+
 int
 virDomainDebugEventRegister(virConnectPtr conn, virDomainPtr dom,
                             virDomainDebugEventCallback cb,
                             void *opaque, virFreeCallback freecb)
 {
     virDomainDebugEventData *data;
+    char uuid[VIR_UUID_STRING_BUFLEN];
     int id;
 
     virDomainDebugErrorReset();
@@ -67,8 +185,15 @@ virDomainDebugEventRegister(virConnectPtr conn, virDomainPtr dom,
                                   "a debug event callback is required");
         return -1;
     }
+    if (dom && virDomainGetUUIDString(dom, uuid) < 0) {
+        virDomainDebugReportLibvirtError(dom, "read the domain's UUID");
+        return -1;
+    }
 
     data = g_new0(virDomainDebugEventData, 1);
+    data->refs = 1;             /* libvirt's */
+    data->conn = conn;
+    data->uuid = dom ? g_strdup(uuid) : NULL;
     data->cb = cb;
     data->opaque = opaque;
     data->freecb = freecb;
@@ -76,11 +201,12 @@ virDomainDebugEventRegister(virConnectPtr conn, virDomainPtr dom,
     id = virConnectDomainQemuMonitorEventRegister(conn, dom, QEMU_DEBUG_EVENT_STOP,
                                                   virDomainDebugEventDispatch,
                                                   data,
-                                                  virDomainDebugEventDataFree,
+                                                  virDomainDebugEventDataUnref,
                                                   0);
     if (id < 0) {
         /* libvirt did not take @data: free it, but not the caller's
          * opaque, which stays theirs on failure. */
+        g_free(data->uuid);
         g_free(data);
         virDomainDebugReportLibvirtError(dom, "register for debug events "
                                          "(is a libvirt event loop running? call "
@@ -88,16 +214,39 @@ virDomainDebugEventRegister(virConnectPtr conn, virDomainPtr dom,
                                          "opening the connection)");
         return -1;
     }
+    data->id = id;
+
+    g_mutex_lock(&eventsLock);
+    if (!registry)
+        registry = g_ptr_array_new_with_free_func(virDomainDebugEventDataUnref);
+    g_ptr_array_add(registry, virDomainDebugEventDataRef(data));
+    g_mutex_unlock(&eventsLock);
     return id;
 }
 
 int
 virDomainDebugEventDeregister(virConnectPtr conn, int callbackID)
 {
+    virDomainDebugEventData *found = NULL;
+    guint i;
+
     virDomainDebugErrorReset();
     if (virConnectDomainQemuMonitorEventDeregister(conn, callbackID) < 0) {
         virDomainDebugReportLibvirtError(NULL, "deregister the debug event callback");
         return -1;
     }
+    g_mutex_lock(&eventsLock);
+    for (i = 0; registry && i < registry->len; i++) {
+        virDomainDebugEventData *data = g_ptr_array_index(registry, i);
+
+        if (data->conn == conn && data->id == callbackID) {
+            found = g_ptr_array_steal_index(registry, i);
+            break;
+        }
+    }
+    g_mutex_unlock(&eventsLock);
+    /* outside the lock: the last reference calls the caller's freecb */
+    if (found)
+        virDomainDebugEventDataUnref(found);
     return 0;
 }

@@ -13,6 +13,10 @@
  * over every connection, qemu+ssh:// included, because it is nothing but
  * monitor commands.
  *
+ * Where the process can open a debug channel to the domain
+ * (libvirt-debug-channel.c), the channel holds the lease instead: QEMU
+ * ends it the moment the channel closes, and nothing needs renewing.
+ *
  * One lease per process and domain: the registry is keyed like the
  * capability cache (virDomainDebugDomainKey).
  */
@@ -25,7 +29,8 @@ typedef struct {
     virDomainPtr dom;           /* a reference of its own */
     char *client;
     unsigned int timeout;
-    GThread *thread;
+    bool channel;               /* held by a debug channel: no renewal */
+    GThread *thread;            /* renews a timed lease */
     GMutex lock;
     GCond cond;
     bool quit;
@@ -89,11 +94,13 @@ virDomainDebugLeaseFree(gpointer data)
 {
     virDomainDebugLease *lease = data;
 
-    g_mutex_lock(&lease->lock);
-    lease->quit = true;
-    g_cond_signal(&lease->cond);
-    g_mutex_unlock(&lease->lock);
-    g_thread_join(lease->thread);
+    if (lease->thread) {
+        g_mutex_lock(&lease->lock);
+        lease->quit = true;
+        g_cond_signal(&lease->cond);
+        g_mutex_unlock(&lease->lock);
+        g_thread_join(lease->thread);
+    }
     virDomainFree(lease->dom);
     g_mutex_clear(&lease->lock);
     g_cond_clear(&lease->cond);
@@ -109,10 +116,11 @@ virDomainDebugLeaseFree(gpointer data)
  * starts renewing it.  Returns 0, or -1 with the error reported.
  */
 int
-virDomainDebugLeaseAcquire(virDomainPtr dom)
+virDomainDebugLeaseAcquire(virDomainPtr dom, const qemuDebugCaps *caps)
 {
     g_autofree char *key = virDomainDebugDomainKey(dom);
     virDomainDebugLease *lease;
+    int opened;
 
     if (!key) {
         virDomainDebugReportLibvirtError(dom, "read the domain's UUID");
@@ -133,7 +141,11 @@ virDomainDebugLeaseAcquire(virDomainPtr dom)
     lease = g_new0(virDomainDebugLease, 1);
     lease->client = g_uuid_string_random();
     lease->timeout = virDomainDebugLeaseTimeout();
-    if (virDomainDebugLeaseSend(dom, lease->client, lease->timeout) < 0) {
+    /* a debug channel holds the lease for as long as it is open; without
+     * one (a remote connection, an older QEMU), a timed lease */
+    if ((opened = virDomainDebugChannelOpen(dom, caps, lease->client)) < 0 ||
+        (!opened &&
+         virDomainDebugLeaseSend(dom, lease->client, lease->timeout) < 0)) {
         g_mutex_unlock(&leaseLock);
         g_free(lease->client);
         g_free(lease);
@@ -141,9 +153,12 @@ virDomainDebugLeaseAcquire(virDomainPtr dom)
     }
     virDomainRef(dom);
     lease->dom = dom;
+    lease->channel = opened;
     g_mutex_init(&lease->lock);
     g_cond_init(&lease->cond);
-    lease->thread = g_thread_new("debug-lease", virDomainDebugLeaseRenew, lease);
+    if (!lease->channel)
+        lease->thread = g_thread_new("debug-lease", virDomainDebugLeaseRenew,
+                                     lease);
     g_hash_table_insert(leases, g_steal_pointer(&key), lease);
     g_mutex_unlock(&leaseLock);
     return 0;
@@ -188,6 +203,8 @@ virDomainDebugLeaseRelease(virDomainPtr dom)
     g_autofree char *client = NULL;
     gpointer stolenKey = NULL;
     gpointer value = NULL;
+    bool channel;
+    int rc;
 
     if (!key)
         return 0;
@@ -201,8 +218,13 @@ virDomainDebugLeaseRelease(virDomainPtr dom)
 
     /* no renewal may race the release */
     client = g_strdup(((virDomainDebugLease *) value)->client);
+    channel = ((virDomainDebugLease *) value)->channel;
     virDomainDebugLeaseFree(value);
-    if (virDomainDebugRunEmpty(dom, qemuDebugBuildLeaseRelease(client)) < 0)
-        return -1;
-    return 1;
+    /* released through the channel, so that the points are gone and the
+     * guest resumed when this returns; closing the channel alone would
+     * do it too, but later */
+    rc = virDomainDebugRunEmpty(dom, qemuDebugBuildLeaseRelease(client));
+    if (channel)
+        virDomainDebugChannelClose(dom);
+    return rc < 0 ? -1 : 1;
 }

@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Every command goes through virDomainQemuMonitorCommand, which works on
- * the embedded driver, a local daemon and qemu+ssh:// alike.  The
+ * the embedded driver, a local daemon and qemu+ssh:// alike, unless the
+ * process has a debug channel to the domain (libvirt-debug-channel.c).  The
  * capabilities of a QEMU never change while it runs, so they are cached
  * per (connection, domain UUID, domain ID): the ID changes whenever the
  * domain is restarted, possibly on another QEMU binary.
@@ -46,11 +47,17 @@ virDomainDebugDomainKey(virDomainPtr dom)
 }
 
 /* Send @cmd and hand the reply to the caller; reports and returns NULL on
- * a libvirt failure. */
+ * a libvirt failure.  A debug command goes on this process's debug
+ * channel to @dom when it has one (libvirt-debug-channel.c). */
 char *
 virDomainDebugRun(virDomainPtr dom, const char *cmd)
 {
     char *reply = NULL;
+    bool used;
+
+    reply = virDomainDebugChannelRun(dom, cmd, &used);
+    if (used)
+        return reply;
 
     if (virDomainQemuMonitorCommand(dom, cmd, &reply,
                                     VIR_DOMAIN_QEMU_MONITOR_COMMAND_DEFAULT) < 0) {
@@ -67,6 +74,7 @@ virDomainDebugProbeCaps(virDomainPtr dom)
     g_autofree char *cmd = NULL;
     g_autofree char *reply = NULL;
     bool hasDebugAPI = false;
+    bool hasChannel = false;
     qemuDebugCaps *caps;
 
     /* A clear "not running" before anything else; every later call gets
@@ -81,7 +89,8 @@ virDomainDebugProbeCaps(virDomainPtr dom)
     cmd = qemuDebugBuildQueryCommands();
     if (!(reply = virDomainDebugRun(dom, cmd)))
         return NULL;
-    if (qemuDebugParseQueryCommandsReply(reply, &hasDebugAPI, &error) < 0) {
+    if (qemuDebugParseQueryCommandsReply(reply, &hasDebugAPI, &hasChannel,
+                                         &error) < 0) {
         virDomainDebugReportGError(dom, error);
         return NULL;
     }
@@ -102,6 +111,8 @@ virDomainDebugProbeCaps(virDomainPtr dom)
         return NULL;
     if (!(caps = qemuDebugParseCapsReply(reply, &error)))
         virDomainDebugReportGError(dom, error);
+    else
+        caps->hasChannel = hasChannel;
     return caps;
 }
 

@@ -63,7 +63,25 @@ int virDomainDebugCheckDefPolicy(virDomainPtr dom,
 int virDomainDebugMarkForcedSession(virDomainPtr dom, bool forced);
 
 /* libvirt-debug-lease.c */
-int virDomainDebugLeaseAcquire(virDomainPtr dom);
+int virDomainDebugLeaseAcquire(virDomainPtr dom, const qemuDebugCaps *caps);
 char *virDomainDebugLeaseClient(virDomainPtr dom);
 int virDomainDebugLeaseRelease(virDomainPtr dom);
 void virDomainDebugReportDisallowed(virDomainPtr dom);
+
+/* libvirt-debug-channel.c */
+typedef enum {
+    VIR_DOMAIN_DEBUG_TRANSPORT_AUTO,      /* the channel where possible */
+    VIR_DOMAIN_DEBUG_TRANSPORT_CHANNEL,   /* the channel or an error */
+    VIR_DOMAIN_DEBUG_TRANSPORT_MONITOR,   /* never the channel */
+} virDomainDebugTransport;
+
+virDomainDebugTransport virDomainDebugTransportWanted(void);
+int virDomainDebugChannelOpen(virDomainPtr dom, const qemuDebugCaps *caps,
+                              const char *client);
+void virDomainDebugChannelClose(virDomainPtr dom);
+bool virDomainDebugChannelActive(virDomainPtr dom);
+char *virDomainDebugChannelRun(virDomainPtr dom, const char *cmd, bool *used);
+
+/* libvirt-debug-events.c: a DEBUG_STOP's data from a channel, delivered
+ * to the callbacks from the libvirt event loop */
+void virDomainDebugEventQueue(virDomainPtr dom, const char *details);

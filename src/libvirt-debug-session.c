@@ -152,7 +152,7 @@ virDomainDebugAttachInternal(virDomainPtr dom,
 
     /* before arming: the declared points belong to the lease too */
     if ((flags & VIR_DOMAIN_DEBUG_ATTACH_LEASE) &&
-        virDomainDebugLeaseAcquire(dom) < 0)
+        virDomainDebugLeaseAcquire(dom, caps) < 0)
         return -1;
 
     if (!(flags & VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS))

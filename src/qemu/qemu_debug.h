@@ -48,6 +48,10 @@
  * debug API". */
 #define QEMU_DEBUG_PROBE_COMMAND "query-debug-capabilities"
 
+/* The command that serves a debug channel (docs/qmp-debug.rst): present
+ * in query-commands when QEMU has one. */
+#define QEMU_DEBUG_CHANNEL_COMMAND "debug-channel-open"
+
 /* The QEMU runstate (query-status "status") of a VM stopped for the
  * debugger, as opposed to "paused", "prelaunch", "running", ... */
 #define QEMU_DEBUG_RUNSTATE_DEBUG "debug"
@@ -87,6 +91,7 @@ struct _qemuDebugCaps {
     bool singleStep;
     unsigned int stepFlags;      /* bit (1 << qemuDebugStepFlag) */
     unsigned long long maxMemorySize; /* per debug-read/write-memory call */
+    bool hasChannel;             /* debug-channel-open exists */
 };
 
 qemuDebugCaps *qemuDebugCapsNew(void);
@@ -175,9 +180,11 @@ char *qemuDebugBuildWriteMemory(unsigned long long addr,
 /* Any command answering {} (remove, remove-all, step, continue,
  * interrupt, write-register, write-memory) */
 int qemuDebugParseEmptyReply(const char *reply, GError **error);
-/* *hasDebugAPI: query-debug-capabilities is among QEMU's commands */
+/* *hasDebugAPI: query-debug-capabilities is among QEMU's commands;
+ * *hasChannel (may be NULL): so is debug-channel-open */
 int qemuDebugParseQueryCommandsReply(const char *reply,
                                      bool *hasDebugAPI,
+                                     bool *hasChannel,
                                      GError **error);
 qemuDebugCaps *qemuDebugParseCapsReply(const char *reply, GError **error);
 /* query-status: returns the runstate ("running", "paused", "debug", ...),
@@ -304,3 +311,21 @@ GPtrArray *qemuDebugBuildArmCommands(const virDomainDebugDef *def,
  * gdbstub port), and KVM guest debugging is enabled per vCPU at insert
  * time (KVM_SET_GUEST_DEBUG), so nothing has to be set at launch. */
 bool qemuDebugStartResumes(const virDomainDebugDef *def);
+
+
+/* ------------------------------------------------------------------ */
+/* The debug channel (qemu_debug_channel.c)                            */
+
+char *qemuDebugBuildGetfd(const char *fdname);
+char *qemuDebugBuildChannelOpen(const char *fdname, const char *client);
+bool qemuDebugChannelCarries(const char *execute);
+char *qemuDebugChannelRequest(const char *cmd, guint64 id, char **execute,
+                              GError **error);
+
+enum {
+    QEMU_DEBUG_CHANNEL_REPLY,
+    QEMU_DEBUG_CHANNEL_EVENT,
+    QEMU_DEBUG_CHANNEL_OTHER,
+};
+int qemuDebugChannelClassify(const char *line, guint64 *id,
+                             char **eventData, GError **error);

@@ -63,6 +63,7 @@ qemuDebugParseEmptyReply(const char *reply,
 int
 qemuDebugParseQueryCommandsReply(const char *reply,
                                  bool *hasDebugAPI,
+                                 bool *hasChannel,
                                  GError **error)
 {
     const char *cmd = "query-commands";
@@ -71,6 +72,8 @@ qemuDebugParseQueryCommandsReply(const char *reply,
     guint i;
 
     *hasDebugAPI = false;
+    if (hasChannel)
+        *hasChannel = false;
 
     if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
         !(arr = qemuDebugReplyArray(ret, cmd, error)))
@@ -88,6 +91,8 @@ qemuDebugParseQueryCommandsReply(const char *reply,
 
         if (g_str_equal(name, QEMU_DEBUG_PROBE_COMMAND))
             *hasDebugAPI = true;
+        if (hasChannel && g_str_equal(name, QEMU_DEBUG_CHANNEL_COMMAND))
+            *hasChannel = true;
     }
 
     return 0;

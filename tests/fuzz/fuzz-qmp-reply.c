@@ -44,7 +44,7 @@ fuzzSimpleReplies(const char *reply)
     int rc;
 
     FUZZ_CHECK_RESULT(qemuDebugParseEmptyReply(reply, &e1), e1);
-    FUZZ_CHECK_RESULT(qemuDebugParseQueryCommandsReply(reply, &hasDebugAPI,
+    FUZZ_CHECK_RESULT(qemuDebugParseQueryCommandsReply(reply, &hasDebugAPI, NULL,
                                                        &e2), e2);
 
     caps = qemuDebugParseCapsReply(reply, &e3);

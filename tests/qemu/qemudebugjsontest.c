@@ -149,29 +149,39 @@ testQueryCommands(void)
 {
     g_autoptr(GError) err = NULL;
     bool has = true;
+    bool channel = false;
 
     g_assert_cmpint(qemuDebugParseQueryCommandsReply(
         "{\"return\": [{\"name\": \"query-status\"}, "
         "{\"name\": \"query-debug-capabilities\"}, {\"name\": \"debug-insert\"}], "
-        "\"id\": \"libvirt-3\"}", &has, &err), ==, 0);
+        "\"id\": \"libvirt-3\"}", &has, NULL, &err), ==, 0);
     g_assert_no_error(err);
     g_assert_true(has);
+
+    /* a QEMU with the debug channel */
+    g_assert_cmpint(qemuDebugParseQueryCommandsReply(
+        "{\"return\": [{\"name\": \"query-debug-capabilities\"}, "
+        "{\"name\": \"debug-channel-open\"}]}", &has, &channel, &err), ==, 0);
+    g_assert_no_error(err);
+    g_assert_true(has);
+    g_assert_true(channel);
 
     /* Debian's stock QEMU */
     g_assert_cmpint(qemuDebugParseQueryCommandsReply(
         "{\"return\": [{\"name\": \"query-status\"}, {\"name\": \"cont\"}], "
-        "\"id\": \"libvirt-3\"}", &has, &err), ==, 0);
+        "\"id\": \"libvirt-3\"}", &has, &channel, &err), ==, 0);
     g_assert_no_error(err);
     g_assert_false(has);
+    g_assert_false(channel);
 
     g_assert_cmpint(qemuDebugParseQueryCommandsReply(
-        "{\"return\": [{\"nom\": \"cont\"}]}", &has, &err), ==, -1);
+        "{\"return\": [{\"nom\": \"cont\"}]}", &has, NULL, &err), ==, -1);
     g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
     g_assert_nonnull(strstr(err->message, "'name' is missing"));
     g_clear_error(&err);
 
     g_assert_cmpint(qemuDebugParseQueryCommandsReply(
-        "{\"return\": {\"name\": \"cont\"}}", &has, &err), ==, -1);
+        "{\"return\": {\"name\": \"cont\"}}", &has, NULL, &err), ==, -1);
     g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
 }
 
