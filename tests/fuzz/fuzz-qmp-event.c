@@ -8,6 +8,10 @@
  * of "no crash, no leak, no UB": a parse succeeds with no error or fails
  * with one error of ours; a parsed event is a stopped vCPU with a reason
  * in range and a pc, and its public form agrees with it.
+ *
+ * The same input also goes through the debug channel's classifier (a
+ * channel message is a reply or an event): it fails with one error of
+ * ours or names exactly one kind, and only an event carries data.
  */
 
 #include "config.h"
@@ -23,6 +27,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autofree qemuDebugStop *stop = NULL;
     g_autoptr(GError) err = NULL;
     virDomainDebugStopInfo info;
+    g_autofree char *eventData = NULL;
+    guint64 id = 0;
+    int kind;
+
+    kind = qemuDebugChannelClassify(details, &id, &eventData, &err);
+    if (kind < 0) {
+        FUZZ_CHECK_ERROR(err);
+        g_clear_error(&err);
+    } else {
+        FUZZ_CHECK(err == NULL, "classified with an error set: %s",
+                   err->message);
+        FUZZ_CHECK((kind == QEMU_DEBUG_CHANNEL_EVENT) == (eventData != NULL),
+                   "kind %d with%s event data", kind, eventData ? "" : "out");
+    }
 
     if (!(stop = qemuDebugParseStopEvent(details, &err))) {
         FUZZ_CHECK_ERROR(err);

@@ -1132,6 +1132,68 @@ testErrorEmptyDesc(void)
 }
 
 
+
+/* The debug channel's framing: ids on requests, replies told from
+ * events. */
+static void
+testChannelMessages(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *line = NULL;
+    g_autofree char *execute = NULL;
+    g_autofree char *data = NULL;
+    guint64 id = 0;
+
+    line = qemuDebugChannelRequest("{\"execute\":\"debug-step\","
+                                   "\"arguments\":{\"cpu-index\":0}}",
+                                   7, &execute, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(execute, ==, "debug-step");
+    g_assert_cmpstr(line, ==, "{\"execute\":\"debug-step\","
+                    "\"arguments\":{\"cpu-index\":0},\"id\":7}");
+    g_assert_true(qemuDebugChannelCarries("debug-step"));
+    g_assert_true(qemuDebugChannelCarries("query-debug-points"));
+    g_assert_false(qemuDebugChannelCarries("query-status"));
+    g_assert_false(qemuDebugChannelCarries("getfd"));
+    g_assert_null(qemuDebugChannelRequest("{\"arguments\":{}}", 1,
+                                          &execute, &err));
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_clear_error(&err);
+
+    g_assert_cmpint(qemuDebugChannelClassify("{\"return\":{},\"id\":42}",
+                                             &id, &data, &err),
+                    ==, QEMU_DEBUG_CHANNEL_REPLY);
+    g_assert_no_error(err);
+    g_assert_cmpuint(id, ==, 42);
+    g_assert_null(data);
+
+    g_assert_cmpint(qemuDebugChannelClassify(
+        "{\"event\":\"DEBUG_STOP\",\"data\":{\"cpu-index\":0,"
+        "\"reason\":\"step\",\"pc\":4096},\"timestamp\":{}}",
+        &id, &data, &err), ==, QEMU_DEBUG_CHANNEL_EVENT);
+    g_assert_no_error(err);
+    g_assert_cmpstr(data, ==, "{\"cpu-index\":0,\"reason\":\"step\","
+                    "\"pc\":4096}");
+    g_clear_pointer(&data, g_free);
+
+    g_assert_cmpint(qemuDebugChannelClassify(
+        "{\"event\":\"RESUME\",\"data\":{}}", &id, &data, &err),
+        ==, QEMU_DEBUG_CHANNEL_OTHER);
+    g_assert_no_error(err);
+
+    /* a reply without an id cannot be matched to a caller */
+    g_assert_cmpint(qemuDebugChannelClassify("{\"return\":{}}", &id, &data,
+                                             &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_clear_error(&err);
+    g_assert_cmpint(qemuDebugChannelClassify(
+        "{\"event\":\"DEBUG_STOP\"}", &id, &data, &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_clear_error(&err);
+    g_assert_cmpint(qemuDebugChannelClassify("[1]", &id, &data, &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1162,6 +1224,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/debug/check/arm64-slots", testCheckArm64Slots);
     g_test_add_func("/qemu/debug/check/step", testCheckStep);
     g_test_add_func("/qemu/debug/check/memory", testCheckMemory);
+    g_test_add_func("/qemu/debug/channel/messages", testChannelMessages);
 
     return g_test_run();
 }
