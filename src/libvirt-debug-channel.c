@@ -39,6 +39,7 @@
 typedef struct {
     gint refs;
     virDomainPtr dom;           /* a reference of its own, for events */
+    virDomainDebugDef *def;     /* the <debug> element when it opened */
     int fd;
     GThread *reader;
 
@@ -82,6 +83,7 @@ virDomainDebugChannelUnref(virDomainDebugChannel *chan)
     if (chan->fd >= 0)
         close(chan->fd);
     virDomainFree(chan->dom);
+    virDomainDebugDefFree(chan->def);
     g_hash_table_unref(chan->replies);
     g_mutex_clear(&chan->lock);
     g_cond_clear(&chan->cond);
@@ -256,6 +258,25 @@ virDomainDebugChannelActive(virDomainPtr dom)
 }
 
 
+/* A copy of the <debug> element as it was when this process's open
+ * channel to @dom opened, or NULL without one. */
+virDomainDebugDef *
+virDomainDebugChannelDef(virDomainPtr dom)
+{
+    virDomainDebugChannel *chan = virDomainDebugChannelLookup(dom);
+    virDomainDebugDef *def = NULL;
+
+    if (!chan)
+        return NULL;
+    g_mutex_lock(&chan->lock);
+    if (!chan->closed)
+        def = virDomainDebugDefCopy(chan->def);
+    g_mutex_unlock(&chan->lock);
+    virDomainDebugChannelUnref(chan);
+    return def;
+}
+
+
 /**
  * virDomainDebugChannelRun:
  *
@@ -353,6 +374,7 @@ virDomainDebugChannelOpen(virDomainPtr dom, const qemuDebugCaps *caps,
     g_autofree char *cmd = NULL;
     g_autofree char *reply = NULL;
     g_autoptr(GError) error = NULL;
+    g_autoptr(virDomainDebugDef) def = NULL;
     virDomainDebugChannel *chan;
     int fd;
 
@@ -369,6 +391,11 @@ virDomainDebugChannelOpen(virDomainPtr dom, const qemuDebugCaps *caps,
                                   virDomainGetName(dom));
         return -1;
     }
+    /* the policy was checked by the attach that opens the channel: the
+     * channel is the authorization, and calls through it use this copy
+     * of the element instead of reading the domain's metadata each time */
+    if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
+        return -1;
     if ((fd = virDomainDebugChannelPassFd(dom, fdname, report)) < 0)
         return report ? -1 : 0;
 
@@ -389,6 +416,7 @@ virDomainDebugChannelOpen(virDomainPtr dom, const qemuDebugCaps *caps,
     chan->refs = 2;             /* the registry's and the reader's */
     virDomainRef(dom);
     chan->dom = dom;
+    chan->def = g_steal_pointer(&def);
     chan->fd = fd;
     g_mutex_init(&chan->lock);
     g_cond_init(&chan->cond);

@@ -42,6 +42,19 @@ virDomainDebugLoadDef(virDomainPtr dom, unsigned int flags)
     return def;
 }
 
+/* The live element that governs a debug call: the one this process's
+ * debug channel to @dom opened with, if it has one (the channel is the
+ * authorization: no metadata read per call), else the domain's. */
+virDomainDebugDef *
+virDomainDebugLoadPolicyDef(virDomainPtr dom)
+{
+    virDomainDebugDef *def;
+
+    if ((def = virDomainDebugChannelDef(dom)))
+        return def;
+    return virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE);
+}
+
 char *
 virDomainDebugGetConfig(virDomainPtr dom, unsigned int flags)
 {

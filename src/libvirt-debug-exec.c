@@ -28,7 +28,7 @@ virDomainDebugStep(virDomainPtr dom, int vcpu, unsigned int count,
 
     /* The <debug> element supplies whatever masking the caller left
      * open, and says whether the domain may be debugged at all. */
-    if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
+    if (!(def = virDomainDebugLoadPolicyDef(dom)))
         return -1;
     if (virDomainDebugCheckDefPolicy(dom, def, NULL) < 0)
         return -1;

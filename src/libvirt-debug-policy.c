@@ -72,7 +72,10 @@ virDomainDebugCheckDefPolicy(virDomainPtr dom,
                              const virDomainDebugDef *def,
                              const char *write)
 {
-    if (!def->allowed && !virDomainDebugHasForcedSession(dom)) {
+    /* an open debug channel is an attach that passed this check (or was
+     * forced) */
+    if (!def->allowed && !virDomainDebugChannelActive(dom) &&
+        !virDomainDebugHasForcedSession(dom)) {
         virDomainDebugReportDisallowed(dom);
         return -1;
     }
@@ -93,7 +96,7 @@ virDomainDebugCheckPolicy(virDomainPtr dom, const char *write)
 {
     g_autoptr(virDomainDebugDef) def = NULL;
 
-    if (!(def = virDomainDebugLoadDef(dom, VIR_DOMAIN_AFFECT_LIVE)))
+    if (!(def = virDomainDebugLoadPolicyDef(dom)))
         return -1;
     return virDomainDebugCheckDefPolicy(dom, def, write);
 }

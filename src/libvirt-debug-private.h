@@ -35,6 +35,7 @@ int virDomainDebugCheckActive(virDomainPtr dom);
 /* libvirt-debug-config.c */
 virDomainDebugDef *virDomainDebugLoadDef(virDomainPtr dom,
                                          unsigned int flags);
+virDomainDebugDef *virDomainDebugLoadPolicyDef(virDomainPtr dom);
 
 /* libvirt-debug-monitor.c, continued: QMP plumbing shared by the API
  * files. */
@@ -80,6 +81,7 @@ int virDomainDebugChannelOpen(virDomainPtr dom, const qemuDebugCaps *caps,
                               const char *client);
 void virDomainDebugChannelClose(virDomainPtr dom);
 bool virDomainDebugChannelActive(virDomainPtr dom);
+virDomainDebugDef *virDomainDebugChannelDef(virDomainPtr dom);
 char *virDomainDebugChannelRun(virDomainPtr dom, const char *cmd, bool *used);
 
 /* libvirt-debug-events.c: a DEBUG_STOP's data from a channel, delivered
