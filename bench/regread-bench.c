@@ -4,9 +4,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Median over many reads of:
- *  - virDomainDebugGetRegisters(rip) through the embedded driver,
+ *  - virDomainDebugGetRegisters(rip) in a session (an attach with a
+ *    lease) through the embedded driver, on the debug channel and forced
+ *    onto the monitor path (LIBVIRT_DEBUG_TRANSPORT=monitor),
  *  - the same through a private libvirtd (libvirt's RPC, as qemu+ssh://
- *    takes, minus ssh),
+ *    takes, minus ssh; qemu+ssh:// itself cannot pass the channel),
  *  - the same QMP command sent straight to QEMU's own QMP socket, with no
  *    libvirt in between (what libvirt adds is the difference);
  *  - QEMU's raw gdbstub on the same guest: a 'g' packet (every register)
@@ -28,15 +30,20 @@
 #define ROUNDS 300
 
 static double
-benchLibvirt(const char *kind)
+benchLibvirt(const char *kind, const char *transport)
 {
-    g_autoptr(testLibvirt) lv = testLibvirtNew(kind);
-    virDomainPtr dom = testLibvirtStartDomain(lv, "bench", testLibvirtQemu(), 1, NULL);
+    g_autoptr(testLibvirt) lv = NULL;
+    virDomainPtr dom;
     g_autoptr(GArray) us = g_array_new(FALSE, FALSE, sizeof(double));
     const char *names[] = { "rip" };
     size_t i;
 
-    if (virDomainDebugStop(dom, 0) < 0)
+    lv = testLibvirtNew(kind);
+    dom = testLibvirtStartDomain(lv, "bench", testLibvirtQemu(), 1, NULL);
+    g_setenv("LIBVIRT_DEBUG_TRANSPORT", transport, TRUE);
+    if (virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_LEASE |
+                             VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS) < 0 ||
+        virDomainDebugStop(dom, 0) < 0)
         g_error("%s", virDomainDebugGetLastErrorMessage());
     for (i = 0; i < ROUNDS + 10; i++) {
         virDomainDebugRegister *regs = NULL;
@@ -109,16 +116,21 @@ benchGdbstubMedian(benchGdbstub *gs, const char *packet)
 int
 main(void)
 {
-    double embed = benchLibvirt("embed");
-    double daemon = benchLibvirt("daemon");
+    double embed = benchLibvirt("embed", "channel");
+    double embedMon = benchLibvirt("embed", "monitor");
+    double daemon = benchLibvirt("daemon", "channel");
+    double daemonMon = benchLibvirt("daemon", "monitor");
     double rawQmp = benchRawQmp();
     benchGdbstub *gs = benchGdbstubStart(testLibvirtQemu(), testGuestPath());
     double rawG = benchGdbstubMedian(gs, "g");
 
     benchGdbstubStop(gs);
+    g_unsetenv("LIBVIRT_DEBUG_TRANSPORT");
     g_print("register read round trip, median of %d (microseconds):\n", ROUNDS);
-    g_print("  libvirt-debug, embedded driver      %8.1f\n", embed);
-    g_print("  libvirt-debug, private libvirtd     %8.1f\n", daemon);
+    g_print("  libvirt-debug, embedded, channel    %8.1f\n", embed);
+    g_print("  libvirt-debug, embedded, monitor    %8.1f\n", embedMon);
+    g_print("  libvirt-debug, libvirtd, channel    %8.1f\n", daemon);
+    g_print("  libvirt-debug, libvirtd, monitor    %8.1f\n", daemonMon);
     g_print("  QMP straight to QEMU, no libvirt    %8.1f\n", rawQmp);
     g_print("  raw gdbstub 'g' (all), unix socket  %8.1f\n", rawG);
     return 0;

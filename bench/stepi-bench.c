@@ -7,7 +7,9 @@
  * commands on the test guest:
  *  - through the bridge, `target remote | virsh-debug -c URI debug-gdb`,
  *    on the embedded driver and on a private libvirtd (libvirt's RPC, as
- *    qemu+ssh:// takes, minus ssh);
+ *    qemu+ssh:// takes, minus ssh), each on the debug channel and forced
+ *    onto the monitor path (LIBVIRT_DEBUG_TRANSPORT=monitor, the path a
+ *    qemu+ssh:// URI takes);
  *  - through QEMU's raw gdbstub on the same patched QEMU and guest
  *    (`-gdb unix:PATH,server=on,wait=off`, `target remote PATH`).
  * Each figure is the median of a few runs of the gdb process minus the
@@ -105,7 +107,8 @@ startMain(const char *uri, const char *name)
 }
 
 static void
-benchLibvirt(const char *kind, double *total, double *base)
+benchLibvirt(const char *kind, const char *transport, double *total,
+             double *base)
 {
     g_autoptr(testLibvirt) lv = testLibvirtPrepare(kind);
     g_autofree char *target = NULL;
@@ -120,8 +123,9 @@ benchLibvirt(const char *kind, double *total, double *base)
         !g_spawn_check_wait_status(status, NULL))
         g_error("cannot start the guest on %s", lv->uri);
 
-    target = g_strdup_printf("target remote | %s -c '%s' debug-gdb bench",
-                             virsh, lv->uri);
+    target = g_strdup_printf("target remote | env LIBVIRT_DEBUG_TRANSPORT=%s "
+                             "%s -c '%s' debug-gdb bench",
+                             transport, virsh, lv->uri);
     benchTarget(lv->dir, target, total, base);
 }
 
@@ -163,33 +167,45 @@ benchRaw(double *total, double *base)
 int
 main(int argc, char **argv)
 {
-    double embed;
-    double embedBase;
-    double daemon;
-    double daemonBase;
-    double raw;
-    double rawBase;
+    struct {
+        const char *label;
+        const char *kind;
+        const char *transport;
+        double total;
+        double base;
+    } runs[] = {
+        { "bridge, embedded, channel", "embed", "channel" },
+        { "bridge, embedded, monitor", "embed", "monitor" },
+        { "bridge, libvirtd, channel", "daemon", "channel" },
+        { "bridge, libvirtd, monitor", "daemon", "monitor" },
+        { "raw gdbstub, unix socket", NULL, NULL },
+    };
+    size_t i;
 
     if (argc == 4 && g_str_equal(argv[1], "--start"))
         return startMain(argv[2], argv[3]);
     selfPath = g_canonicalize_filename(argv[0], NULL);
 
-    benchLibvirt("embed", &embed, &embedBase);
-    benchLibvirt("daemon", &daemon, &daemonBase);
-    benchRaw(&raw, &rawBase);
+    for (i = 0; i < G_N_ELEMENTS(runs); i++) {
+        if (runs[i].kind)
+            benchLibvirt(runs[i].kind, runs[i].transport, &runs[i].total,
+                         &runs[i].base);
+        else
+            benchRaw(&runs[i].total, &runs[i].base);
+    }
 
     g_print("gdb running %d stepi, median of %d runs (milliseconds):\n",
             STEPS, RUNS);
-    g_print("  %-34s %10s %10s %10s %8s\n", "", "total", "baseline",
-            "stepi", "per step");
-    g_print("  %-34s %10.0f %10.0f %10.0f %8.2f\n",
-            "bridge, embedded driver", embed, embedBase,
-            embed - embedBase, (embed - embedBase) / STEPS);
-    g_print("  %-34s %10.0f %10.0f %10.0f %8.2f\n",
-            "bridge, private libvirtd", daemon, daemonBase,
-            daemon - daemonBase, (daemon - daemonBase) / STEPS);
-    g_print("  %-34s %10.0f %10.0f %10.0f %8.2f\n",
-            "raw gdbstub, unix socket", raw, rawBase,
-            raw - rawBase, (raw - rawBase) / STEPS);
+    g_print("  %-34s %10s %10s %10s %8s %8s\n", "", "total", "baseline",
+            "stepi", "per step", "vs raw");
+    for (i = 0; i < G_N_ELEMENTS(runs); i++) {
+        double raw = runs[G_N_ELEMENTS(runs) - 1].total -
+                     runs[G_N_ELEMENTS(runs) - 1].base;
+        double step = runs[i].total - runs[i].base;
+
+        g_print("  %-34s %10.0f %10.0f %10.0f %8.2f %7.1fx\n",
+                runs[i].label, runs[i].total, runs[i].base, step,
+                step / STEPS, step / raw);
+    }
     return 0;
 }
