@@ -7,9 +7,10 @@
 # the deb-src entries and the build dependencies), checks that it is QEMU
 # 7.2.x, lets dpkg-source apply Debian's own patch series, adds our files
 # (qemu/qapi/debug.json -> qapi/debug.json, qemu/debug/qmp-debug.c ->
-# softmmu/qmp-debug.c) and our patches (qemu/patches/*.patch, in order),
-# and builds only qemu-system-x86_64 (TCG and KVM, no docs, no blobs;
-# firmware from the seabios and qemu-system-data packages).
+# softmmu/qmp-debug.c and its companions: see FILE_MAP) and our patches
+# (qemu/patches/*.patch, in order), and builds only qemu-system-x86_64
+# (TCG and KVM, no docs, no blobs; firmware from the seabios and
+# qemu-system-data packages).
 #
 # The result is cached, keyed by a hash of everything under qemu/:
 #   ${LIBVIRT_DEBUG_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/libvirt-debug}/qemu-<hash>/qemu-system-x86_64
@@ -35,7 +36,10 @@ die() {
 
 # Where our files go in the QEMU tree: "<ours> <theirs>" per line.
 FILE_MAP="qapi/debug.json qapi/debug.json
-debug/qmp-debug.c softmmu/qmp-debug.c"
+debug/qmp-debug.c softmmu/qmp-debug.c
+debug/qmp-debug-internal.h softmmu/qmp-debug-internal.h
+debug/debug-lease.c softmmu/qmp-debug-lease.c
+debug/debug-channel.c softmmu/qmp-debug-channel.c"
 
 CONFIGURE_ARGS="--target-list=x86_64-softmmu --without-default-features
     --enable-tcg --enable-kvm --disable-docs --disable-install-blobs

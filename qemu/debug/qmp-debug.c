@@ -64,13 +64,12 @@
 #include "sysemu/runstate.h"
 #include "sysemu/tcg.h"
 #include "cpu.h"
+#include "qmp-debug-internal.h"
 
 #define DEBUG_MAX_MEMORY_SIZE   65536
 #define DEBUG_MAX_STEP_COUNT    1000000
 #define DEBUG_MAX_WATCH_LEN     8
 #define DEBUG_MAX_HW_LIMIT      64  /* x-debug-set-hw-limits */
-#define DEBUG_MAX_LEASE_NAME    64
-#define DEBUG_MAX_LEASE_TIMEOUT 3600    /* seconds */
 
 typedef struct DebugPoint {
     int64_t id;
@@ -81,12 +80,6 @@ typedef struct DebugPoint {
     int64_t hits;
     char *client;               /* the lease it belongs to, or NULL */
 } DebugPoint;
-
-/* A debug client's lease: see debug-lease in qapi/debug.json */
-typedef struct DebugLease {
-    char *client;
-    QEMUTimer *expiry;
-} DebugLease;
 
 /*
  * KVM keeps one set of debug points for the whole VM.  Several QMP points
@@ -148,7 +141,6 @@ static struct {
     bool initialized;
     int64_t next_id;
     GPtrArray *points;          /* DebugPoint *, in id order */
-    GPtrArray *leases;          /* DebugLease * */
     GPtrArray *kvm_entries;     /* DebugKvmEntry * */
     GPtrArray *cpus;            /* DebugCpu *, indexed by cpu_index */
     uint64_t generation;        /* incremented whenever the VM resumes */
@@ -171,15 +163,6 @@ static void debug_point_free(gpointer data)
     g_free(p);
 }
 
-static void debug_lease_free(gpointer data)
-{
-    DebugLease *l = data;
-
-    timer_free(l->expiry);
-    g_free(l->client);
-    g_free(l);
-}
-
 static void debug_init(void)
 {
     if (debug.initialized) {
@@ -189,7 +172,6 @@ static void debug_init(void)
     debug.next_id = 1;
     debug.generation = 1;
     debug.points = g_ptr_array_new_with_free_func(debug_point_free);
-    debug.leases = g_ptr_array_new_with_free_func(debug_lease_free);
     debug.kvm_entries = g_ptr_array_new_with_free_func(g_free);
     debug.cpus = g_ptr_array_new();
     qemu_add_vm_change_state_handler(debug_vm_state_change, NULL);
@@ -280,19 +262,6 @@ static bool debug_point_applies(DebugPoint *p, CPUState *cpu)
     return p->cpu_index < 0 || p->cpu_index == cpu->cpu_index;
 }
 
-static DebugLease *debug_find_lease(const char *client)
-{
-    guint i;
-
-    for (i = 0; i < debug.leases->len; i++) {
-        DebugLease *l = g_ptr_array_index(debug.leases, i);
-        if (g_str_equal(l->client, client)) {
-            return l;
-        }
-    }
-    return NULL;
-}
-
 static DebugPoint *debug_find_point(int64_t id)
 {
     guint i;
@@ -349,7 +318,7 @@ static bool debug_supported(void)
 /*
  * Common checks of every command but query-debug-capabilities.
  */
-static bool debug_check_usable(Error **errp)
+bool debug_check_usable(Error **errp)
 {
     if (!debug_supported()) {
         error_setg(errp, "guest debugging is not supported by accelerator "
@@ -1018,6 +987,30 @@ static void debug_held_step_over_done(void *opaque)
     }
 }
 
+/* The last debug stop of @cpu, as query-debug-stop reports it. */
+static DebugStopInfo *debug_stop_info(CPUState *cpu, bool running)
+{
+    DebugStopInfo *info = g_new0(DebugStopInfo, 1);
+    DebugStop *s = &debug_cpu(cpu)->last;
+
+    info->cpu_index = cpu->cpu_index;
+    info->stopped = s->valid && !running &&
+                    s->generation == debug.generation;
+    if (s->valid) {
+        info->has_reason = true;
+        info->reason = s->reason;
+        info->has_pc = true;
+        info->pc = s->pc;
+        info->has_point_id = s->point_id != 0;
+        info->point_id = s->point_id;
+        info->has_watch_addr = s->has_watch;
+        info->watch_addr = s->watch_addr;
+        info->has_hit_addr = s->has_watch;
+        info->hit_addr = s->hit_addr;
+    }
+    return info;
+}
+
 static void debug_emit(CPUState *cpu, DebugCpu *dc)
 {
     DebugStop *s = &dc->last;
@@ -1054,6 +1047,7 @@ static void debug_tcg_prepare_step_over(void)
 
 static void debug_vm_state_change(void *opaque, bool running, RunState state)
 {
+    DebugStopInfoList *stops = NULL, **tail = &stops;
     CPUState *cpu;
 
     debug_update_migration_blocker();
@@ -1094,8 +1088,12 @@ static void debug_vm_state_change(void *opaque, bool running, RunState state)
         DebugCpu *dc = debug_cpu(cpu);
         if (dc->pending_event) {
             debug_emit(cpu, dc);
+            QAPI_LIST_APPEND(tail, debug_stop_info(cpu, false));
         }
     }
+    /* the debug channels get the same stops, and answer deferred steps */
+    debug_channel_vm_stopped(stops, state);
+    qapi_free_DebugStopInfoList(stops);
 }
 
 /* Commands: capabilities */
@@ -1317,7 +1315,7 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                    "points once it has ended");
         return NULL;
     }
-    if (has_client && !debug_find_lease(client)) {
+    if (has_client && !debug_lease_exists(client)) {
         error_setg(errp, "no lease named '%s' (debug-lease creates it; it "
                    "may have expired)", client);
         return NULL;
@@ -1348,7 +1346,7 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
 }
 
 /* Remove the points of lease @client, or every point if NULL. */
-static void debug_remove_points_of(const char *client)
+void debug_remove_points_of(const char *client)
 {
     guint i = debug.points->len;
 
@@ -1362,6 +1360,18 @@ static void debug_remove_points_of(const char *client)
         g_ptr_array_remove_index(debug.points, i);
     }
     debug_update_migration_blocker();
+}
+
+int64_t debug_count_points_of(const char *client)
+{
+    int64_t n = 0;
+    guint i;
+
+    for (i = 0; debug.initialized && i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+        n += g_strcmp0(p->client, client) == 0;
+    }
+    return n;
 }
 
 void qmp_debug_remove(int64_t id, Error **errp)
@@ -1388,97 +1398,6 @@ void qmp_debug_remove_all(bool has_client, const char *client, Error **errp)
         return;
     }
     debug_remove_points_of(has_client ? client : NULL);
-}
-
-/* Commands: leases */
-
-static bool debug_check_lease_name(const char *client, Error **errp)
-{
-    size_t len = strlen(client);
-    size_t i;
-
-    if (len == 0 || len > DEBUG_MAX_LEASE_NAME) {
-        error_setg(errp, "a lease name must be 1 to %d characters long",
-                   DEBUG_MAX_LEASE_NAME);
-        return false;
-    }
-    for (i = 0; i < len; i++) {
-        if (!g_ascii_isgraph(client[i])) {
-            error_setg(errp, "a lease name is printable ASCII without "
-                       "spaces (e.g. a UUID)");
-            return false;
-        }
-    }
-    return true;
-}
-
-/*
- * The lease is over (expired or released): its points go, and a VM
- * stopped in the debugger that no other lease holds runs again.
- */
-static void debug_lease_end(DebugLease *l)
-{
-    g_autofree char *client = g_strdup(l->client);
-    Error *local_err = NULL;
-
-    g_ptr_array_remove(debug.leases, l);
-    debug_remove_points_of(client);
-    if (runstate_check(RUN_STATE_DEBUG) && debug.leases->len == 0 &&
-        !gdb_client_connected()) {
-        qmp_debug_continue(&local_err);
-        if (local_err) {
-            error_prepend(&local_err, "debug lease '%s' ended, but the VM "
-                          "could not resume: ", client);
-            warn_report_err(local_err);
-        }
-    }
-}
-
-static void debug_lease_expired(void *opaque)
-{
-    DebugLease *l = opaque;
-
-    warn_report("debug lease '%s' expired: its client is gone; its debug "
-                "points are removed", l->client);
-    debug_lease_end(l);
-}
-
-void qmp_debug_lease(const char *client, int64_t timeout, Error **errp)
-{
-    DebugLease *l;
-
-    if (!debug_check_usable(errp) || !debug_check_lease_name(client, errp)) {
-        return;
-    }
-    if (timeout < 1 || timeout > DEBUG_MAX_LEASE_TIMEOUT) {
-        error_setg(errp, "lease timeout %" PRId64 " is out of range (1 to %d "
-                   "seconds)", timeout, DEBUG_MAX_LEASE_TIMEOUT);
-        return;
-    }
-    l = debug_find_lease(client);
-    if (!l) {
-        l = g_new0(DebugLease, 1);
-        l->client = g_strdup(client);
-        l->expiry = timer_new_ms(QEMU_CLOCK_REALTIME, debug_lease_expired, l);
-        g_ptr_array_add(debug.leases, l);
-    }
-    timer_mod(l->expiry, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) +
-              timeout * 1000);
-}
-
-void qmp_debug_lease_release(const char *client, Error **errp)
-{
-    DebugLease *l;
-
-    if (!debug_check_usable(errp)) {
-        return;
-    }
-    l = debug_find_lease(client);
-    if (!l) {
-        error_setg(errp, "no lease named '%s' (it may have expired)", client);
-        return;
-    }
-    debug_lease_end(l);
 }
 
 DebugPointInfoList *qmp_query_debug_points(Error **errp)
@@ -1525,9 +1444,37 @@ static bool debug_check_resumable(Error **errp)
     return true;
 }
 
-void qmp_debug_step(int64_t cpu_index, bool has_count, int64_t count,
-                    bool has_noirq, bool noirq, bool has_notimer,
-                    bool notimer, Error **errp)
+static bool debug_check_reg_names(CPUState *cpu, strList *names,
+                                  Error **errp);
+
+/*
+ * @wait and @registers of debug-step and debug-continue: a deferred reply
+ * needs somewhere to go later, which only a debug channel has (a QMP
+ * monitor answers each command before it reads the next).
+ */
+static bool debug_check_wait(CPUState *cpu, bool has_wait, bool wait,
+                             bool has_registers, strList *registers,
+                             Error **errp)
+{
+    if ((wait || has_registers) && !debug_channel_active()) {
+        error_setg(errp, "'wait' is only available on a debug channel "
+                   "(debug-channel-open)");
+        return false;
+    }
+    if (has_registers && !wait) {
+        error_setg(errp, "'registers' needs 'wait': true (they are read "
+                   "when the VM stops again)");
+        return false;
+    }
+    return !has_registers || debug_check_reg_names(cpu, registers, errp);
+}
+
+DebugRunResult *qmp_debug_step(int64_t cpu_index, bool has_count,
+                               int64_t count, bool has_noirq, bool noirq,
+                               bool has_notimer, bool notimer,
+                               bool has_wait, bool wait,
+                               bool has_registers, strList *registers,
+                               Error **errp)
 {
     int supported = accel_supported_gdbstub_sstep_flags();
     int flags = SSTEP_ENABLE;
@@ -1535,11 +1482,15 @@ void qmp_debug_step(int64_t cpu_index, bool has_count, int64_t count,
     DebugCpu *dc;
 
     if (!debug_check_usable(errp)) {
-        return;
+        return NULL;
     }
     cpu = debug_get_cpu(cpu_index, errp);
     if (!cpu) {
-        return;
+        return NULL;
+    }
+    if (!debug_check_wait(cpu, has_wait, wait, has_registers, registers,
+                          errp)) {
+        return NULL;
     }
     if (!has_count) {
         count = 1;
@@ -1547,26 +1498,26 @@ void qmp_debug_step(int64_t cpu_index, bool has_count, int64_t count,
     if (count < 1 || count > DEBUG_MAX_STEP_COUNT) {
         error_setg(errp, "step count %" PRId64 " is out of range (1 to %d)",
                    count, DEBUG_MAX_STEP_COUNT);
-        return;
+        return NULL;
     }
     if (!(supported & SSTEP_ENABLE)) {
         error_setg(errp, "accelerator '%s' cannot single-step",
                    current_accel_name());
-        return;
+        return NULL;
     }
     if (!has_noirq) {
         noirq = supported & SSTEP_NOIRQ;
     } else if (noirq && !(supported & SSTEP_NOIRQ)) {
         error_setg(errp, "accelerator '%s' cannot mask interrupts while "
                    "stepping; pass noirq=false", current_accel_name());
-        return;
+        return NULL;
     }
     if (!has_notimer) {
         notimer = supported & SSTEP_NOTIMER;
     } else if (notimer && !(supported & SSTEP_NOTIMER)) {
         error_setg(errp, "accelerator '%s' cannot stop timers while "
                    "stepping; pass notimer=false", current_accel_name());
-        return;
+        return NULL;
     }
     flags |= noirq ? SSTEP_NOIRQ : 0;
     flags |= notimer ? SSTEP_NOTIMER : 0;
@@ -1574,15 +1525,15 @@ void qmp_debug_step(int64_t cpu_index, bool has_count, int64_t count,
     if (runstate_is_running()) {
         error_setg(errp, "the VM is running; stop it (debug-interrupt) "
                    "before stepping");
-        return;
+        return NULL;
     }
     if (!debug_check_resumable(errp)) {
-        return;
+        return NULL;
     }
     if (cpu->halted && noirq) {
         error_setg(errp, "vCPU %d is halted and only an interrupt can wake "
                    "it; step it with noirq=false", cpu->cpu_index);
-        return;
+        return NULL;
     }
 
     dc = debug_cpu(cpu);
@@ -1606,11 +1557,15 @@ void qmp_debug_step(int64_t cpu_index, bool has_count, int64_t count,
             debug_tcg_unlift(cpu);
         }
         error_setg(errp, "the VM could not be started for stepping");
-        return;
+        return NULL;
     }
     debug.resume_managed = false;
     cpu_resume(cpu);
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
+    if (wait) {
+        debug_channel_wait_stop(cpu->cpu_index, has_registers, registers);
+    }
+    return g_new0(DebugRunResult, 1);
 }
 
 /* KVM: step the vCPUs sitting on breakpoints over them, others held. */
@@ -1654,7 +1609,7 @@ static bool debug_kvm_continue(void)
     return true;
 }
 
-void qmp_debug_continue(Error **errp)
+void debug_continue(Error **errp)
 {
     if (!debug_check_usable(errp)) {
         return;
@@ -1670,6 +1625,29 @@ void qmp_debug_continue(Error **errp)
     }
     /* TCG steps over breakpoints from the state change handler. */
     vm_start();
+}
+
+DebugRunResult *qmp_debug_continue(bool has_wait, bool wait,
+                                   bool has_registers, strList *registers,
+                                   Error **errp)
+{
+    Error *local_err = NULL;
+
+    if (!debug_check_usable(errp) ||
+        !debug_check_wait(first_cpu, has_wait, wait, has_registers,
+                          registers, errp)) {
+        return NULL;
+    }
+    debug_continue(&local_err);
+    if (local_err) {
+        error_propagate(errp, local_err);
+        return NULL;
+    }
+    /* a running VM is answered at its next stop, like a resumed one */
+    if (wait) {
+        debug_channel_wait_stop(-1, has_registers, registers);
+    }
+    return g_new0(DebugRunResult, 1);
 }
 
 void qmp_debug_interrupt(Error **errp)
@@ -1761,26 +1739,7 @@ DebugStopInfoList *qmp_query_debug_stop(Error **errp)
         return NULL;
     }
     CPU_FOREACH(cpu) {
-        DebugCpu *dc = debug_cpu(cpu);
-        DebugStopInfo *info = g_new0(DebugStopInfo, 1);
-        DebugStop *s = &dc->last;
-
-        info->cpu_index = cpu->cpu_index;
-        info->stopped = s->valid && !running &&
-                        s->generation == debug.generation;
-        if (s->valid) {
-            info->has_reason = true;
-            info->reason = s->reason;
-            info->has_pc = true;
-            info->pc = s->pc;
-            info->has_point_id = s->point_id != 0;
-            info->point_id = s->point_id;
-            info->has_watch_addr = s->has_watch;
-            info->watch_addr = s->watch_addr;
-            info->has_hit_addr = s->has_watch;
-            info->hit_addr = s->hit_addr;
-        }
-        QAPI_LIST_APPEND(tail, info);
+        QAPI_LIST_APPEND(tail, debug_stop_info(cpu, running));
     }
     return head;
 }
@@ -1899,6 +1858,23 @@ static DebugRegDesc *debug_find_reg(GArray *regs, const char *name)
     return NULL;
 }
 
+static bool debug_check_reg_names(CPUState *cpu, strList *names,
+                                  Error **errp)
+{
+    GArray *regs = debug_cpu_regs(cpu);
+    strList *n;
+
+    for (n = names; n; n = n->next) {
+        if (!debug_find_reg(regs, n->value)) {
+            error_setg(errp, "vCPU %d has no register named '%s' "
+                       "(query-debug-gdb-xml describes the registers)",
+                       cpu->cpu_index, n->value);
+            return false;
+        }
+    }
+    return true;
+}
+
 static char *debug_hex(const uint8_t *data, int n)
 {
     static const char digits[] = "0123456789abcdef";
@@ -1963,19 +1939,15 @@ DebugRegisterList *qmp_debug_read_registers(int64_t cpu_index,
     if (!cpu) {
         return NULL;
     }
+    if (has_names && !debug_check_reg_names(cpu, names, errp)) {
+        return NULL;
+    }
     regs = debug_cpu_regs(cpu);
     op.descs = g_array_new(false, false, sizeof(DebugRegDesc *));
     if (has_names) {
         strList *n;
         for (n = names; n; n = n->next) {
             DebugRegDesc *d = debug_find_reg(regs, n->value);
-            if (!d) {
-                error_setg(errp, "vCPU %d has no register named '%s' "
-                           "(query-debug-gdb-xml describes the registers)",
-                           cpu->cpu_index, n->value);
-                g_array_free(op.descs, true);
-                return NULL;
-            }
             g_array_append_val(op.descs, d);
         }
     } else {
