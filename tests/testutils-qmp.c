@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "testutils-guest.h"
 #include "testutils-qmp.h"
 
 #define TEST_QEMU_START_TIMEOUT_MS 10000
@@ -146,20 +147,7 @@ testQmpNextReply(testQmp *qmp, gint64 deadline, GError **error)
 static gboolean
 testQmpSend(testQmp *qmp, const char *text, GError **error)
 {
-    gsize len = strlen(text), done = 0;
-
-    while (done < len) {
-        ssize_t n = send(qmp->fd, text + done, len - done, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            g_set_error(error, TEST_QMP_ERROR, TEST_QMP_ERROR_IO,
-                        "writing the QMP socket: %s", g_strerror(errno));
-            return FALSE;
-        }
-        done += n;
-    }
-    return TRUE;
+    return testQmpSendRaw(qmp, text, strlen(text), error);
 }
 
 testQmp *
@@ -400,6 +388,227 @@ testQmpClearEvents(testQmp *qmp)
 {
     testQmpCountEvents(qmp, NULL);
     g_queue_clear_full(&qmp->events, (GDestroyNotify) json_object_unref);
+}
+
+
+/* Send @len bytes of @text, the first with @fd attached (SCM_RIGHTS). */
+static gboolean
+testQmpSendWithFd(testQmp *qmp, const char *text, gsize len, int fd,
+                  GError **error)
+{
+    char control[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct iovec iov = { .iov_base = (void *) text, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control, .msg_controllen = sizeof(control),
+    };
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    ssize_t n;
+
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    do {
+        n = sendmsg(qmp->fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) {
+        g_set_error(error, TEST_QMP_ERROR, TEST_QMP_ERROR_IO,
+                    "passing a file descriptor on QMP: %s",
+                    n < 0 ? g_strerror(errno) : "short write");
+        return FALSE;
+    }
+    return testQmpSendRaw(qmp, text + 1, len - 1, error);
+}
+
+JsonNode *
+testQmpExecuteWithFd(testQmp *qmp, int fd, GError **error,
+                     const char *command, const char *argsfmt, ...)
+{
+    g_autoptr(JsonObject) reply = NULL;
+    g_autofree char *args = NULL;
+    g_autofree char *line = NULL;
+    va_list ap;
+
+    if (argsfmt) {
+        va_start(ap, argsfmt);
+        args = g_strdup_vprintf(argsfmt, ap);
+        va_end(ap);
+    }
+    line = g_strdup_printf("{\"execute\": \"%s\"%s%s}\n", command,
+                           args ? ", \"arguments\": " : "", args ? args : "");
+    if (!testQmpSendWithFd(qmp, line, strlen(line), fd, error))
+        return NULL;
+    reply = testQmpNextReply(qmp, deadlineAfter(qmp->timeout_ms), error);
+    if (!reply) {
+        g_prefix_error(error, "%s: ", command);
+        return NULL;
+    }
+    if (json_object_has_member(reply, "error")) {
+        JsonObject *err = json_object_get_object_member(reply, "error");
+
+        g_set_error(error, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND, "%s",
+                    json_object_get_string_member_with_default(
+                        err, "desc", "(no description)"));
+        return NULL;
+    }
+    return json_node_copy(json_object_get_member(reply, "return"));
+}
+
+testQmp *
+testQmpNewChannel(int fd)
+{
+    testQmp *qmp = g_new0(testQmp, 1);
+
+    qmp->fd = fd;
+    qmp->inbuf = g_string_new(NULL);
+    qmp->timeout_ms = 10000;
+    g_queue_init(&qmp->events);
+    return qmp;
+}
+
+testQmp *
+testQmpOpenChannel(testQmp *qmp, const char *client, char **client_out,
+                   GError **error)
+{
+    g_autoptr(JsonNode) ret = NULL;
+    int sv[2];
+
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        g_set_error(error, TEST_QMP_ERROR, TEST_QMP_ERROR_IO,
+                    "socketpair: %s", g_strerror(errno));
+        return NULL;
+    }
+    ret = testQmpExecuteWithFd(qmp, sv[1], error, "getfd",
+                               "{\"fdname\": \"debug-channel\"}");
+    close(sv[1]);       /* QEMU has its own copy now, or none */
+    if (!ret) {
+        close(sv[0]);
+        return NULL;
+    }
+    json_node_unref(ret);
+    if (client)
+        ret = testQmpExecutef(qmp, error, "debug-channel-open",
+                              "{\"fdname\": \"debug-channel\", "
+                              "\"client\": \"%s\"}", client);
+    else
+        ret = testQmpExecutef(qmp, error, "debug-channel-open",
+                              "{\"fdname\": \"debug-channel\"}");
+    if (!ret) {
+        close(sv[0]);
+        return NULL;
+    }
+    if (client_out)
+        *client_out = g_strdup(json_object_get_string_member(
+                                   json_node_get_object(ret), "client"));
+    return testQmpNewChannel(sv[0]);
+}
+
+gboolean
+testQmpSendRaw(testQmp *qmp, const char *text, gsize len, GError **error)
+{
+    gsize done = 0;
+
+    while (done < len) {
+        ssize_t n = send(qmp->fd, text + done, len - done, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            g_set_error(error, TEST_QMP_ERROR, TEST_QMP_ERROR_IO,
+                        "writing the QMP socket: %s", g_strerror(errno));
+            return FALSE;
+        }
+        done += n;
+    }
+    return TRUE;
+}
+
+JsonObject *
+testQmpNextMessage(testQmp *qmp, guint timeout_ms, GError **error)
+{
+    return testQmpNextReply(qmp, deadlineAfter(timeout_ms), error);
+}
+
+int
+testQmpFd(testQmp *qmp)
+{
+    return qmp->fd;
+}
+
+gboolean
+testQmpWaitClosed(testQmp *qmp, guint timeout_ms)
+{
+    gint64 deadline = deadlineAfter(timeout_ms);
+
+    for (;;) {
+        g_autoptr(GError) err = NULL;
+
+        if (!testQmpFill(qmp, deadline, &err))
+            return !g_error_matches(err, TEST_QMP_ERROR,
+                                    TEST_QMP_ERROR_TIMEOUT);
+        g_string_truncate(qmp->inbuf, 0);
+    }
+}
+
+
+testQemu *
+testQemuStartTcg(const char *machine, const char *const *extra)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    g_autoptr(GError) err = NULL;
+    testQemu *qemu;
+
+    g_ptr_array_add(args, (char *) "-machine");
+    g_ptr_array_add(args, (char *) machine);
+    g_ptr_array_add(args, (char *) "-accel");
+    g_ptr_array_add(args, (char *) "tcg");
+    g_ptr_array_add(args, (char *) "-display");
+    g_ptr_array_add(args, (char *) "none");
+    g_ptr_array_add(args, (char *) "-nodefaults");
+    if (g_strcmp0(machine, "none") != 0) {
+        g_ptr_array_add(args, (char *) "-kernel");
+        g_ptr_array_add(args, (char *) testGuestPath());
+    }
+    for (; extra && *extra; extra++)
+        g_ptr_array_add(args, (char *) *extra);
+    g_ptr_array_add(args, NULL);
+
+    qemu = testQemuStart(testQemuBinary(), (const char *const *) args->pdata,
+                         &err);
+    g_assert_no_error(err);
+    return qemu;
+}
+
+static guint32
+testQemuReadGuestU32(testQemu *qemu, const char *sym)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret = testQmpExecutef(qemu->qmp, &err,
+                                              "debug-read-memory",
+                                              "{\"addr\": %" G_GUINT64_FORMAT
+                                              ", \"size\": 4}",
+                                              testGuestSymbol(sym));
+    g_autofree guchar *p = NULL;
+    gsize len;
+
+    g_assert_no_error(err);
+    p = g_base64_decode(json_object_get_string_member(
+                            json_node_get_object(ret), "data"), &len);
+    g_assert_cmpuint(len, ==, 4);
+    return p[0] | p[1] << 8 | p[2] << 16 | (guint32) p[3] << 24;
+}
+
+void
+testQemuWaitGuestReady(testQemu *qemu)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    while (testQemuReadGuestU32(qemu, "guest_ready") != 1 ||
+           testQemuReadGuestU32(qemu, "guest_counter") < 16) {
+        if (g_get_monotonic_time() > deadline)
+            g_error("the test guest did not start within 10 s");
+        g_usleep(10 * 1000);
+    }
 }
 
 

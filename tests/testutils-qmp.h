@@ -67,6 +67,39 @@ guint testQmpCountEvents(testQmp *qmp, const char *name);
 /* Drop all queued events. */
 void testQmpClearEvents(testQmp *qmp);
 
+/* Execute @command like testQmpExecutef(), passing @fd along with the
+ * request (SCM_RIGHTS), as "getfd" and "add-fd" need. */
+JsonNode *testQmpExecuteWithFd(testQmp *qmp, int fd, GError **error,
+                               const char *command, const char *argsfmt,
+                               ...) G_GNUC_PRINTF(5, 6);
+
+/* A client of a QEMU debug channel (debug-channel-open): the same
+ * synchronous client, on a socket that carries no greeting.  Takes @fd. */
+testQmp *testQmpNewChannel(int fd);
+
+/* Open a debug channel through the monitor @qmp: a socketpair, one end
+ * passed with getfd, then debug-channel-open with @client (or none, for
+ * QEMU's default name).  Returns the client of the other end, and the
+ * lease name QEMU reports in @client_out (if not NULL). */
+testQmp *testQmpOpenChannel(testQmp *qmp, const char *client,
+                            char **client_out, GError **error);
+
+/* Send @text as it is (no newline added). */
+gboolean testQmpSendRaw(testQmp *qmp, const char *text, gsize len,
+                        GError **error);
+
+/* The next message that is not an event (a reply, whole, with its "id"),
+ * waiting up to @timeout_ms; events meanwhile are queued. */
+JsonObject *testQmpNextMessage(testQmp *qmp, guint timeout_ms,
+                               GError **error);
+
+/* The socket, for tests that need to misbehave on it. */
+int testQmpFd(testQmp *qmp);
+
+/* Wait up to @timeout_ms for the peer to close the connection, discarding
+ * what it sends meanwhile.  FALSE if it is still open then. */
+gboolean testQmpWaitClosed(testQmp *qmp, guint timeout_ms);
+
 
 typedef struct _testQemu testQemu;
 struct _testQemu {
@@ -87,6 +120,16 @@ const char *testQemuBinary(void);
  * end of QEMU's log) if QEMU does not come up within 10 seconds. */
 testQemu *testQemuStart(const char *binary, const char *const *args,
                         GError **error);
+
+/* Start the patched QEMU (testQemuBinary()) the QMP tests' way: on
+ * @machine under TCG, no display or default devices, the test guest as
+ * its -kernel (unless @machine is "none"), plus @extra (NULL-terminated,
+ * may be NULL).  Aborts the test if QEMU does not come up. */
+testQemu *testQemuStartTcg(const char *machine, const char *const *extra);
+
+/* Wait until the test guest has set up its IDT and runs its main loop
+ * (reads guest_ready and guest_counter with debug-read-memory). */
+void testQemuWaitGuestReady(testQemu *qemu);
 
 /* A path in the QEMU's scratch directory, e.g. for a -gdb socket. */
 char *testQemuPath(testQemu *qemu, const char *name);

@@ -21,34 +21,6 @@
 #define STOP_TIMEOUT_MS 10000
 #define QUIET_MS 300
 
-static testQemu *
-startQemu(const char *machine, const char *const *extra)
-{
-    g_autoptr(GPtrArray) args = g_ptr_array_new();
-    g_autoptr(GError) err = NULL;
-    testQemu *qemu;
-
-    g_ptr_array_add(args, (char *) "-machine");
-    g_ptr_array_add(args, (char *) machine);
-    g_ptr_array_add(args, (char *) "-accel");
-    g_ptr_array_add(args, (char *) "tcg");
-    g_ptr_array_add(args, (char *) "-display");
-    g_ptr_array_add(args, (char *) "none");
-    g_ptr_array_add(args, (char *) "-nodefaults");
-    if (g_strcmp0(machine, "none") != 0) {
-        g_ptr_array_add(args, (char *) "-kernel");
-        g_ptr_array_add(args, (char *) testGuestPath());
-    }
-    for (; extra && *extra; extra++)
-        g_ptr_array_add(args, (char *) *extra);
-    g_ptr_array_add(args, NULL);
-
-    qemu = testQemuStart(testQemuBinary(), (const char *const *) args->pdata,
-                         &err);
-    g_assert_no_error(err);
-    return qemu;
-}
-
 static JsonNode *
 qmpv(testQemu *qemu, GError **err, const char *cmd, const char *fmt,
      va_list ap)
@@ -198,26 +170,12 @@ writeU32(testQemu *qemu, const char *sym, guint32 v)
           testGuestSymbol(sym), b64);
 }
 
-/* Wait until the guest has set up its IDT and is in its main loop. */
-static void
-waitGuestReady(testQemu *qemu)
-{
-    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-
-    while (readU32(qemu, "guest_ready") != 1 ||
-           readU32(qemu, "guest_counter") < 16) {
-        if (g_get_monotonic_time() > deadline)
-            g_error("the test guest did not start within 10 s");
-        g_usleep(10 * 1000);
-    }
-}
-
 static testQemu *
 startGuest(void)
 {
-    testQemu *qemu = startQemu("pc", NULL);
+    testQemu *qemu = testQemuStartTcg("pc", NULL);
 
-    waitGuestReady(qemu);
+    testQemuWaitGuestReady(qemu);
     return qemu;
 }
 
@@ -595,7 +553,7 @@ static guint64
 stepFromFirstTick(gint64 count, gboolean kick, guint32 *counter, guint *kicks)
 {
     const char *const paused[] = { "-S", NULL };
-    g_autoptr(testQemu) qemu = startQemu("pc", paused);
+    g_autoptr(testQemu) qemu = testQemuStartTcg("pc", paused);
     g_autoptr(JsonObject) ev = NULL;
     guint64 tick = testGuestSymbol("guest_tick");
     guint64 never = testGuestSymbol("guest_never_called");
@@ -815,7 +773,7 @@ testRemoveAllResumes(void)
 static void
 testCapabilitiesTcg(void)
 {
-    g_autoptr(testQemu) qemu = startQemu("pc", NULL);
+    g_autoptr(testQemu) qemu = testQemuStartTcg("pc", NULL);
     g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
     JsonObject *caps = json_node_get_object(ret);
     JsonArray *types = json_object_get_array_member(caps, "point-types");
@@ -839,7 +797,7 @@ testCapabilitiesTcg(void)
 static void
 testCapabilitiesNone(void)
 {
-    g_autoptr(testQemu) qemu = startQemu("none", NULL);
+    g_autoptr(testQemu) qemu = testQemuStartTcg("none", NULL);
     g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
     JsonObject *caps = json_node_get_object(ret);
 
@@ -1059,8 +1017,8 @@ startGuestWithGdbStub(char **gdbsock)
     unlink(*gdbsock);
     gdbarg = g_strdup_printf("unix:%s,server=on,wait=off", *gdbsock);
     args[1] = gdbarg;
-    qemu = startQemu("pc", args);
-    waitGuestReady(qemu);
+    qemu = testQemuStartTcg("pc", args);
+    testQemuWaitGuestReady(qemu);
     return qemu;
 }
 
@@ -1159,7 +1117,7 @@ testRecordReplay(void)
     g_autofree char *icount = g_strdup_printf("shift=auto,rr=record,rrfile=%s",
                                               rrfile);
     const char *const args[] = { "-icount", icount, NULL };
-    testQemu *qemu = startQemu("pc", args);
+    testQemu *qemu = testQemuStartTcg("pc", args);
     g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
 
     g_assert_false(json_object_get_boolean_member(json_node_get_object(ret),
@@ -1433,13 +1391,13 @@ static void
 testHwLimitsSeparate(void)
 {
     const char *const smp[] = { "-smp", "2", NULL };
-    g_autoptr(testQemu) qemu = startQemu("pc", smp);
+    g_autoptr(testQemu) qemu = testQemuStartTcg("pc", smp);
     g_autoptr(JsonNode) ret = NULL;
     g_autofree char *before = NULL;
     g_autofree char *after = NULL;
     guint64 never = testGuestSymbol("guest_never_called");
 
-    waitGuestReady(qemu);
+    testQemuWaitGuestReady(qemu);
     setHwLimits(qemu, 2, 1, FALSE);
     assertCapsHwLimits(qemu, 2, 1, FALSE);
 
@@ -1483,8 +1441,8 @@ testHwLimitsSeparate(void)
 static void
 testHwLimitsBad(void)
 {
-    g_autoptr(testQemu) qemu = startQemu("pc", NULL);
-    g_autoptr(testQemu) none = startQemu("none", NULL);
+    g_autoptr(testQemu) qemu = testQemuStartTcg("pc", NULL);
+    g_autoptr(testQemu) none = testQemuStartTcg("none", NULL);
     gint64 b, w;
     gboolean sh;
 
@@ -1531,14 +1489,14 @@ static void
 testPerCpu(void)
 {
     const char *const smp[] = { "-smp", "2", NULL };
-    g_autoptr(testQemu) qemu = startQemu("pc", smp);
+    g_autoptr(testQemu) qemu = testQemuStartTcg("pc", smp);
     g_autoptr(JsonObject) ev = NULL;
     g_autoptr(JsonNode) stops = NULL;
     g_autoptr(JsonNode) ret = NULL;
     guint64 tick = testGuestSymbol("guest_tick");
     gint64 id1, id0;
 
-    waitGuestReady(qemu);
+    testQemuWaitGuestReady(qemu);
     ret = qmpOk(qemu, "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
                 G_GUINT64_FORMAT ", \"cpu-index\": 1}", tick);
     id1 = json_object_get_int_member(json_node_get_object(ret), "id");

@@ -1,0 +1,971 @@
+/*
+ * test-qmp-channel.c: the debug channel of the patched QEMU, driven directly
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every test starts its own patched QEMU ($LIBVIRT_DEBUG_QEMU) under TCG
+ * with the test guest, opens debug channels the way a client does (a
+ * socketpair, one end passed with getfd, then debug-channel-open) and
+ * talks JSON on its end.  The QMP monitor serves as the independent
+ * witness: what the channel did must be visible there.
+ */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "testutils-guest.h"
+#include "testutils-qmp.h"
+
+#define STOP_TIMEOUT_MS 10000
+#define QUIET_MS 300
+#define CLOSE_TIMEOUT_MS 1000       /* the lease ends within a second */
+
+static JsonNode *
+cmdv(testQmp *q, GError **err, const char *cmd, const char *fmt, va_list ap)
+{
+    g_autofree char *args = fmt ? g_strdup_vprintf(fmt, ap) : NULL;
+
+    if (!args)
+        return testQmpExecute(q, cmd, NULL, err);
+    return testQmpExecutef(q, err, cmd, "%s", args);
+}
+
+/* Execute on the monitor or a channel, asserting success. */
+static JsonNode * G_GNUC_PRINTF(3, 4)
+cmdOk(testQmp *q, const char *cmd, const char *fmt, ...)
+{
+    g_autoptr(GError) err = NULL;
+    JsonNode *ret;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ret = cmdv(q, &err, cmd, fmt, ap);
+    va_end(ap);
+    if (!ret)
+        g_error("%s failed: %s", cmd, err->message);
+    return ret;
+}
+
+static void G_GNUC_PRINTF(3, 4)
+cmdDo(testQmp *q, const char *cmd, const char *fmt, ...)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ret = cmdv(q, &err, cmd, fmt, ap);
+    va_end(ap);
+    if (!ret)
+        g_error("%s failed: %s", cmd, err->message);
+}
+
+/* Execute, asserting an error whose text contains @expect. */
+static void G_GNUC_PRINTF(4, 5)
+cmdErr(testQmp *q, const char *expect, const char *cmd, const char *fmt, ...)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    ret = cmdv(q, &err, cmd, fmt, ap);
+    va_end(ap);
+    if (ret)
+        g_error("%s succeeded but should fail with '%s'", cmd, expect);
+    g_assert_error(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND);
+    if (!strstr(err->message, expect))
+        g_error("%s: error '%s' does not mention '%s'", cmd, err->message,
+                expect);
+    g_test_message("%s: %s", cmd, err->message);
+}
+
+static JsonObject *
+waitStop(testQmp *q)
+{
+    g_autoptr(GError) err = NULL;
+    JsonObject *ev = testQmpWaitEvent(q, "DEBUG_STOP", STOP_TIMEOUT_MS, &err);
+
+    g_assert_no_error(err);
+    return ev;
+}
+
+static void
+assertNoStop(testQmp *q)
+{
+    g_usleep(QUIET_MS * 1000);
+    g_assert_cmpuint(testQmpCountEvents(q, "DEBUG_STOP"), ==, 0);
+}
+
+static char *
+runState(testQemu *qemu)
+{
+    g_autoptr(JsonNode) ret = cmdOk(qemu->qmp, "query-status", NULL);
+
+    return g_strdup(json_object_get_string_member(json_node_get_object(ret),
+                                                  "status"));
+}
+
+static void
+assertRunState(testQemu *qemu, const char *want)
+{
+    g_autofree char *state = runState(qemu);
+
+    g_assert_cmpstr(state, ==, want);
+}
+
+static guint64
+stopPc(JsonObject *ev)
+{
+    return (guint64) json_object_get_int_member(ev, "pc");
+}
+
+static testQemu *
+startGuest(void)
+{
+    testQemu *qemu = testQemuStartTcg("pc", NULL);
+
+    testQemuWaitGuestReady(qemu);
+    return qemu;
+}
+
+static testQmp *
+openChannel(testQemu *qemu, const char *client, char **name)
+{
+    g_autoptr(GError) err = NULL;
+    testQmp *ch = testQmpOpenChannel(qemu->qmp, client, name, &err);
+
+    g_assert_no_error(err);
+    return ch;
+}
+
+static gint64
+insertOn(testQmp *q, const char *type, const char *sym)
+{
+    g_autoptr(JsonNode) ret = cmdOk(q, "debug-insert",
+                                    "{\"type\": \"%s\", \"addr\": %"
+                                    G_GUINT64_FORMAT "}", type,
+                                    testGuestSymbol(sym));
+
+    return json_object_get_int_member(json_node_get_object(ret), "id");
+}
+
+/* The points listed, as "ID:CLIENT" ("-" for none), space-separated. */
+static char *
+pointOwners(testQmp *q)
+{
+    g_autoptr(JsonNode) ret = cmdOk(q, "query-debug-points", NULL);
+    JsonArray *arr = json_node_get_array(ret);
+    g_autoptr(GString) out = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+
+        g_string_append_printf(out, "%s%" G_GINT64_FORMAT ":%s", i ? " " : "",
+                               json_object_get_int_member(o, "id"),
+                               json_object_has_member(o, "client") ?
+                               json_object_get_string_member(o, "client") : "-");
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* The channels listed, as "CLIENT:POINTS", space-separated. */
+static char *
+channelList(testQmp *q)
+{
+    g_autoptr(JsonNode) ret = cmdOk(q, "query-debug-channels", NULL);
+    JsonArray *arr = json_node_get_array(ret);
+    g_autoptr(GString) out = g_string_new(NULL);
+    guint i;
+
+    for (i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+
+        g_string_append_printf(out, "%s%s:%" G_GINT64_FORMAT, i ? " " : "",
+                               json_object_get_string_member(o, "client"),
+                               json_object_get_int_member(o, "points"));
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static void
+assertChannels(testQmp *q, const char *want)
+{
+    g_autofree char *got = channelList(q);
+
+    g_assert_cmpstr(got, ==, want);
+}
+
+/* Send @line (a whole request, newline added) and return the next reply
+ * that is not an event. */
+static JsonObject *
+rawRequest(testQmp *q, const char *line)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *text = g_strconcat(line, "\n", NULL);
+    JsonObject *reply;
+
+    testQmpSendRaw(q, text, strlen(text), &err);
+    g_assert_no_error(err);
+    reply = testQmpNextMessage(q, STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    return reply;
+}
+
+static const char *
+replyErrorClass(JsonObject *reply)
+{
+    g_assert_true(json_object_has_member(reply, "error"));
+    return json_object_get_string_member(
+        json_object_get_object_member(reply, "error"), "class");
+}
+
+static const char *
+replyErrorDesc(JsonObject *reply)
+{
+    g_assert_true(json_object_has_member(reply, "error"));
+    return json_object_get_string_member(
+        json_object_get_object_member(reply, "error"), "desc");
+}
+
+/* Stop the guest at guest_tick with a hardware breakpoint inserted over
+ * @q, wait for the stop there, then remove the point. */
+static void
+stopAtTick(testQemu *qemu, testQmp *q)
+{
+    g_autoptr(JsonObject) ev = NULL;
+    gint64 id = insertOn(q, "hw-breakpoint", "guest_tick");
+
+    ev = waitStop(q);
+    g_assert_cmphex(stopPc(ev), ==, testGuestSymbol("guest_tick"));
+    cmdDo(q, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    assertRunState(qemu, "debug");
+    testQmpClearEvents(q);
+    testQmpClearEvents(qemu->qmp);
+}
+
+/*
+ * Opening channels: QEMU names the lease if the client does not, and
+ * query-debug-channels lists each channel until it closes.
+ */
+static void
+testOpen(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) a = NULL;
+    g_autoptr(testQmp) b = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *bname = NULL;
+    gint64 deadline;
+
+    assertChannels(qemu->qmp, "");
+    a = openChannel(qemu, NULL, &name);
+    g_assert_cmpstr(name, ==, "channel-1");
+    b = openChannel(qemu, "gdb-7", &bname);
+    g_assert_cmpstr(bname, ==, "gdb-7");
+    assertChannels(qemu->qmp, "channel-1:0 gdb-7:0");
+    /* a channel answers at once, without greeting or negotiation */
+    assertChannels(a, "channel-1:0 gdb-7:0");
+    insertOn(b, "sw-breakpoint", "guest_never_called");
+    assertChannels(b, "channel-1:0 gdb-7:1");
+
+    g_clear_pointer(&a, testQmpFree);
+    deadline = g_get_monotonic_time() + CLOSE_TIMEOUT_MS * 1000;
+    for (;;) {
+        g_autofree char *list = channelList(qemu->qmp);
+
+        if (g_str_equal(list, "gdb-7:1"))
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("a closed channel is still listed: %s", list);
+        g_usleep(10 * 1000);
+    }
+}
+
+/* Every debug command works through a channel, and DEBUG_STOP events
+ * arrive on it. */
+static void
+testCommands(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    g_autoptr(JsonObject) ev = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *owners = NULL;
+    g_autofree char *want = NULL;
+    g_autofree char *one = NULL;
+    g_autofree char *none = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    guint64 var = testGuestSymbol("guest_reg_sink");
+    gint64 id;
+    JsonArray *arr;
+
+    ch = openChannel(qemu, NULL, &name);
+
+    ret = cmdOk(ch, "query-debug-capabilities", NULL);
+    g_assert_true(json_object_get_boolean_member(json_node_get_object(ret),
+                                                 "supported"));
+    g_clear_pointer(&ret, json_node_unref);
+
+    /* a point inserted through the channel is its lease's */
+    id = insertOn(ch, "hw-breakpoint", "guest_tick");
+    ev = waitStop(ch);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
+                    "hw-breakpoint");
+    g_assert_cmphex(stopPc(ev), ==, tick);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_clear_pointer(&ev, json_object_unref);
+    /* the monitor gets its event as before */
+    ev = waitStop(qemu->qmp);
+    g_clear_pointer(&ev, json_object_unref);
+    owners = pointOwners(ch);
+    want = g_strdup_printf("%" G_GINT64_FORMAT ":%s", id, name);
+    g_assert_cmpstr(owners, ==, want);
+
+    ret = cmdOk(ch, "query-debug-stop", NULL);
+    arr = json_node_get_array(ret);
+    g_assert_true(json_object_get_boolean_member(
+                      json_array_get_object_element(arr, 0), "stopped"));
+    g_clear_pointer(&ret, json_node_unref);
+
+    ret = cmdOk(ch, "debug-read-registers",
+                "{\"cpu-index\": 0, \"names\": [\"rip\"]}");
+    arr = json_node_get_array(ret);
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_array_get_object_element(arr, 0), "name"), ==,
+                    "rip");
+    g_clear_pointer(&ret, json_node_unref);
+    cmdDo(ch, "debug-write-register",
+          "{\"cpu-index\": 0, \"name\": \"rbx\", \"value\": \"efbeadde00000000\"}");
+    ret = cmdOk(qemu->qmp, "debug-read-registers",
+                "{\"cpu-index\": 0, \"names\": [\"rbx\"]}");
+    g_assert_cmpstr(json_object_get_string_member(
+                        json_array_get_object_element(
+                            json_node_get_array(ret), 0), "value"), ==,
+                    "efbeadde00000000");
+    g_clear_pointer(&ret, json_node_unref);
+
+    cmdDo(ch, "debug-write-memory",
+          "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"eFY0Eg==\"}", var);
+    ret = cmdOk(qemu->qmp, "debug-read-memory",
+                "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 4}", var);
+    g_assert_cmpstr(json_object_get_string_member(json_node_get_object(ret),
+                                                  "data"), ==, "eFY0Eg==");
+    g_clear_pointer(&ret, json_node_unref);
+    ret = cmdOk(ch, "debug-read-memory",
+                "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 4}", var);
+    g_assert_cmpstr(json_object_get_string_member(json_node_get_object(ret),
+                                                  "data"), ==, "eFY0Eg==");
+    g_clear_pointer(&ret, json_node_unref);
+
+    ret = cmdOk(ch, "query-debug-gdb-xml", NULL);
+    g_assert_nonnull(strstr(json_object_get_string_member(
+                                json_node_get_object(ret), "xml"), "target"));
+    g_clear_pointer(&ret, json_node_unref);
+    ret = cmdOk(ch, "debug-read-msr",
+                "{\"cpu-index\": 0, \"msr\": 3221225602}");
+    g_clear_pointer(&ret, json_node_unref);
+
+    /* step without wait: {} and then the event, as on the monitor */
+    cmdDo(ch, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpClearEvents(ch);
+    ret = cmdOk(ch, "debug-step", "{\"cpu-index\": 0}");
+    g_assert_cmpuint(json_object_get_size(json_node_get_object(ret)), ==, 0);
+    g_clear_pointer(&ret, json_node_unref);
+    ev = waitStop(ch);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_clear_pointer(&ev, json_object_unref);
+
+    ret = cmdOk(ch, "debug-continue", NULL);
+    g_assert_cmpuint(json_object_get_size(json_node_get_object(ret)), ==, 0);
+    g_clear_pointer(&ret, json_node_unref);
+    assertRunState(qemu, "running");
+    cmdDo(ch, "debug-interrupt", NULL);
+    ev = waitStop(ch);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
+                    "interrupt");
+    g_clear_pointer(&ev, json_object_unref);
+    assertRunState(qemu, "debug");
+
+    /* a channel's lease needs no renewal: debug-lease does nothing */
+    cmdDo(ch, "debug-lease", "{\"client\": \"%s\", \"timeout\": 1}", name);
+    insertOn(ch, "sw-breakpoint", "guest_never_called");
+    g_usleep(1500 * 1000);
+    one = g_strdup_printf("%s:1", name);
+    assertChannels(qemu->qmp, one);
+    cmdDo(ch, "debug-remove-all", NULL);
+    none = g_strdup_printf("%s:0", name);
+    assertChannels(ch, none);
+    cmdDo(ch, "debug-continue", NULL);
+    assertRunState(qemu, "running");
+}
+
+/* Only the debug commands pass; the refusal says why, keeps the id and
+ * changes nothing. */
+static void
+testRefused(void)
+{
+    static const char *const refused[] = {
+        "query-status", "stop", "quit", "qmp_capabilities", "getfd",
+        "x-debug-set-hw-limits", "debug-channel-open", "human-monitor-command",
+    };
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autofree char *line = g_strdup_printf(
+            "{\"execute\": \"%s\", \"arguments\": {\"fdname\": \"x\"}, "
+            "\"id\": \"r%zu\"}", refused[i], i);
+        g_autofree char *wantid = g_strdup_printf("r%zu", i);
+        g_autofree char *want = g_strdup_printf(
+            "command '%s' is not available on a debug channel (only debug-* "
+            "and query-debug-* are); use the QMP monitor", refused[i]);
+        g_autoptr(JsonObject) reply = rawRequest(ch, line);
+
+        g_assert_cmpstr(replyErrorClass(reply), ==, "GenericError");
+        g_assert_cmpstr(replyErrorDesc(reply), ==, want);
+        g_assert_cmpstr(json_object_get_string_member(reply, "id"), ==,
+                        wantid);
+    }
+    /* exec-oob is not a way around it */
+    {
+        g_autoptr(JsonObject) reply = rawRequest(
+            ch, "{\"exec-oob\": \"stop\", \"id\": 1}");
+
+        g_assert_cmpstr(replyErrorClass(reply), ==, "GenericError");
+    }
+    assertRunState(qemu, "running");
+    cmdErr(ch, "not available on a debug channel", "x-debug-set-hw-limits",
+           "{\"hw-breakpoints\": 1, \"hw-watchpoints\": 1, "
+           "\"hw-slots-shared\": true}");
+    /* the channel still works */
+    assertChannels(ch, "channel-1:0");
+}
+
+/* Bad debug-channel-open requests are refused and say what to do. */
+static void
+testBadOpen(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    g_autofree char *longName = g_strnfill(65, 'x');
+    int sv[2], pfd[2];
+
+    cmdErr(qemu->qmp, "no file descriptor named 'nope' was passed",
+           "debug-channel-open", "{\"fdname\": \"nope\"}");
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), ==, 0);
+    ret = testQmpExecuteWithFd(qemu->qmp, sv[1], &err, "getfd",
+                               "{\"fdname\": \"dgram\"}");
+    g_assert_no_error(err);
+    cmdErr(qemu->qmp, "is not a stream socket", "debug-channel-open",
+           "{\"fdname\": \"dgram\"}");
+    /* it was taken, and closed */
+    cmdErr(qemu->qmp, "no file descriptor named 'dgram'",
+           "debug-channel-open", "{\"fdname\": \"dgram\"}");
+    close(sv[0]);
+    close(sv[1]);
+
+    g_assert_cmpint(pipe(pfd), ==, 0);
+    g_clear_pointer(&ret, json_node_unref);
+    ret = testQmpExecuteWithFd(qemu->qmp, pfd[0], &err, "getfd",
+                               "{\"fdname\": \"pipe\"}");
+    g_assert_no_error(err);
+    cmdErr(qemu->qmp, "is not a socket", "debug-channel-open",
+           "{\"fdname\": \"pipe\"}");
+    close(pfd[0]);
+    close(pfd[1]);
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    g_clear_pointer(&ret, json_node_unref);
+    ret = testQmpExecuteWithFd(qemu->qmp, sv[1], &err, "getfd",
+                               "{\"fdname\": \"ok\"}");
+    g_assert_no_error(err);
+    cmdErr(qemu->qmp, "1 to 64 characters", "debug-channel-open",
+           "{\"fdname\": \"ok\", \"client\": \"%s\"}", longName);
+    cmdErr(qemu->qmp, "printable ASCII", "debug-channel-open",
+           "{\"fdname\": \"ok\", \"client\": \"a b\"}");
+    close(sv[0]);
+    close(sv[1]);
+
+    assertChannels(qemu->qmp, "");
+    assertRunState(qemu, "running");
+}
+
+/* Malformed JSON gets an error reply and the channel stays usable. */
+static void
+testGarbage(void)
+{
+    static const char *const garbage[] = {
+        "{\"execute\": }\n",
+        "]]]\n",
+        "{\"execute\": \"debug-continue\", \"arguments\": [1]}\n",
+        "42\n",
+        "{\"arguments\": {}}\n",
+        "{\"execute\": \"debug-insert\", \"arguments\": {\"type\": \"bogus\", "
+            "\"addr\": 1}}\n",
+        "{\"execute\": \"debug-nonexistent\"}\n",
+    };
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    g_autoptr(GError) err = NULL;
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(garbage); i++) {
+        g_autoptr(JsonObject) reply = NULL;
+        g_autoptr(JsonObject) after = NULL;
+        g_autofree char *text = g_strdup_printf(
+            "%s{\"execute\": \"query-debug-channels\", \"id\": %zu}\n",
+            garbage[i], i);
+        guint errors = 0;
+
+        testQmpSendRaw(ch, text, strlen(text), &err);
+        g_assert_no_error(err);
+        /* one or more errors, then the valid command's reply */
+        for (;;) {
+            reply = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+            g_assert_no_error(err);
+            if (json_object_has_member(reply, "return"))
+                break;
+            g_assert_cmpstr(replyErrorClass(reply), !=, "");
+            g_test_message("garbage %zu: %s", i, replyErrorDesc(reply));
+            errors++;
+            g_clear_pointer(&reply, json_object_unref);
+        }
+        g_assert_cmpuint(errors, >=, 1);
+        g_assert_cmpint(json_object_get_int_member(reply, "id"), ==, i);
+    }
+    assertChannels(qemu->qmp, "channel-1:0");
+    assertRunState(qemu, "running");
+}
+
+/* Wait until @ch is closed by QEMU, at most @ms. */
+static void
+assertClosed(testQmp *ch, guint ms)
+{
+    if (!testQmpWaitClosed(ch, ms))
+        g_error("QEMU did not close the channel within %u ms", ms);
+}
+
+/*
+ * One message over 1 MiB, or 1 MiB of input without a complete message,
+ * closes the channel (its lease ends); QEMU and the guest are unharmed
+ * and points of the monitor stay.
+ */
+static void
+checkOversized(const char *prefix, char fill, const char *suffix)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    g_autoptr(GString) big = g_string_new(prefix);
+    g_autofree char *owners = NULL;
+    gsize done = 0;
+
+    insertOn(qemu->qmp, "sw-breakpoint", "guest_never_called");
+    insertOn(ch, "sw-breakpoint", "guest_never_called");
+    while (big->len < (1 << 20) + 4096)
+        g_string_append_c(big, fill);
+    g_string_append(big, suffix);
+
+    /* QEMU stops reading when it closes: a failed send is expected */
+    while (done < big->len) {
+        ssize_t n = send(testQmpFd(ch), big->str + done, big->len - done,
+                         MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        done += n;
+    }
+    assertClosed(ch, 5000);
+
+    assertRunState(qemu, "running");
+    owners = pointOwners(qemu->qmp);
+    g_assert_cmpstr(owners, ==, "1:-");
+    assertChannels(qemu->qmp, "");
+    testQemuWaitGuestReady(qemu);
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
+}
+
+static void
+testOversizedMessage(void)
+{
+    checkOversized("{\"execute\": \"query-debug-points\", \"id\": \"", 'A',
+                   "\"}\n");
+}
+
+static void
+testOversizedNoMessage(void)
+{
+    checkOversized("", ' ', "");
+}
+
+/* Two channels at once: each sees every stop, each has its own lease. */
+static void
+testTwoChannels(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) a = openChannel(qemu, "a", NULL);
+    g_autoptr(testQmp) b = openChannel(qemu, "b", NULL);
+    g_autoptr(JsonObject) eva = NULL;
+    g_autoptr(JsonObject) evb = NULL;
+    g_autoptr(JsonObject) evm = NULL;
+    g_autofree char *owners = NULL;
+    gint64 id;
+
+    insertOn(a, "sw-breakpoint", "guest_never_called");
+    id = insertOn(b, "hw-breakpoint", "guest_tick");
+    owners = pointOwners(qemu->qmp);
+    g_assert_cmpstr(owners, ==, "1:a 2:b");
+    assertChannels(qemu->qmp, "a:1 b:1");
+
+    eva = waitStop(a);
+    evb = waitStop(b);
+    evm = waitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(eva, "point-id"), ==, id);
+    g_assert_cmpint(json_object_get_int_member(evb, "point-id"), ==, id);
+    g_assert_cmpint(json_object_get_int_member(evm, "point-id"), ==, id);
+    g_assert_cmphex(stopPc(eva), ==, testGuestSymbol("guest_tick"));
+
+    /* b goes: a's point stays, and a still holds the stop */
+    g_clear_pointer(&b, testQmpFree);
+    g_usleep(CLOSE_TIMEOUT_MS * 1000);
+    g_clear_pointer(&owners, g_free);
+    owners = pointOwners(qemu->qmp);
+    g_assert_cmpstr(owners, ==, "1:a");
+    assertRunState(qemu, "debug");
+}
+
+/*
+ * A channel closes while the guest sits on the channel's breakpoint: the
+ * point goes and the guest runs within a second; the monitor's point
+ * stays.
+ */
+static void
+testCloseResumes(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    g_autoptr(JsonObject) ev = NULL;
+    g_autofree char *owners = NULL;
+    gint64 deadline;
+
+    insertOn(qemu->qmp, "sw-breakpoint", "guest_never_called");
+    insertOn(ch, "hw-breakpoint", "guest_tick");
+    ev = waitStop(ch);
+    g_assert_cmphex(stopPc(ev), ==, testGuestSymbol("guest_tick"));
+    assertRunState(qemu, "debug");
+    owners = pointOwners(qemu->qmp);
+    g_assert_cmpstr(owners, ==, "1:- 2:channel-1");
+
+    g_clear_pointer(&ch, testQmpFree);
+    deadline = g_get_monotonic_time() + CLOSE_TIMEOUT_MS * 1000;
+    for (;;) {
+        g_autofree char *state = runState(qemu);
+
+        if (g_str_equal(state, "running"))
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("the VM is still '%s' 1 s after its channel closed",
+                    state);
+        g_usleep(10 * 1000);
+    }
+    g_clear_pointer(&owners, g_free);
+    owners = pointOwners(qemu->qmp);
+    g_assert_cmpstr(owners, ==, "1:-");
+    assertChannels(qemu->qmp, "");
+}
+
+/* The value of register @name in the "registers" of a wait reply. */
+static const char *
+replyRegister(JsonObject *ret, const char *name)
+{
+    JsonArray *regs = json_object_get_array_member(ret, "registers");
+    guint i;
+
+    for (i = 0; i < json_array_get_length(regs); i++) {
+        JsonObject *r = json_array_get_object_element(regs, i);
+
+        if (g_str_equal(json_object_get_string_member(r, "name"), name))
+            return json_object_get_string_member(r, "value");
+    }
+    return NULL;
+}
+
+static guint64
+hexLe(const char *hex)
+{
+    guint64 v = 0;
+    gsize i, n = strlen(hex) / 2;
+
+    for (i = MIN(n, 8); i > 0; i--)
+        v = v << 8 | (g_ascii_xdigit_value(hex[2 * i - 2]) << 4 |
+                      g_ascii_xdigit_value(hex[2 * i - 1]));
+    return v;
+}
+
+/*
+ * A step with wait=true is one exchange: the reply carries the stop and
+ * the registers asked for, and that channel gets no DEBUG_STOP for it;
+ * another channel and the monitor do.
+ */
+static void
+testStepWait(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) a = openChannel(qemu, "a", NULL);
+    g_autoptr(testQmp) b = openChannel(qemu, "b", NULL);
+    g_autoptr(JsonObject) reply = NULL;
+    g_autoptr(JsonObject) evb = NULL;
+    g_autoptr(JsonObject) evm = NULL;
+    JsonObject *ret, *stop;
+    const char *rip;
+    int i;
+
+    stopAtTick(qemu, a);
+    testQmpClearEvents(b);
+
+    for (i = 0; i < 3; i++) {
+        g_autofree char *line = g_strdup_printf(
+            "{\"execute\": \"debug-step\", \"arguments\": {\"cpu-index\": 0, "
+            "\"wait\": true, \"registers\": [\"rip\", \"rsp\"]}, "
+            "\"id\": %d}", 40 + i);
+
+        g_clear_pointer(&reply, json_object_unref);
+        reply = rawRequest(a, line);
+        g_assert_cmpint(json_object_get_int_member(reply, "id"), ==, 40 + i);
+        ret = json_object_get_object_member(reply, "return");
+        g_assert_nonnull(ret);
+        stop = json_object_get_object_member(ret, "stop");
+        g_assert_nonnull(stop);
+        g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==,
+                        "step");
+        g_assert_true(json_object_get_boolean_member(stop, "stopped"));
+        g_assert_cmpint(json_object_get_int_member(stop, "cpu-index"), ==, 0);
+        g_assert_cmpuint(json_array_get_length(
+                             json_object_get_array_member(ret, "registers")),
+                         ==, 2);
+        rip = replyRegister(ret, "rip");
+        g_assert_nonnull(rip);
+        g_assert_nonnull(replyRegister(ret, "rsp"));
+        g_assert_cmphex(hexLe(rip), ==, stopPc(stop));
+
+        /* the others get the event, as always */
+        g_clear_pointer(&evb, json_object_unref);
+        evb = waitStop(b);
+        g_assert_cmphex(stopPc(evb), ==, stopPc(stop));
+        g_clear_pointer(&evm, json_object_unref);
+        evm = waitStop(qemu->qmp);
+        g_assert_cmphex(stopPc(evm), ==, stopPc(stop));
+    }
+    /* one stop, one message, on the channel that waited */
+    assertNoStop(a);
+    assertRunState(qemu, "debug");
+
+    /* an empty list: all registers */
+    g_clear_pointer(&reply, json_object_unref);
+    reply = rawRequest(a, "{\"execute\": \"debug-step\", \"arguments\": "
+                          "{\"cpu-index\": 0, \"wait\": true, "
+                          "\"registers\": []}, \"id\": \"all\"}");
+    ret = json_object_get_object_member(reply, "return");
+    g_assert_cmpuint(json_array_get_length(
+                         json_object_get_array_member(ret, "registers")),
+                     >, 16);
+    g_assert_nonnull(replyRegister(ret, "eflags"));
+
+    /* without registers: the stop only */
+    g_clear_pointer(&reply, json_object_unref);
+    reply = rawRequest(a, "{\"execute\": \"debug-step\", \"arguments\": "
+                          "{\"cpu-index\": 0, \"wait\": true}, \"id\": 1}");
+    ret = json_object_get_object_member(reply, "return");
+    g_assert_true(json_object_has_member(ret, "stop"));
+    g_assert_false(json_object_has_member(ret, "registers"));
+    assertNoStop(a);
+}
+
+/*
+ * continue with wait=true is answered by the next stop: a breakpoint hit,
+ * or debug-interrupt sent on the same channel meanwhile (replies then
+ * come out of order, matched by id).
+ */
+static void
+testContinueWait(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    g_autoptr(JsonObject) reply = NULL;
+    g_autoptr(JsonObject) first = NULL;
+    g_autoptr(JsonObject) second = NULL;
+    g_autoptr(GError) err = NULL;
+    JsonObject *ret, *stop, *cont, *intr;
+    gint64 id;
+    const char *line;
+
+    stopAtTick(qemu, ch);
+    id = insertOn(ch, "hw-breakpoint", "guest_tick");
+    reply = rawRequest(ch, "{\"execute\": \"debug-continue\", \"arguments\": "
+                           "{\"wait\": true, \"registers\": [\"rip\"]}, "
+                           "\"id\": \"c1\"}");
+    g_assert_cmpstr(json_object_get_string_member(reply, "id"), ==, "c1");
+    ret = json_object_get_object_member(reply, "return");
+    stop = json_object_get_object_member(ret, "stop");
+    g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==,
+                    "hw-breakpoint");
+    g_assert_cmpint(json_object_get_int_member(stop, "point-id"), ==, id);
+    g_assert_cmphex(stopPc(stop), ==, testGuestSymbol("guest_tick"));
+    g_assert_cmphex(hexLe(replyRegister(ret, "rip")), ==,
+                    testGuestSymbol("guest_tick"));
+    assertNoStop(ch);
+    assertRunState(qemu, "debug");
+
+    /* a pending wait does not block the channel */
+    cmdDo(ch, "debug-remove-all", NULL);
+    line = "{\"execute\": \"debug-continue\", \"arguments\": "
+           "{\"wait\": true}, \"id\": \"c2\"}\n"
+           "{\"execute\": \"query-debug-channels\", \"id\": \"q\"}\n";
+    testQmpSendRaw(ch, line, strlen(line), &err);
+    g_assert_no_error(err);
+    first = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q");
+    assertRunState(qemu, "running");
+
+    line = "{\"execute\": \"debug-interrupt\", \"id\": \"i\"}\n";
+    testQmpSendRaw(ch, line, strlen(line), &err);
+    g_assert_no_error(err);
+    g_clear_pointer(&first, json_object_unref);
+    first = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    second = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    if (g_str_equal(json_object_get_string_member(first, "id"), "c2")) {
+        cont = first;
+        intr = second;
+    } else {
+        cont = second;
+        intr = first;
+    }
+    g_assert_cmpstr(json_object_get_string_member(cont, "id"), ==, "c2");
+    g_assert_cmpstr(json_object_get_string_member(intr, "id"), ==, "i");
+    g_assert_true(json_object_has_member(intr, "return"));
+    stop = json_object_get_object_member(
+        json_object_get_object_member(cont, "return"), "stop");
+    g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==,
+                    "interrupt");
+    assertNoStop(ch);
+    assertRunState(qemu, "debug");
+}
+
+/* wait and registers are for channels; the monitor refuses them and
+ * nothing happens. */
+static void
+testWaitRefused(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    const char *msg = "'wait' is only available on a debug channel "
+                      "(debug-channel-open)";
+
+    cmdErr(qemu->qmp, msg, "debug-continue", "{\"wait\": true}");
+    stopAtTick(qemu, ch);
+    cmdErr(qemu->qmp, msg, "debug-step", "{\"cpu-index\": 0, \"wait\": true}");
+    cmdErr(qemu->qmp, msg, "debug-step",
+           "{\"cpu-index\": 0, \"registers\": [\"rip\"]}");
+    cmdErr(qemu->qmp, msg, "debug-continue", "{\"registers\": []}");
+    cmdErr(ch, "'registers' needs 'wait': true", "debug-step",
+           "{\"cpu-index\": 0, \"registers\": [\"rip\"]}");
+    cmdErr(ch, "has no register named 'nosuch'", "debug-step",
+           "{\"cpu-index\": 0, \"wait\": true, \"registers\": [\"nosuch\"]}");
+    cmdErr(ch, "has no register named 'nosuch'", "debug-continue",
+           "{\"wait\": true, \"registers\": [\"rip\", \"nosuch\"]}");
+    assertNoStop(qemu->qmp);
+    assertNoStop(ch);
+    assertRunState(qemu, "debug");
+    /* wait=false is the old behaviour, on the monitor too */
+    cmdDo(qemu->qmp, "debug-continue", "{\"wait\": false}");
+    assertRunState(qemu, "running");
+}
+
+/*
+ * A channel opened with the name of an existing timed lease takes it
+ * over: the lease no longer expires (debug-lease renews nothing) and
+ * ends with the channel.  Two channels cannot hold one lease.
+ */
+static void
+testLeaseTakeover(void)
+{
+    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQmp) ch = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *owners = NULL;
+    g_autofree char *name = NULL;
+    gint64 deadline;
+
+    cmdDo(qemu->qmp, "debug-lease", "{\"client\": \"L\", \"timeout\": 1}");
+    cmdDo(qemu->qmp, "debug-insert",
+          "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+          ", \"client\": \"L\"}", testGuestSymbol("guest_never_called"));
+    ch = openChannel(qemu, "L", &name);
+    g_assert_cmpstr(name, ==, "L");
+    assertChannels(qemu->qmp, "L:1");
+    g_assert_null(testQmpOpenChannel(qemu->qmp, "L", NULL, &err));
+    g_assert_nonnull(strstr(err->message, "already held by another debug "
+                                          "channel"));
+
+    g_usleep(1500 * 1000);
+    cmdDo(qemu->qmp, "debug-lease", "{\"client\": \"L\", \"timeout\": 1}");
+    g_usleep(1500 * 1000);
+    owners = pointOwners(qemu->qmp);
+    g_assert_cmpstr(owners, ==, "1:L");
+
+    /* releasing it ends it, and the channel holds it afresh, empty */
+    insertOn(ch, "sw-breakpoint", "guest_tick");
+    json_object_unref(waitStop(ch));
+    cmdDo(ch, "debug-lease-release", "{\"client\": \"L\"}");
+    assertRunState(qemu, "running");
+    assertChannels(qemu->qmp, "L:0");
+    insertOn(ch, "sw-breakpoint", "guest_never_called");
+    assertChannels(qemu->qmp, "L:1");
+
+    g_clear_pointer(&ch, testQmpFree);
+    deadline = g_get_monotonic_time() + CLOSE_TIMEOUT_MS * 1000;
+    for (;;) {
+        g_clear_pointer(&owners, g_free);
+        owners = pointOwners(qemu->qmp);
+        if (g_str_equal(owners, ""))
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("the channel's points outlived it: %s", owners);
+        g_usleep(10 * 1000);
+    }
+    cmdErr(qemu->qmp, "no lease named 'L'", "debug-lease-release",
+           "{\"client\": \"L\"}");
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    g_test_add_func("/qmp-channel/open", testOpen);
+    g_test_add_func("/qmp-channel/commands", testCommands);
+    g_test_add_func("/qmp-channel/refused", testRefused);
+    g_test_add_func("/qmp-channel/bad-open", testBadOpen);
+    g_test_add_func("/qmp-channel/garbage", testGarbage);
+    g_test_add_func("/qmp-channel/oversized/message", testOversizedMessage);
+    g_test_add_func("/qmp-channel/oversized/no-message",
+                    testOversizedNoMessage);
+    g_test_add_func("/qmp-channel/two-channels", testTwoChannels);
+    g_test_add_func("/qmp-channel/close-resumes", testCloseResumes);
+    g_test_add_func("/qmp-channel/step-wait", testStepWait);
+    g_test_add_func("/qmp-channel/continue-wait", testContinueWait);
+    g_test_add_func("/qmp-channel/wait-refused", testWaitRefused);
+    g_test_add_func("/qmp-channel/lease-takeover", testLeaseTakeover);
+    return g_test_run();
+}
