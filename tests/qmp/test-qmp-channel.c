@@ -860,6 +860,35 @@ testContinueWait(void)
                     "interrupt");
     assertNoStop(ch);
     assertRunState(qemu, "debug");
+
+    /* a stop without a debug stop ends the wait with an error */
+    g_clear_pointer(&reply, json_object_unref);
+    line = "{\"execute\": \"debug-continue\", \"arguments\": "
+           "{\"wait\": true}, \"id\": \"c3\"}\n";
+    testQmpSendRaw(ch, line, strlen(line), &err);
+    g_assert_no_error(err);
+    cmdDo(qemu->qmp, "stop", NULL);
+    reply = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(json_object_get_string_member(reply, "id"), ==, "c3");
+    g_assert_nonnull(strstr(replyErrorDesc(reply),
+                            "without a debug stop"));
+    assertRunState(qemu, "paused");
+
+    /* a channel that goes with a wait pending: no harm at the next stop */
+    line = "{\"execute\": \"debug-continue\", \"arguments\": "
+           "{\"wait\": true}, \"id\": \"c4\"}\n";
+    testQmpSendRaw(ch, line, strlen(line), &err);
+    g_assert_no_error(err);
+    testQmpClearEvents(qemu->qmp);
+    cmdDo(qemu->qmp, "query-debug-channels", NULL);
+    assertRunState(qemu, "running");
+    g_clear_pointer(&ch, testQmpFree);
+    g_usleep(QUIET_MS * 1000);
+    cmdDo(qemu->qmp, "debug-interrupt", NULL);
+    json_object_unref(waitStop(qemu->qmp));
+    assertRunState(qemu, "debug");
+    assertChannels(qemu->qmp, "");
 }
 
 /* wait and registers are for channels; the monitor refuses them and
