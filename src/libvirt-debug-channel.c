@@ -312,6 +312,28 @@ virDomainDebugChannelRun(virDomainPtr dom, const char *cmd, bool *used)
 }
 
 
+/**
+ * virDomainDebugSyncLibvirt:
+ *
+ * Makes libvirt process every event QEMU emitted on its monitor so far
+ * (libvirt handles them in order, before the reply to a later command):
+ * after a run-state change made on the channel, libvirt's idea of the
+ * domain's state is then current.
+ */
+int
+virDomainDebugSyncLibvirt(virDomainPtr dom)
+{
+    g_autofree char *cmd = qemuDebugBuildQueryStatus();
+    g_autofree char *reply = NULL;
+
+    if (virDomainQemuMonitorCommand(dom, cmd, &reply, 0) < 0) {
+        virDomainDebugReportLibvirtError(dom, "query the domain's state");
+        return -1;
+    }
+    return 0;
+}
+
+
 /* Hands one end of a new socketpair to QEMU as @fdname; returns our end,
  * or -1 (reported if @report). */
 static int

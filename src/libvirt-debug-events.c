@@ -9,11 +9,16 @@
  * daemon and qemu+ssh://.
  *
  * A domain this process has a debug channel to (libvirt-debug-channel.c)
- * sends its events on the channel instead, sooner: the monitor's copies
- * are dropped so that no stop is reported twice, and the channel's are
+ * sends its events on the channel too, sooner: the channel's are
  * delivered from the libvirt event loop (a zero timeout), the thread the
- * callbacks get the monitor's from.  So every callback is also kept in a
- * registry of this file, which the channel's events are matched against.
+ * callbacks get the monitor's from, and the monitor's copies are dropped
+ * so that no stop is reported twice.  So every callback is also kept in
+ * a registry of this file, which the channel's events are matched
+ * against.  A monitor copy may come after the channel closed (libvirt
+ * is slower than the socket, and a detach closes the channel right
+ * after the last stop): copies are therefore matched by what they say,
+ * in a per-domain balance of stops seen on the channel and on the
+ * monitor, not by whether a channel is open when they arrive.
  */
 
 #include "libvirt-debug-private.h"
@@ -34,8 +39,20 @@ typedef struct {
     char *details;
 } virDomainDebugQueuedEvent;
 
+/* How long a stop seen on one path waits for its copy on the other */
+#define VIR_DOMAIN_DEBUG_EVENT_MATCH_US (10 * G_USEC_PER_SEC)
+
+/* Stops of one domain seen on one path and not yet on the other: > 0
+ * more on the channel, < 0 more dropped from the monitor */
+typedef struct {
+    char *what;                 /* uuid, vCPU, reason, pc, point */
+    int balance;
+    gint64 when;                /* monotonic time of the last change */
+} virDomainDebugEventBalance;
+
 static GMutex eventsLock;
 static GPtrArray *registry;     /* virDomainDebugEventData *, referenced */
+static GPtrArray *balances;     /* virDomainDebugEventBalance * */
 static GQueue queued;           /* virDomainDebugQueuedEvent * */
 static int queueTimer = -1;     /* the pending zero timeout, or -1 */
 
@@ -81,6 +98,62 @@ virDomainDebugEventDeliver(virConnectPtr conn,
     data->cb(conn, dom, &info, data->opaque);
 }
 
+static void
+virDomainDebugEventBalanceFree(gpointer opaque)
+{
+    virDomainDebugEventBalance *b = opaque;
+
+    g_free(b->what);
+    g_free(b);
+}
+
+/* What identifies a stop of @dom for matching its two copies, or NULL */
+static char *
+virDomainDebugEventIdentity(virDomainPtr dom, const char *details)
+{
+    g_autofree qemuDebugStop *stop = NULL;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+
+    if (virDomainGetUUIDString(dom, uuid) < 0 ||
+        !(stop = qemuDebugParseStopEvent(details ? details : "", NULL)))
+        return NULL;
+    return g_strdup_printf("%s/%d/%d/%llx/%d/%llx", uuid, stop->vcpu,
+                           (int) stop->reason, stop->pc, stop->pointId,
+                           stop->hitAddr);
+}
+
+/* Moves the balance of @what by @delta and returns its value before.
+ * Called with eventsLock held. */
+static int
+virDomainDebugEventBalanceMove(const char *what, int delta)
+{
+    gint64 now = g_get_monotonic_time();
+    virDomainDebugEventBalance *found = NULL;
+    int before;
+    guint i;
+
+    if (!balances)
+        balances = g_ptr_array_new_with_free_func(virDomainDebugEventBalanceFree);
+    i = balances->len;
+    while (i-- > 0) {
+        virDomainDebugEventBalance *b = g_ptr_array_index(balances, i);
+
+        if (now - b->when > VIR_DOMAIN_DEBUG_EVENT_MATCH_US)
+            g_ptr_array_remove_index_fast(balances, i);
+        else if (g_str_equal(b->what, what))
+            found = b;
+    }
+    if (!found) {
+        found = g_new0(virDomainDebugEventBalance, 1);
+        found->what = g_strdup(what);
+        g_ptr_array_add(balances, found);
+    }
+    before = found->balance;
+    found->balance += delta;
+    found->when = now;
+    return before;
+}
+
 /* From libvirt's monitor event API */
 static void
 virDomainDebugEventDispatch(virConnectPtr conn,
@@ -91,10 +164,29 @@ virDomainDebugEventDispatch(virConnectPtr conn,
                             const char *details,
                             void *opaque)
 {
-    /* the channel delivers this domain's events */
-    if (virDomainDebugChannelActive(dom))
+    virDomainDebugEventData *data = opaque;
+    g_autofree char *stop = virDomainDebugEventIdentity(dom, details);
+    g_autofree char *what = NULL;
+    bool copy = false;
+
+    /* the copy of a stop the channel delivered (or will: while a channel
+     * is open, it delivers this domain's stops), per callback: libvirt
+     * calls this once for each */
+    if (stop) {
+        what = g_strdup_printf("%s/%d", stop, data->id);
+        g_mutex_lock(&eventsLock);
+        if (virDomainDebugEventBalanceMove(what, 0) > 0) {
+            virDomainDebugEventBalanceMove(what, -1);
+            copy = true;
+        } else if (virDomainDebugChannelActive(dom)) {
+            virDomainDebugEventBalanceMove(what, -1);
+            copy = true;
+        }
+        g_mutex_unlock(&eventsLock);
+    }
+    if (copy)
         return;
-    virDomainDebugEventDeliver(conn, dom, details, opaque);
+    virDomainDebugEventDeliver(conn, dom, details, data);
 }
 
 /* The callbacks registered for @dom, referenced. */
@@ -151,11 +243,22 @@ virDomainDebugEventQueue(virDomainPtr dom, const char *details)
 {
     virDomainDebugQueuedEvent *ev;
 
+    g_autofree char *stop = virDomainDebugEventIdentity(dom, details);
+    g_autoptr(GPtrArray) found = virDomainDebugEventMatching(dom);
+    guint i;
+
     g_mutex_lock(&eventsLock);
     /* nobody listens: libvirt has the same rule for its own events */
-    if (!registry || registry->len == 0) {
+    if (found->len == 0) {
         g_mutex_unlock(&eventsLock);
         return;
+    }
+    /* each callback gets a monitor copy of it too, later or sooner */
+    for (i = 0; stop && i < found->len; i++) {
+        virDomainDebugEventData *data = g_ptr_array_index(found, i);
+        g_autofree char *what = g_strdup_printf("%s/%d", stop, data->id);
+
+        virDomainDebugEventBalanceMove(what, +1);
     }
     ev = g_new0(virDomainDebugQueuedEvent, 1);
     virDomainRef(dom);

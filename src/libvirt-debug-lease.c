@@ -224,7 +224,15 @@ virDomainDebugLeaseRelease(virDomainPtr dom)
      * guest resumed when this returns; closing the channel alone would
      * do it too, but later */
     rc = virDomainDebugRunEmpty(dom, qemuDebugBuildLeaseRelease(client));
-    if (channel)
+    if (channel) {
         virDomainDebugChannelClose(dom);
+        /* The guest resumed on the channel, but libvirt learns it from
+         * QEMU's RESUME event on its monitor, which may still be on the
+         * way: one monitor command, answered after that event, brings
+         * libvirt's view (virsh domstate) up to date before this
+         * returns, as on the monitor path. */
+        if (rc == 0)
+            rc = virDomainDebugSyncLibvirt(dom);
+    }
     return rc < 0 ? -1 : 1;
 }

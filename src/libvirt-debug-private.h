@@ -83,6 +83,7 @@ void virDomainDebugChannelClose(virDomainPtr dom);
 bool virDomainDebugChannelActive(virDomainPtr dom);
 virDomainDebugDef *virDomainDebugChannelDef(virDomainPtr dom);
 char *virDomainDebugChannelRun(virDomainPtr dom, const char *cmd, bool *used);
+int virDomainDebugSyncLibvirt(virDomainPtr dom);
 
 /* libvirt-debug-events.c: a DEBUG_STOP's data from a channel, delivered
  * to the callbacks from the libvirt event loop */

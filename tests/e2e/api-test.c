@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <libvirt/libvirt-qemu.h>
@@ -82,6 +83,59 @@ readGuestU32(const char *name)
     return v;
 }
 
+/* The debug channels QEMU serves now (query-debug-channels through the
+ * monitor), as "client1,client2". */
+static char *
+queryChannels(void)
+{
+    g_autofree char *reply = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    JsonArray *arr;
+    guint i;
+
+    g_assert_cmpint(virDomainQemuMonitorCommand(dom,
+                        "{\"execute\":\"query-debug-channels\"}", &reply, 0),
+                    ==, 0);
+    g_assert_true(json_parser_load_from_data(parser, reply, -1, NULL));
+    arr = json_object_get_array_member(
+        json_node_get_object(json_parser_get_root(parser)), "return");
+    for (i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *ch = json_array_get_object_element(arr, i);
+
+        g_string_append_printf(out, "%s%s", i ? "," : "",
+                               json_object_get_string_member(ch, "client"));
+    }
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* True when sessions of this run are meant to take the debug channel:
+ * every local connection can pass it, unless the run forces the monitor
+ * path (the daemon-monitor variant, as qemu+ssh:// would). */
+static bool
+expectChannel(void)
+{
+    return g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"), "monitor") != 0;
+}
+
+/* Begins a session as a debugger does (an attach with a lease), and
+ * checks it took the transport this run expects: one debug channel, or
+ * none. */
+static void
+beginSession(void)
+{
+    g_autofree char *channels = NULL;
+
+    g_assert_cmpint(virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_LEASE |
+                                         VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS),
+                    ==, 0);
+    channels = queryChannels();
+    if (expectChannel())
+        g_assert_cmpint(strlen(channels), >, 0);
+    else
+        g_assert_cmpstr(channels, ==, "");
+}
+
 /* The guest runs (its counter advances), has no debug point left and no
  * event is pending from the test. */
 static void
@@ -91,6 +145,15 @@ assertGuestRunningClean(void)
 
     if (!e2eGuestIsClean(dom, &why))
         g_error("%s", why);
+    /* no session left behind: its channel closed with its detach */
+    {
+        g_autofree char *channels = queryChannels();
+
+        g_assert_cmpstr(channels, ==, "");
+    }
+    /* one stop, one event: a session on the channel gets no second copy
+     * from the monitor */
+    g_usleep(200 * 1000);
     g_assert_null(g_async_queue_try_pop(events));
 }
 
@@ -124,6 +187,7 @@ testBreakpoint(gconstpointer data)
     unsigned int calls;
     int id;
 
+    beginSession();
     id = virDomainDebugInsertPoint(dom, type, tick, 0, -1, 0);
     g_assert_cmpint(id, >, 0);
 
@@ -163,6 +227,7 @@ testWatchpoint(gconstpointer data)
     g_autofree virDomainDebugStopInfo *stop = NULL;
     int id;
 
+    beginSession();
     id = virDomainDebugInsertPoint(dom, type, addr, 4, -1, 0);
     g_assert_cmpint(id, >, 0);
     stop = waitDebugExit();
@@ -184,6 +249,7 @@ testStep(void)
     virDomainDebugStopInfo *stops = NULL;
     unsigned long long tick = sym(GUEST_SYM_FUNCTION);
 
+    beginSession();
     g_assert_cmpint(virDomainDebugStop(dom, 0), ==, 0);
     stop = waitDebugExit();
     g_assert_cmpint(stop->reason, ==, VIR_DOMAIN_DEBUG_STOP_INTERRUPT);
