@@ -258,6 +258,15 @@ virDomainDebugChannelActive(virDomainPtr dom)
 }
 
 
+int
+virDomainDebugGetTransport(virDomainPtr dom)
+{
+    return virDomainDebugChannelActive(dom) ?
+        VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_CHANNEL :
+        VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_MONITOR;
+}
+
+
 /* A copy of the <debug> element as it was when this process's open
  * channel to @dom opened, or NULL without one. */
 virDomainDebugDef *

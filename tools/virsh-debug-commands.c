@@ -121,6 +121,7 @@ cmdDebugAttach(virshDebugControl *ctl, const virshDebugCmd *cmd)
 {
     VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
     unsigned int flags = 0;
+    bool channel;
     bool ok;
     int n;
 
@@ -148,15 +149,20 @@ cmdDebugAttach(virshDebugControl *ctl, const virshDebugCmd *cmd)
         virshDebugReportDebugError();
         return false;
     }
+    channel = virDomainDebugGetTransport(dom) ==
+              VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_CHANNEL;
     if (ctl->json)
         virshDebugPrintJsonObject(ctl,
                                   "domain", 's', virDomainGetName(dom),
                                   "attached", 'b', TRUE,
                                   "points", 'i', (gint64)n,
+                                  "transport", 's', channel ? "channel" : "monitor",
                                   NULL);
-    virshDebugPrint(ctl, "Attached to domain '%s': %d debug point%s armed. "
-                    "Type 'help' for commands, 'quit' to detach.\n",
-                    virDomainGetName(dom), n, n == 1 ? "" : "s");
+    virshDebugPrint(ctl, "Attached to domain '%s' (%s): %d debug point%s "
+                    "armed. Type 'help' for commands, 'quit' to detach.\n",
+                    virDomainGetName(dom),
+                    channel ? "debug channel" : "libvirt monitor",
+                    n, n == 1 ? "" : "s");
     ok = virshDebugSession(ctl, dom) == 0;
     ctl->sessionReportsMarked = false;
     return ok;

@@ -69,12 +69,20 @@ typedef enum {
  * VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS: do not arm the declared points.
  * VIR_DOMAIN_DEBUG_ATTACH_LEASE: take a lease on the domain for this
  * process: the points it arms and inserts from now on belong to the
- * lease, a thread of the library renews it, and if the process dies
- * without virDomainDebugDetach() (killed, crashed, its host or connection
- * gone), QEMU removes those points and resumes the guest by itself once
- * the lease runs out (15 seconds; LIBVIRT_DEBUG_LEASE_TIMEOUT sets 1 to
- * 3600).  For sessions and debugger bridges; a process that attaches to
- * leave points armed after it exits must not use it.
+ * lease, and if the process dies without virDomainDebugDetach() (killed,
+ * crashed, its host or connection gone), QEMU removes those points and
+ * resumes the guest by itself.  On a connection that can pass files
+ * (the embedded driver, a local qemu:///system or qemu:///session) the
+ * lease is a debug channel: a socket straight to QEMU that carries this
+ * process's debug calls and events for the domain from then on, without
+ * a libvirt round trip each, and whose close ends the lease at once.
+ * Elsewhere (qemu+ssh://, qemu+tcp://, or a QEMU without the channel) a
+ * thread of the library renews a timed lease over the monitor, which
+ * QEMU ends once it runs out (15 seconds; LIBVIRT_DEBUG_LEASE_TIMEOUT
+ * sets 1 to 3600).  LIBVIRT_DEBUG_TRANSPORT=channel or =monitor forces
+ * one (channel: fail rather than fall back).  For sessions and debugger
+ * bridges; a process that attaches to leave points armed after it exits
+ * must not use it.
  */
 typedef enum {
     VIR_DOMAIN_DEBUG_ATTACH_FORCE = (1 << 0),
@@ -199,6 +207,26 @@ void virDomainDebugCapsFree(virDomainDebugCaps *caps);
  * Returns the number of points armed, or -1.
  */
 int virDomainDebugAttach(virDomainPtr dom, unsigned int flags);
+
+/**
+ * virDomainDebugTransportType:
+ *
+ * How this process's debug calls for a domain travel.
+ */
+typedef enum {
+    VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_MONITOR = 0, /* libvirt's QEMU monitor */
+    VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_CHANNEL = 1, /* a debug channel */
+} virDomainDebugTransportType;
+
+/**
+ * virDomainDebugGetTransport:
+ * @dom: a domain
+ *
+ * Returns VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_CHANNEL while this process has
+ * an open debug channel to @dom (see VIR_DOMAIN_DEBUG_ATTACH_LEASE),
+ * VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_MONITOR otherwise.
+ */
+int virDomainDebugGetTransport(virDomainPtr dom);
 
 /**
  * virDomainDebugDetach:

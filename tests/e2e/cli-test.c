@@ -91,6 +91,34 @@ virshDebugBin(void)
  * fork: setenv() in a child of a threaded process is not safe. */
 static char **childEnvp;
 
+/* Sessions of this run take the debug channel (a local connection can
+ * pass it), unless the run forces the monitor path, as qemu+ssh://
+ * would (the daemon-monitor variant). */
+static bool
+channelExpected(void)
+{
+    return g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"), "monitor") != 0;
+}
+
+
+/* The timed lease of a session: short on the monitor path, so a killed
+ * session's expires within the test; an hour where the channel holds
+ * the lease, so that only the channel's close can explain a cleanup. */
+static const char *
+leaseTimeout(void)
+{
+    return channelExpected() ? "3600" : LEASE_TIMEOUT;
+}
+
+
+/* How long a killed client's residue may take to go */
+static int
+cleanupSeconds(void)
+{
+    return channelExpected() ? 15 : atoi(LEASE_TIMEOUT) + 15;
+}
+
+
 static void
 childEnvInit(void)
 {
@@ -104,8 +132,9 @@ childEnvInit(void)
     /* the pty session's readline: no terminal tricks, no user inputrc */
     env = g_environ_setenv(env, "TERM", "dumb", TRUE);
     env = g_environ_setenv(env, "INPUTRC", "/dev/null", TRUE);
-    /* a dead session's lease runs out in LEASE_TIMEOUT s, not 15 */
-    env = g_environ_setenv(env, "LIBVIRT_DEBUG_LEASE_TIMEOUT", LEASE_TIMEOUT, TRUE);
+    /* a dead session's timed lease runs out in LEASE_TIMEOUT s, not 15
+     * (see leaseTimeout()) */
+    env = g_environ_setenv(env, "LIBVIRT_DEBUG_LEASE_TIMEOUT", leaseTimeout(), TRUE);
     env = g_environ_unsetenv(env, "LIBVIRT_LOG_OUTPUTS");
     env = g_environ_unsetenv(env, "LIBVIRT_DEFAULT_URI");
     env = g_environ_unsetenv(env, "G_MESSAGES_DEBUG");
@@ -911,7 +940,13 @@ testDisallowed(void)
     RUN_INPUT(&r, "wait --timeout " WAIT_TIMEOUT "\nlist\nquit\n",
               "debug-attach", DOMAIN, "--force");
     assertOk(&r);
-    assertContains(r.out, "Attached to domain '" DOMAIN "': 1 debug point armed.");
+    {
+        g_autofree char *attached = g_strdup_printf(
+            "Attached to domain '" DOMAIN "' (%s): 1 debug point armed.",
+            channelExpected() ? "debug channel" : "libvirt monitor");
+
+        assertContains(r.out, attached);
+    }
     assertContains(r.out, hit);
     assertContains(r.out, "hw-breakpoint ");
     assertContains(r.out, "Detached from domain '" DOMAIN "'.\n");
@@ -1692,8 +1727,10 @@ waitGuestRunningClean(int seconds)
 
 
 /* A session killed outright (SIGKILL: no handler runs) with its point
- * armed and the guest stopped on it: nobody renews its lease, so QEMU
- * removes the point and resumes the guest by itself. */
+ * armed and the guest stopped on it: QEMU removes the point and resumes
+ * the guest by itself, when the session's debug channel closes (its
+ * timed lease would last an hour: see leaseTimeout()), or, forced onto
+ * the monitor path, when nobody renews the lease. */
 static void
 testSessionKilled(void)
 {
@@ -1707,7 +1744,7 @@ testSessionKilled(void)
         g_assert_cmpint(errno, ==, EINTR);
     close(fd);
     g_assert_true(WIFSIGNALED(status));
-    waitGuestRunningClean(atoi(LEASE_TIMEOUT) + 15);
+    waitGuestRunningClean(cleanupSeconds());
 }
 
 
@@ -1757,8 +1794,9 @@ gdbExchange(int fd, const char *data)
 
 
 /* The GDB bridge killed outright (SIGKILL) with the guest stopped for GDB
- * and GDB's breakpoint armed: nobody renews the bridge's lease, so QEMU
- * removes the point and resumes the guest by itself. */
+ * and GDB's breakpoint armed: QEMU removes the point and resumes the
+ * guest by itself (the channel closed, or on the monitor path, nobody
+ * renewed the lease). */
 static void
 testGdbBridgeKilled(void)
 {
@@ -1800,7 +1838,7 @@ testGdbBridgeKilled(void)
     g_spawn_close_pid(pid);
     close(fd);
     g_unlink(sock);
-    waitGuestRunningClean(atoi(LEASE_TIMEOUT) + 15);
+    waitGuestRunningClean(cleanupSeconds());
 }
 
 
