@@ -29,17 +29,14 @@
 
 #define ROUNDS 300
 
+/* The median register read in a session on @transport */
 static double
-benchLibvirt(const char *kind, const char *transport)
+benchSession(virDomainPtr dom, const char *transport)
 {
-    g_autoptr(testLibvirt) lv = NULL;
-    virDomainPtr dom;
     g_autoptr(GArray) us = g_array_new(FALSE, FALSE, sizeof(double));
     const char *names[] = { "rip" };
     size_t i;
 
-    lv = testLibvirtNew(kind);
-    dom = testLibvirtStartDomain(lv, "bench", testLibvirtQemu(), 1, NULL);
     g_setenv("LIBVIRT_DEBUG_TRANSPORT", transport, TRUE);
     if (virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_LEASE |
                              VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS) < 0 ||
@@ -59,8 +56,21 @@ benchLibvirt(const char *kind, const char *transport)
             g_array_append_val(us, d);
     }
     virDomainDebugDetach(dom, 0);
-    virDomainFree(dom);
+    g_unsetenv("LIBVIRT_DEBUG_TRANSPORT");
     return benchMedian((double *) us->data, us->len);
+}
+
+/* One guest per libvirt kind (a process opens an embedded root once),
+ * a session on the channel, then one on the monitor path */
+static void
+benchLibvirt(const char *kind, double *channel, double *monitor)
+{
+    g_autoptr(testLibvirt) lv = testLibvirtNew(kind);
+    virDomainPtr dom = testLibvirtStartDomain(lv, "bench", testLibvirtQemu(), 1, NULL);
+
+    *channel = benchSession(dom, "channel");
+    *monitor = benchSession(dom, "monitor");
+    virDomainFree(dom);
 }
 
 static double
@@ -116,16 +126,16 @@ benchGdbstubMedian(benchGdbstub *gs, const char *packet)
 int
 main(void)
 {
-    double embed = benchLibvirt("embed", "channel");
-    double embedMon = benchLibvirt("embed", "monitor");
-    double daemon = benchLibvirt("daemon", "channel");
-    double daemonMon = benchLibvirt("daemon", "monitor");
-    double rawQmp = benchRawQmp();
-    benchGdbstub *gs = benchGdbstubStart(testLibvirtQemu(), testGuestPath());
-    double rawG = benchGdbstubMedian(gs, "g");
+    double embed, embedMon, daemon, daemonMon, rawQmp;
+    benchGdbstub *gs;
+    double rawG;
 
+    benchLibvirt("embed", &embed, &embedMon);
+    benchLibvirt("daemon", &daemon, &daemonMon);
+    rawQmp = benchRawQmp();
+    gs = benchGdbstubStart(testLibvirtQemu(), testGuestPath());
+    rawG = benchGdbstubMedian(gs, "g");
     benchGdbstubStop(gs);
-    g_unsetenv("LIBVIRT_DEBUG_TRANSPORT");
     g_print("register read round trip, median of %d (microseconds):\n", ROUNDS);
     g_print("  libvirt-debug, embedded, channel    %8.1f\n", embed);
     g_print("  libvirt-debug, embedded, monitor    %8.1f\n", embedMon);
