@@ -1546,8 +1546,15 @@ DebugRunResult *qmp_debug_step(int64_t cpu_index, bool has_count,
     dc->steps_left = count;
     cpu_single_step(cpu, flags);
 
+    /*
+     * A step starts and ends in the debugger: no RESUME and STOP for the
+     * management layer (libvirt would update its state and status file
+     * twice per instruction stepped, and a stepping debugger outruns it).
+     */
+    vm_set_next_run_quiet(true);
     debug.resume_managed = true;
     if (vm_prepare_start(true)) {
+        vm_set_next_run_quiet(false);
         debug.resume_managed = false;
         dc->mode = DEBUG_CPU_RUN;
         cpu_single_step(cpu, 0);

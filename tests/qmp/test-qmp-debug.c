@@ -353,8 +353,11 @@ testInterrupt(void)
     g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
     assertRunState(qemu, "debug");
     qmpErr(qemu, "not running", "debug-interrupt", NULL);
+    testQmpClearEvents(qemu->qmp);
     qmpDo(qemu, "debug-continue", NULL);
     assertRunState(qemu, "running");
+    /* a continue is a run the management layer hears about */
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "RESUME"), ==, 1);
 }
 
 static void
@@ -382,6 +385,11 @@ checkStep(gint64 count)
     assertRunState(qemu, "debug");
     /* exactly one stop */
     assertNoStop(qemu);
+    /* and it was no run for the management layer: the VM was stopped for
+     * the debugger before and after (libvirt would otherwise update its
+     * state twice per step) */
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "RESUME"), ==, 0);
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "STOP"), ==, 0);
 
     after = readU32(qemu, "guest_counter");
     if (count == 1) {
