@@ -106,12 +106,15 @@ startMain(const char *uri, const char *name)
     return 0;
 }
 
+/* One guest per libvirt kind (a process opens an embedded root once),
+ * GDB through the bridge on the channel, then on the monitor path */
 static void
-benchLibvirt(const char *kind, const char *transport, double *total,
-             double *base)
+benchLibvirt(const char *kind, double *total, double *base, double *totalMon,
+             double *baseMon)
 {
     g_autoptr(testLibvirt) lv = testLibvirtPrepare(kind);
     g_autofree char *target = NULL;
+    g_autofree char *targetMon = NULL;
     g_autofree char *virsh = g_build_filename(g_getenv("LIBVIRT_DEBUG_BUILDDIR"),
                                               "tools", "virsh-debug", NULL);
     const char *argv[] = { selfPath, "--start", lv->uri, "bench", NULL };
@@ -123,10 +126,12 @@ benchLibvirt(const char *kind, const char *transport, double *total,
         !g_spawn_check_wait_status(status, NULL))
         g_error("cannot start the guest on %s", lv->uri);
 
-    target = g_strdup_printf("target remote | env LIBVIRT_DEBUG_TRANSPORT=%s "
-                             "%s -c '%s' debug-gdb bench",
-                             transport, virsh, lv->uri);
+    target = g_strdup_printf("target remote | env LIBVIRT_DEBUG_TRANSPORT=channel "
+                             "%s -c '%s' debug-gdb bench", virsh, lv->uri);
     benchTarget(lv->dir, target, total, base);
+    targetMon = g_strdup_printf("target remote | env LIBVIRT_DEBUG_TRANSPORT=monitor "
+                                "%s -c '%s' debug-gdb bench", virsh, lv->uri);
+    benchTarget(lv->dir, targetMon, totalMon, baseMon);
 }
 
 static void
@@ -186,12 +191,13 @@ main(int argc, char **argv)
         return startMain(argv[2], argv[3]);
     selfPath = g_canonicalize_filename(argv[0], NULL);
 
+    /* runs[] pairs each kind's channel and monitor figures */
     for (i = 0; i < G_N_ELEMENTS(runs); i++) {
-        if (runs[i].kind)
-            benchLibvirt(runs[i].kind, runs[i].transport, &runs[i].total,
-                         &runs[i].base);
-        else
+        if (!runs[i].kind)
             benchRaw(&runs[i].total, &runs[i].base);
+        else if (g_str_equal(runs[i].transport, "channel"))
+            benchLibvirt(runs[i].kind, &runs[i].total, &runs[i].base,
+                         &runs[i + 1].total, &runs[i + 1].base);
     }
 
     g_print("gdb running %d stepi, median of %d runs (milliseconds):\n",

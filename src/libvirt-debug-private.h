@@ -85,6 +85,11 @@ virDomainDebugDef *virDomainDebugChannelDef(virDomainPtr dom);
 char *virDomainDebugChannelRun(virDomainPtr dom, const char *cmd, bool *used);
 int virDomainDebugSyncLibvirt(virDomainPtr dom);
 
+/* libvirt-debug-exec.c: a step answered with its stop, on a channel */
+int virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
+                           unsigned int flags, virDomainDebugStopInfo *stop,
+                           virDomainDebugRegister **regs, int *nregs);
+
 /* libvirt-debug-events.c: a DEBUG_STOP's data from a channel, delivered
  * to the callbacks from the libvirt event loop */
 void virDomainDebugEventQueue(virDomainPtr dom, const char *details);

@@ -92,6 +92,13 @@ gdbBridgeStep(void *opaque, int vcpu)
 }
 
 static int
+gdbBridgeStepSync(void *opaque, int vcpu, virDomainDebugStopInfo *stop,
+                  virDomainDebugRegister **regs, int *nregs)
+{
+    return virDomainDebugStepSync(opaque, vcpu, 1, 0, stop, regs, nregs);
+}
+
+static int
 gdbBridgeCont(void *opaque)
 {
     return virDomainDebugContinue(opaque, 0);
@@ -137,6 +144,7 @@ static const gdbRspTargetOps gdbBridgeTargetOps = {
     .insertPoint = gdbBridgeInsertPoint,
     .removePoint = gdbBridgeRemovePoint,
     .step = gdbBridgeStep,
+    .stepSync = gdbBridgeStepSync,
     .cont = gdbBridgeCont,
     .stop = gdbBridgeStop,
     .getStops = gdbBridgeGetStops,

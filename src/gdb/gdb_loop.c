@@ -76,7 +76,8 @@ gdbRspLoopSendPacket(gdbRspLoop *loop, const char *payload, size_t len)
     g_string_truncate(loop->lastSent, 0);
     gdbRspFramePacket(loop->lastSent, payload, len);
     if (loop->trace)
-        g_printerr("debug-gdb: -> %.*s\n", (int)MIN(len, 200), payload);
+        g_printerr("debug-gdb: %.3f -> %.*s\n",
+                   g_get_monotonic_time() / 1e6, (int)MIN(len, 200), payload);
     gdbRspLoopSendRaw(loop, loop->lastSent->str, loop->lastSent->len);
 }
 
@@ -142,7 +143,9 @@ gdbRspLoopInput(gdbRspLoop *loop, gdbRspParser *parser,
                 gdbRspLoopSendPacket(loop, reply->str, reply->len);
             packet = gdbRspParserPacket(parser, &plen);
             if (loop->trace)
-                g_printerr("debug-gdb: <- %.*s\n", (int)MIN(plen, 200), packet);
+                g_printerr("debug-gdb: %.3f <- %.*s\n",
+                           g_get_monotonic_time() / 1e6, (int)MIN(plen, 200),
+                           packet);
 
             /* GDB resends a packet every 2 s (remotetimeout) while
              * nothing acknowledges it, which is what happens to its

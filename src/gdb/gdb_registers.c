@@ -53,13 +53,77 @@ gdbRspRegCacheFree(gdbRspSession *session)
 }
 
 
+/* Checks and sorts @regs, which the caller gives up; false if one of
+ * them is malformed (then they are freed). */
+static bool
+gdbRspRegCacheStore(gdbRspSession *session, int vcpu,
+                    virDomainDebugRegister *regs, int nregs)
+{
+    gdbRspRegCache *cache = &session->regCache[vcpu];
+    int i;
+
+    /* A value that is not hex of the announced size would corrupt every
+     * register after it in a 'g' packet */
+    for (i = 0; i < nregs; i++) {
+        if (!regs[i].value || regs[i].size <= 0 ||
+            strlen(regs[i].value) != (size_t)regs[i].size * 2) {
+            g_printerr("debug-gdb: register '%s' has a malformed value\n",
+                       regs[i].name ? regs[i].name : "?");
+            virDomainDebugRegistersFree(regs, nregs);
+            return false;
+        }
+    }
+    qsort(regs, nregs, sizeof(*regs), gdbRspRegCompare);
+    virDomainDebugRegistersFree(cache->regs, cache->nregs);
+    cache->regs = regs;
+    cache->nregs = nregs;
+    cache->valid = true;
+    return true;
+}
+
+
+/**
+ * gdbRspRegCacheFill:
+ *
+ * Takes registers of @vcpu that came with its stop (a step answered with
+ * them), so that GDB's reads at this stop cost nothing.
+ */
+void
+gdbRspRegCacheFill(gdbRspSession *session, int vcpu,
+                   virDomainDebugRegister *regs, int nregs)
+{
+    if (vcpu < 0 || vcpu >= session->nvcpus || !session->regCache) {
+        virDomainDebugRegistersFree(regs, nregs);
+        return;
+    }
+    gdbRspRegCacheStore(session, vcpu, regs, nregs);
+}
+
+
+/* The value of register @name of @vcpu if the cache has it, or NULL */
+const virDomainDebugRegister *
+gdbRspRegCacheLookup(gdbRspSession *session, int vcpu, const char *name)
+{
+    gdbRspRegCache *cache;
+    int i;
+
+    if (vcpu < 0 || vcpu >= session->nvcpus || !session->regCache)
+        return NULL;
+    cache = &session->regCache[vcpu];
+    for (i = 0; cache->valid && i < cache->nregs; i++) {
+        if (g_str_equal(cache->regs[i].name, name))
+            return &cache->regs[i];
+    }
+    return NULL;
+}
+
+
 static gdbRspRegCache *
 gdbRspRegCacheGet(gdbRspSession *session, GString *reply)
 {
     gdbRspRegCache *cache = &session->regCache[session->gThread];
     virDomainDebugRegister *regs = NULL;
     int nregs;
-    int i;
 
     if (cache->valid)
         return cache;
@@ -69,22 +133,10 @@ gdbRspRegCacheGet(gdbRspSession *session, GString *reply)
         gdbRspSessionError(session, reply, "read registers");
         return NULL;
     }
-    /* A value that is not hex of the announced size would corrupt every
-     * register after it in a 'g' packet */
-    for (i = 0; i < nregs; i++) {
-        if (!regs[i].value || regs[i].size <= 0 ||
-            strlen(regs[i].value) != (size_t)regs[i].size * 2) {
-            g_printerr("debug-gdb: register '%s' has a malformed value\n",
-                       regs[i].name ? regs[i].name : "?");
-            virDomainDebugRegistersFree(regs, nregs);
-            g_string_assign(reply, GDB_RSP_ERR_GENERIC);
-            return NULL;
-        }
+    if (!gdbRspRegCacheStore(session, session->gThread, regs, nregs)) {
+        g_string_assign(reply, GDB_RSP_ERR_GENERIC);
+        return NULL;
     }
-    qsort(regs, nregs, sizeof(*regs), gdbRspRegCompare);
-    cache->regs = regs;
-    cache->nregs = nregs;
-    cache->valid = true;
     return cache;
 }
 

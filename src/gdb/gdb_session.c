@@ -142,6 +142,27 @@ gdbRspValidVcpu(gdbRspSession *session, int vcpu)
 /* ------------------------------------------------------------------ */
 /* Stops                                                               */
 
+/* The registers GDB reads at every stop (the frame: pc, stack and frame
+ * pointer, by their names on x86 and arm64), in the stop reply when the
+ * stop brought them along, so that GDB needs no 'g' to find its frame. */
+static void
+gdbRspExpediteRegisters(gdbRspSession *session, int vcpu, GString *reply)
+{
+    static const char *const names[] = {
+        "rip", "rsp", "rbp", "eip", "esp", "ebp", "pc", "sp", "x29",
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(names); i++) {
+        const virDomainDebugRegister *reg =
+            gdbRspRegCacheLookup(session, vcpu, names[i]);
+
+        if (reg)
+            g_string_append_printf(reply, "%x:%s;", reg->number, reg->value);
+    }
+}
+
+
 static void
 gdbRspFormatStop(gdbRspSession *session,
                  const virDomainDebugStopInfo *stop,
@@ -160,6 +181,7 @@ gdbRspFormatStop(gdbRspSession *session,
     }
 
     g_string_printf(reply, "T%02xthread:%02x;", GDB_SIGNAL_TRAP, vcpu + 1);
+    gdbRspExpediteRegisters(session, vcpu, reply);
     switch (stop->reason) {
     case VIR_DOMAIN_DEBUG_STOP_SW_BREAKPOINT:
         if (session->gdbSwbreak)
@@ -422,6 +444,26 @@ gdbRspResume(gdbRspSession *session, bool step, int vcpu, GString *reply)
 
     /* running before the call: the stop may be posted before it returns */
     session->running = true;
+    if (step && session->ops->stepSync) {
+        virDomainDebugStopInfo stop;
+        virDomainDebugRegister *regs = NULL;
+        int nregs = 0;
+
+        /* one exchange: the stop and the registers GDB reads next come
+         * with the step's answer */
+        rc = session->ops->stepSync(session->opaque, vcpu, &stop, &regs,
+                                    &nregs);
+        if (rc > 0) {
+            gdbRspRegCacheFill(session, stop.vcpu, regs, nregs);
+            gdbRspSessionPostStop(session, &stop);
+            return GDB_RSP_ACTION_RESUMED;
+        }
+        if (rc < 0) {
+            session->running = false;
+            gdbRspSessionError(session, reply, "step");
+            return GDB_RSP_ACTION_REPLY;
+        }
+    }
     if (step)
         rc = session->ops->step(session->opaque, vcpu);
     else

@@ -70,6 +70,11 @@ const char *gdbRspParseThreadId(const char *p, int *vcpu);
 /* gdb_registers.c */
 void gdbRspRegCacheInvalidate(gdbRspSession *session);
 void gdbRspRegCacheFree(gdbRspSession *session);
+void gdbRspRegCacheFill(gdbRspSession *session, int vcpu,
+                        virDomainDebugRegister *regs, int nregs);
+const virDomainDebugRegister *gdbRspRegCacheLookup(gdbRspSession *session,
+                                                   int vcpu,
+                                                   const char *name);
 void gdbRspHandleReadRegisters(gdbRspSession *session, GString *reply);
 void gdbRspHandleWriteRegisters(gdbRspSession *session,
                                 const char *args, GString *reply);

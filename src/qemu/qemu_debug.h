@@ -329,3 +329,10 @@ enum {
 };
 int qemuDebugChannelClassify(const char *line, guint64 *id,
                              char **eventData, GError **error);
+
+char *qemuDebugBuildStepWait(int vcpu, unsigned int count, bool noirq,
+                             bool notimer);
+int qemuDebugParseRunReply(const char *reply, const char *cmd,
+                           qemuDebugStop *stop,
+                           virDomainDebugRegister **regs, size_t *nregs,
+                           GError **error);

@@ -116,11 +116,11 @@ qemuDebugBuildQueryPoints(void)
 }
 
 
-char *
-qemuDebugBuildStep(int vcpu,
-                   unsigned int count,
-                   bool noirq,
-                   bool notimer)
+static JsonBuilder *
+qemuDebugBuildStepBegin(int vcpu,
+                        unsigned int count,
+                        bool noirq,
+                        bool notimer)
 {
     JsonBuilder *b = qemuDebugJSONCommandBegin("debug-step");
 
@@ -136,6 +136,36 @@ qemuDebugBuildStep(int vcpu,
     json_builder_add_boolean_value(b, noirq);
     json_builder_set_member_name(b, "notimer");
     json_builder_add_boolean_value(b, notimer);
+    return b;
+}
+
+
+char *
+qemuDebugBuildStep(int vcpu,
+                   unsigned int count,
+                   bool noirq,
+                   bool notimer)
+{
+    return qemuDebugJSONCommandEnd(qemuDebugBuildStepBegin(vcpu, count,
+                                                           noirq, notimer));
+}
+
+
+/* The same step, answered on a debug channel only once the vCPU stopped,
+ * with the stop and every register of the stopped vCPU */
+char *
+qemuDebugBuildStepWait(int vcpu,
+                       unsigned int count,
+                       bool noirq,
+                       bool notimer)
+{
+    JsonBuilder *b = qemuDebugBuildStepBegin(vcpu, count, noirq, notimer);
+
+    json_builder_set_member_name(b, "wait");
+    json_builder_add_boolean_value(b, true);
+    json_builder_set_member_name(b, "registers");
+    json_builder_begin_array(b);
+    json_builder_end_array(b);
     return qemuDebugJSONCommandEnd(b);
 }
 

@@ -572,3 +572,62 @@ qemuDebugParseReadMemoryReply(const char *reply,
     *size = len;
     return 0;
 }
+
+
+/**
+ * qemuDebugParseRunReply:
+ *
+ * The reply of a debug-step or debug-continue that waited ("wait": true,
+ * on a debug channel): the stop it ended with, and the registers it
+ * asked for (*regs a g_new array, NULL when none).
+ */
+int
+qemuDebugParseRunReply(const char *reply,
+                       const char *cmd,
+                       qemuDebugStop *stop,
+                       virDomainDebugRegister **regs,
+                       size_t *nregs,
+                       GError **error)
+{
+    g_autofree char *ctx = g_strdup_printf("reply to '%s'", cmd);
+    g_autoptr(JsonNode) ret = NULL;
+    g_autofree virDomainDebugRegister *list = NULL;
+    JsonObject *obj;
+    JsonNode *member;
+    JsonArray *arr;
+    guint n;
+    guint i;
+
+    *regs = NULL;
+    *nregs = 0;
+    if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
+        !(obj = qemuDebugReplyObject(ret, cmd, error)))
+        return -1;
+    if (!(member = json_object_get_member(obj, "stop")) ||
+        !JSON_NODE_HOLDS_OBJECT(member)) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
+                    "malformed %s: no 'stop' object", ctx);
+        return -1;
+    }
+    if (qemuDebugStopParseObject(json_node_get_object(member), ctx, false,
+                                 stop, error) < 0)
+        return -1;
+    if (!json_object_has_member(obj, "registers"))
+        return 0;
+    if (!(arr = qemuDebugJSONGetArray(obj, ctx, "registers", error)))
+        return -1;
+    n = json_array_get_length(arr);
+    list = g_new0(virDomainDebugRegister, n);
+    for (i = 0; i < n; i++) {
+        JsonObject *reg;
+
+        if (!(reg = qemuDebugJSONArrayGetObject(arr, ctx, i, error)) ||
+            qemuDebugParseRegister(reg, ctx, &list[i], error) < 0) {
+            qemuDebugRegistersClear(list, i);
+            return -1;
+        }
+    }
+    *regs = g_steal_pointer(&list);
+    *nregs = n;
+    return 0;
+}

@@ -46,6 +46,7 @@ fakeGetRegisters(void *opaque, int vcpu, virDomainDebugRegister **regs)
     virDomainDebugRegister *r;
     int i;
 
+    fake->getRegistersCalls++;
     if (vcpu < 0 || vcpu >= FAKE_NVCPUS) {
         fakeFail(fake, VIR_DOMAIN_DEBUG_ERR_INVALID_ARG, "no such vCPU");
         return -1;
@@ -218,6 +219,32 @@ fakeStep(void *opaque, int vcpu)
 }
 
 static int
+fakeStepSync(void *opaque, int vcpu, virDomainDebugStopInfo *stop,
+             virDomainDebugRegister **regs, int *nregs)
+{
+    fakeTarget *fake = opaque;
+    int calls = fake->getRegistersCalls;
+    int n;
+
+    fake->lastStepVcpu = vcpu;
+    memset(stop, 0, sizeof(*stop));
+    stop->vcpu = vcpu;
+    stop->stopped = 1;
+    stop->reason = VIR_DOMAIN_DEBUG_STOP_STEP;
+    stop->pointId = -1;
+    if ((n = fakeGetRegisters(opaque, vcpu, regs)) < 0)
+        return -1;
+    fake->getRegistersCalls = calls;    /* not a read GDB asked for */
+    *regs = g_renew(virDomainDebugRegister, *regs, n + 1);
+    (*regs)[n].name = g_strdup("rip");
+    (*regs)[n].number = 16;
+    (*regs)[n].size = 8;
+    (*regs)[n].value = g_strdup_printf("%02x10000000000000", vcpu);
+    *nregs = n + 1;
+    return 1;
+}
+
+static int
 fakeCont(void *opaque)
 {
     fakeTarget *fake = opaque;
@@ -294,6 +321,25 @@ const gdbRspTargetOps fakeTargetOps = {
     .insertPoint = fakeInsertPoint,
     .removePoint = fakeRemovePoint,
     .step = fakeStep,
+    .cont = fakeCont,
+    .stop = fakeStop,
+    .getStops = fakeGetStops,
+    .detach = fakeDetach,
+    .lastErrorCode = fakeLastErrorCode,
+    .lastErrorMessage = fakeLastErrorMessage,
+};
+
+const gdbRspTargetOps fakeTargetSyncOps = {
+    .vcpuCount = fakeVcpuCount,
+    .getRegisters = fakeGetRegisters,
+    .setRegister = fakeSetRegister,
+    .readMemory = fakeReadMemory,
+    .writeMemory = fakeWriteMemory,
+    .getTargetXML = fakeGetTargetXML,
+    .insertPoint = fakeInsertPoint,
+    .removePoint = fakeRemovePoint,
+    .step = fakeStep,
+    .stepSync = fakeStepSync,
     .cont = fakeCont,
     .stop = fakeStop,
     .getStops = fakeGetStops,

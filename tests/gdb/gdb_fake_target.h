@@ -23,6 +23,8 @@ typedef struct {
 
 typedef struct {
     gdbRspSession *session;
+    const gdbRspTargetOps *ops;     /* NULL: fakeTargetOps */
+    int getRegistersCalls;
     guint8 mem[FAKE_MEM_SIZE];
     char *regs[FAKE_NVCPUS][FAKE_NREGS];
     GArray *points;                 /* fakePoint */
@@ -40,6 +42,9 @@ typedef struct {
 } fakeTarget;
 
 extern const gdbRspTargetOps fakeTargetOps;
+/* The same with stepSync: a step answered with its stop and the
+ * registers, plus rip (GDB number 16) = 0x1000 + the vCPU */
+extern const gdbRspTargetOps fakeTargetSyncOps;
 
 fakeTarget *fakeTargetNew(void);
 void fakeTargetFree(fakeTarget *fake);

@@ -70,7 +70,7 @@ runScript(fakeTarget *fake, const GString *script, runResult *r)
     g_assert_cmpint(outfd, >=, 0);
     unlink(outpath);
 
-    session = gdbRspSessionNew(&fakeTargetOps, fake, 0);
+    session = gdbRspSessionNew(fake->ops ? fake->ops : &fakeTargetOps, fake, 0);
     fake->session = session;
     g_assert_cmpint(gdbRspSessionStart(session, 1000), ==, 0);
     r->rc = gdbRspServeLoop(session, sv[0], outfd);
@@ -509,6 +509,32 @@ testStep(void)
     fakeTargetFree(fake);
 }
 
+/* A target that answers a step with its stop and the registers: the
+ * stop reply expedites the pc, and GDB's reads at that stop cost no
+ * further target call. */
+static void
+testStepSync(void)
+{
+    fakeTarget *fake = fakeTargetNew();
+    g_autoptr(GString) s = g_string_new(NULL);
+    runResult res;
+
+    fake->ops = &fakeTargetSyncOps;
+    pkt(s, "vCont;s:2");
+    pkt(s, "g");
+    pkt(s, "p10");
+    pkt(s, "vCont;s:1");
+    RUN(fake, s,
+        "T05thread:02;10:0110000000000000;",
+        "1111111111111111122222222222222213333333333333331444444444444444",
+        "0110000000000000",
+        "T05thread:01;10:0010000000000000;");
+    g_assert_cmpint(fake->lastStepVcpu, ==, 0);
+    g_assert_cmpint(fake->getRegistersCalls, ==, 0);
+    runResultClear(&res);
+    fakeTargetFree(fake);
+}
+
 static void
 testInterrupt(void)
 {
@@ -673,6 +699,7 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/session/point-split", testPointSplit);
     g_test_add_func("/gdb/session/stops", testStops);
     g_test_add_func("/gdb/session/step", testStep);
+    g_test_add_func("/gdb/session/step-sync", testStepSync);
     g_test_add_func("/gdb/session/interrupt", testInterrupt);
     g_test_add_func("/gdb/session/detach-kill", testDetachKill);
     g_test_add_func("/gdb/session/malformed", testMalformed);

@@ -1194,6 +1194,58 @@ testChannelMessages(void)
     g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
 }
 
+
+/* A step that waited: its command, and its reply with the stop and the
+ * registers */
+static void
+testStepWait(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *cmd = qemuDebugBuildStepWait(1, 1, true, false);
+    virDomainDebugRegister *regs = NULL;
+    size_t nregs = 0;
+    qemuDebugStop stop;
+
+    g_assert_cmpstr(cmd, ==, "{\"execute\":\"debug-step\",\"arguments\":"
+                    "{\"cpu-index\":1,\"count\":1,\"noirq\":true,"
+                    "\"notimer\":false,\"wait\":true,\"registers\":[]}}");
+
+    g_assert_cmpint(qemuDebugParseRunReply(
+        "{\"return\":{\"stop\":{\"cpu-index\":1,\"stopped\":true,"
+        "\"reason\":\"step\",\"pc\":4096},\"registers\":[{\"name\":"
+        "\"rip\",\"number\":16,\"size\":8,\"value\":\"0010000000000000\"}]},"
+        "\"id\":3}", "debug-step", &stop, &regs, &nregs, &err), ==, 0);
+    g_assert_no_error(err);
+    g_assert_cmpint(stop.vcpu, ==, 1);
+    g_assert_true(stop.stopped);
+    g_assert_cmpint(stop.reason, ==, VIR_DOMAIN_DEBUG_STOP_STEP);
+    g_assert_cmphex(stop.pc, ==, 4096);
+    g_assert_cmpuint(nregs, ==, 1);
+    g_assert_cmpstr(regs[0].name, ==, "rip");
+    g_assert_cmpstr(regs[0].value, ==, "0010000000000000");
+    qemuDebugRegistersFree(regs, nregs);
+
+    /* a wait that ended without a debug stop is QEMU's error */
+    g_assert_cmpint(qemuDebugParseRunReply(
+        "{\"error\":{\"class\":\"GenericError\",\"desc\":\"the VM stopped "
+        "(runstate 'paused') without a debug stop\"}}", "debug-step",
+        &stop, &regs, &nregs, &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_QMP);
+    g_clear_error(&err);
+    /* no stop, a malformed register: refused whole */
+    g_assert_cmpint(qemuDebugParseRunReply("{\"return\":{}}", "debug-step",
+                                           &stop, &regs, &nregs, &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_clear_error(&err);
+    g_assert_cmpint(qemuDebugParseRunReply(
+        "{\"return\":{\"stop\":{\"cpu-index\":0,\"stopped\":true},"
+        "\"registers\":[{\"name\":\"rip\",\"number\":16,\"size\":8,"
+        "\"value\":\"zz\"}]}}", "debug-step", &stop, &regs, &nregs, &err),
+        ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_assert_null(regs);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1225,6 +1277,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/debug/check/step", testCheckStep);
     g_test_add_func("/qemu/debug/check/memory", testCheckMemory);
     g_test_add_func("/qemu/debug/channel/messages", testChannelMessages);
+    g_test_add_func("/qemu/debug/channel/step-wait", testStepWait);
 
     return g_test_run();
 }
