@@ -25,6 +25,7 @@ PACKAGES="
     libpixman-1-dev zlib1g-dev python3-venv flex bison libfdt-dev
     libelf-dev
     clang libclang-rt-14-dev
+    openssh-client openssh-server
 "
 
 need_update=0
@@ -61,10 +62,25 @@ fi
 
 if [ -n "$missing" ]; then
     echo "setup: installing:$missing"
-    # The stock QEMU and libvirt packages must never start system services
-    # here: tests run their own private instances.
+    # No package may start a system service here (libvirt, QEMU, sshd):
+    # tests run private instances (an sshd on 127.0.0.1 only, for the
+    # GDB-over-ssh test).  Debian's policy-rc.d tells the maintainer
+    # scripts so.
+    policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        policy=/usr/sbin/policy-rc.d
+        printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+        $SUDO chmod 755 "$policy"
+    fi
+    status=0
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends $missing >/dev/null
+        --no-install-recommends $missing >/dev/null || status=$?
+    if [ -n "$policy" ]; then
+        $SUDO rm -f "$policy"
+    fi
+    if [ "$status" != 0 ]; then
+        exit "$status"
+    fi
 fi
 # libvirt's QEMU driver resolves its compiled-in default user
 # (libvirt-qemu) before it reads qemu.conf, even for the embedded driver

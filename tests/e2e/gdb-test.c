@@ -26,6 +26,9 @@
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
 #include <poll.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -1207,6 +1210,183 @@ testProtocolFiles(void)
 }
 
 
+/* ------------------------------------------------------------------ */
+/* Over ssh: the bridge on the host, GDB's protocol through ssh         */
+
+typedef struct {
+    char *dir;
+    int port;
+    GPid pid;
+} loopSshd;
+
+static bool
+runQuiet(const char *const *argv)
+{
+    int status;
+
+    return g_spawn_sync(NULL, (char **) argv, NULL,
+                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+                        G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, NULL, NULL, &status, NULL) &&
+           g_spawn_check_wait_status(status, NULL);
+}
+
+/* A free TCP port on 127.0.0.1 (the kernel's pick; sshd binds it next) */
+static int
+freeLoopbackPort(void)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET,
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int port;
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(bind(fd, (struct sockaddr *) &addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(getsockname(fd, (struct sockaddr *) &addr, &len), ==, 0);
+    port = ntohs(addr.sin_port);
+    close(fd);
+    return port;
+}
+
+/* An sshd of the test's own on 127.0.0.1 (never another interface),
+ * accepting one key made here; false if this host has no sshd */
+static bool
+loopSshdStart(loopSshd *sshd)
+{
+    g_autofree char *hostKey = NULL;
+    g_autofree char *key = NULL;
+    g_autofree char *pub = NULL;
+    g_autofree char *config = NULL;
+    g_autofree char *configPath = NULL;
+    g_autofree char *authorized = NULL;
+    g_autofree char *keyText = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 deadline;
+
+    if (!g_file_test("/usr/sbin/sshd", G_FILE_TEST_IS_EXECUTABLE) ||
+        !g_find_program_in_path("ssh") || !g_find_program_in_path("ssh-keygen"))
+        return false;
+
+    sshd->dir = g_build_filename(lv->dir, "sshd", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(sshd->dir, 0700), ==, 0);
+    hostKey = g_build_filename(sshd->dir, "host_key", NULL);
+    key = g_build_filename(sshd->dir, "key", NULL);
+    pub = g_build_filename(sshd->dir, "key.pub", NULL);
+    authorized = g_build_filename(sshd->dir, "authorized_keys", NULL);
+    {
+        const char *const hostArgv[] = { "ssh-keygen", "-q", "-t", "ed25519",
+                                         "-N", "", "-f", hostKey, NULL };
+        const char *const keyArgv[] = { "ssh-keygen", "-q", "-t", "ed25519",
+                                         "-N", "", "-f", key, NULL };
+
+        g_assert_true(runQuiet((const char *const *) hostArgv));
+        g_assert_true(runQuiet((const char *const *) keyArgv));
+    }
+    g_assert_true(g_file_get_contents(pub, &keyText, NULL, NULL));
+    g_assert_true(g_file_set_contents(authorized, keyText, -1, NULL));
+
+    /* sshd wants its privilege separation directory */
+    g_mkdir_with_parents("/run/sshd", 0755);
+    sshd->port = freeLoopbackPort();
+    config = g_strdup_printf("Port %d\n"
+                             "ListenAddress 127.0.0.1\n"
+                             "HostKey %s\n"
+                             "AuthorizedKeysFile %s\n"
+                             "PidFile %s/sshd.pid\n"
+                             "StrictModes no\n"
+                             "UsePAM no\n"
+                             "PasswordAuthentication no\n"
+                             "KbdInteractiveAuthentication no\n"
+                             "PermitRootLogin prohibit-password\n",
+                             sshd->port, hostKey, authorized, sshd->dir);
+    configPath = g_build_filename(sshd->dir, "sshd_config", NULL);
+    g_assert_true(g_file_set_contents(configPath, config, -1, NULL));
+    {
+        const char *const argv[] = { "/usr/sbin/sshd", "-D", "-e",
+                                     "-f", configPath, NULL };
+
+        if (!g_spawn_async(NULL, (char **) argv, NULL,
+                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                           G_SPAWN_STDERR_TO_DEV_NULL,
+                           NULL, NULL, &sshd->pid, &error))
+            g_error("cannot start sshd: %s", error->message);
+    }
+
+    /* listening once a connection to its port succeeds */
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    for (;;) {
+        struct sockaddr_in addr = { .sin_family = AF_INET,
+                                    .sin_port = htons(sshd->port),
+                                    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        int rc = connect(fd, (struct sockaddr *) &addr, sizeof(addr));
+
+        close(fd);
+        if (rc == 0)
+            break;
+        if (g_get_monotonic_time() > deadline)
+            g_error("the test's sshd did not listen on 127.0.0.1:%d", sshd->port);
+        g_usleep(50 * 1000);
+    }
+    return true;
+}
+
+static void
+loopSshdStop(loopSshd *sshd)
+{
+    if (sshd->pid > 0) {
+        kill(sshd->pid, SIGTERM);
+        waitpid(sshd->pid, NULL, 0);
+        g_spawn_close_pid(sshd->pid);
+    }
+    g_free(sshd->dir);
+}
+
+/* gdb -ex 'target remote | ssh host virsh-debug debug-gdb DOMAIN', as
+ * docs/gdb-bridge.rst tells remote users: the bridge runs on the host,
+ * opens the debug channel there (demanded, so a fallback to the monitor
+ * path fails the test), and ssh carries GDB's protocol. */
+static void
+testOverSsh(void)
+{
+    loopSshd sshd = { 0 };
+    g_autofree char *key = NULL;
+    g_autofree char *target = NULL;
+    g_autoptr(GString) s = NULL;
+    g_autofree char *out = NULL;
+    const char *transport = g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"),
+                                      "monitor") == 0 ? "monitor" : "channel";
+
+    if (!loopSshdStart(&sshd)) {
+        g_test_skip("no sshd on this host (scripts/setup.sh installs "
+                    "openssh-server)");
+        return;
+    }
+    key = g_build_filename(sshd.dir, "key", NULL);
+    target = g_strdup_printf(
+        "target remote | ssh -p %d -i %s -o BatchMode=yes "
+        "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+        "-o LogLevel=ERROR root@127.0.0.1 "
+        "\"env LIBVIRT_DEBUG_TRANSPORT=%s %s -c '%s' debug-gdb %s\"",
+        sshd.port, key, transport, virshDebugPath(), lv->uri, domName);
+    s = gdbScriptNew(target);
+    g_string_append_printf(s, "hbreak %s\ncontinue\ndelete\n", GUEST_SYM_FUNCTION);
+    g_string_append(s, PRINT_PC("pc0"));
+    g_string_append(s, "stepi\n");
+    g_string_append(s, PRINT_PC("pc1"));
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+    loopSshdStop(&sshd);
+
+    assertNoWarnings(out);
+    g_assert_cmphex(outputNumber(out, "pc0="), ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmphex(outputNumber(out, "pc1="), >, outputNumber(out, "pc0="));
+    assertContains(out, "[Inferior 1 (Remote target) detached]");
+    assertGuestRunningClean();
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -1237,6 +1417,7 @@ main(int argc, char **argv)
     g_test_add_data_func("/gdb/rwatch", &watchRead, testWatchpoint);
     g_test_add_data_func("/gdb/awatch", &watchAccess, testWatchpoint);
     g_test_add_func("/gdb/stepi", testStepi);
+    g_test_add_func("/gdb/over-ssh", testOverSsh);
     g_test_add_func("/gdb/registers-memory", testRegistersAndMemory);
     g_test_add_func("/gdb/bt", testBacktrace);
     g_test_add_func("/gdb/set-var", testSetVar);
