@@ -231,8 +231,14 @@ virDomainDebugLeaseRelease(virDomainPtr dom)
          * way: one monitor command, answered after that event, brings
          * libvirt's view (virsh domstate) up to date before this
          * returns, as on the monitor path. */
-        if (rc == 0)
-            rc = virDomainDebugSyncLibvirt(dom);
+        if (rc == 0 && virDomainDebugSyncLibvirt(dom) < 0) {
+            /* libvirtd restarted under this process: QEMU did the detach,
+             * and the new libvirtd reads the state from QEMU */
+            if (virConnectIsAlive(virDomainGetConnect(dom)) == 1)
+                rc = -1;
+            else
+                virDomainDebugErrorReset();
+        }
     }
     return rc < 0 ? -1 : 1;
 }

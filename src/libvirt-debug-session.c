@@ -198,7 +198,10 @@ virDomainDebugDetach(virDomainPtr dom, unsigned int flags)
     virDomainDebugErrorReset();
     if (virDomainDebugCheckFlags(dom, flags, VIR_DOMAIN_DEBUG_DETACH_ALL) < 0)
         return -1;
-    if (virDomainDebugCheckActive(dom) < 0)
+    /* An open debug channel says the domain runs, and detaches without
+     * libvirt: after a libvirtd restart too, when this process's
+     * connection is gone. */
+    if (!virDomainDebugChannelActive(dom) && virDomainDebugCheckActive(dom) < 0)
         return -1;
     /* A lease's end removes its points; QEMU resumes the guest unless
      * another client holds a lease on it. */

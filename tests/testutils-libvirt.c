@@ -168,6 +168,34 @@ testLibvirtStartDaemon(testLibvirt *lv)
     lv->uri = g_strdup_printf("qemu+unix:///system?socket=%s", sock);
 }
 
+/**
+ * testLibvirtRestartDaemon:
+ *
+ * Stops the private libvirtd (SIGTERM: its domains keep running, as on a
+ * host whose libvirtd is restarted) and starts a new one on the same
+ * socket, which reconnects to them.  Connections of the old one are
+ * dead; lv->conn is closed.
+ */
+void
+testLibvirtRestartDaemon(testLibvirt *lv)
+{
+    g_autofree char *sock = g_build_filename(lv->dir, "sock", "libvirt-sock",
+                                             NULL);
+
+    g_assert_true(lv->daemon > 0);
+    if (lv->conn) {
+        virConnectClose(lv->conn);
+        lv->conn = NULL;
+    }
+    kill(lv->daemon, SIGTERM);
+    waitpid(lv->daemon, NULL, 0);
+    g_spawn_close_pid(lv->daemon);
+    lv->daemon = 0;
+    g_unlink(sock);
+    g_clear_pointer(&lv->uri, g_free);
+    testLibvirtStartDaemon(lv);
+}
+
 /* A test that aborts (g_assert, g_error) skips testLibvirtFree, and the
  * QEMUs libvirt started would spin on in the background for the rest of
  * the suite.  A small reaper process waits for the test to die (its stdin

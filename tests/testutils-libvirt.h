@@ -58,5 +58,8 @@ virDomainPtr testLibvirtStartDomain(testLibvirt *lv, const char *name,
                                     const char *emulator, unsigned int vcpus,
                                     const char *debugXML);
 
+/* Restart the private libvirtd (kind "daemon"); its domains keep running */
+void testLibvirtRestartDaemon(testLibvirt *lv);
+
 /* Run the default event loop in a background thread (once per process). */
 void testLibvirtRunEventLoop(void);

@@ -1706,6 +1706,32 @@ testSessionSignal(gconstpointer data)
 }
 
 
+/* libvirtd restarted under a session stopped at its breakpoint: the
+ * session's debug channel goes straight to QEMU, so 'quit' still removes
+ * the point and resumes the guest, though the session's libvirt
+ * connection is gone.  (Forced onto the monitor path a session needs
+ * libvirtd for everything; its timed lease cleans up after it.) */
+static void
+testSessionDaemonRestart(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    pid_t pid;
+    int fd;
+
+    if (!channelExpected()) {
+        g_test_skip("on the monitor path a session needs its libvirt "
+                    "connection to detach");
+        return;
+    }
+    pid = sessionStoppedAtBreakpoint(&fd, seen);
+    testLibvirtRestartDaemon(lv);
+    testPtyWrite(fd, "quit\r");
+    testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
+    assertGuestRunningClean();
+}
+
+
 /* Polls cli-helper check until the guest runs clean, for up to @seconds. */
 static void
 waitGuestRunningClean(int seconds)
@@ -2098,8 +2124,11 @@ main(int argc, char **argv)
                          testSessionSignal);
     g_test_add_func("/e2e/cli/session-killed", testSessionKilled);
     g_test_add_func("/e2e/cli/gdb-bridge-killed", testGdbBridgeKilled);
-    if (g_str_equal(kind, "daemon"))
+    if (g_str_equal(kind, "daemon")) {
         g_test_add_func("/e2e/cli/two-sessions", testTwoSessions);
+        g_test_add_func("/e2e/cli/session-libvirtd-restart",
+                        testSessionDaemonRestart);
+    }
     if (g_str_equal(kind, "embed"))
         g_test_add_func("/e2e/cli/embed-root-busy", testEmbedRootBusy);
     g_test_add_func("/e2e/cli/err/not-running", testErrNotRunning);
