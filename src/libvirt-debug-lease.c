@@ -188,6 +188,50 @@ virDomainDebugLeaseClient(virDomainPtr dom)
 }
 
 
+/* Releases @client through a new connection to @dom's URI: the
+ * process's own connection died under it (libvirtd restarted).  A lease
+ * that expired meanwhile is no error: QEMU has cleaned up after it. */
+static int
+virDomainDebugLeaseReleaseAfresh(virDomainPtr dom, const char *client)
+{
+    g_autofree char *uri = virConnectGetURI(virDomainGetConnect(dom));
+    g_autofree char *cmd = qemuDebugBuildLeaseRelease(client);
+    g_autofree char *reply = NULL;
+    g_autoptr(GError) error = NULL;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    virConnectPtr conn = NULL;
+    virDomainPtr fresh = NULL;
+    int rc = -1;
+
+    if (!uri || virDomainGetUUID(dom, uuid) < 0) {
+        virDomainDebugReportLibvirtError(dom, "reconnect to release the "
+                                         "debug lease");
+        return -1;
+    }
+    if (!(conn = virConnectOpen(uri)) ||
+        !(fresh = virDomainLookupByUUID(conn, uuid)) ||
+        virDomainQemuMonitorCommand(fresh, cmd, &reply, 0) < 0) {
+        virDomainDebugReportLibvirtError(dom, "reconnect to release the "
+                                         "debug lease");
+        goto cleanup;
+    }
+    if (qemuDebugParseEmptyReply(reply, &error) < 0 &&
+        !strstr(error->message, "no lease named")) {
+        virDomainDebugReportGError(dom, error);
+        goto cleanup;
+    }
+    virDomainDebugErrorReset();
+    rc = 0;
+
+ cleanup:
+    if (fresh)
+        virDomainFree(fresh);
+    if (conn)
+        virConnectClose(conn);
+    return rc;
+}
+
+
 /**
  * virDomainDebugLeaseRelease:
  *
@@ -224,6 +268,9 @@ virDomainDebugLeaseRelease(virDomainPtr dom)
      * guest resumed when this returns; closing the channel alone would
      * do it too, but later */
     rc = virDomainDebugRunEmpty(dom, qemuDebugBuildLeaseRelease(client));
+    if (!channel && rc < 0 &&
+        virConnectIsAlive(virDomainGetConnect(dom)) == 0)
+        rc = virDomainDebugLeaseReleaseAfresh(dom, client);
     if (channel) {
         virDomainDebugChannelClose(dom);
         /* The guest resumed on the channel, but libvirt learns it from

@@ -200,9 +200,15 @@ virDomainDebugDetach(virDomainPtr dom, unsigned int flags)
         return -1;
     /* An open debug channel says the domain runs, and detaches without
      * libvirt: after a libvirtd restart too, when this process's
-     * connection is gone. */
-    if (!virDomainDebugChannelActive(dom) && virDomainDebugCheckActive(dom) < 0)
-        return -1;
+     * connection is gone.  Without one, a lease is released through a
+     * new connection then (virDomainDebugLeaseRelease). */
+    if (!virDomainDebugChannelActive(dom) && virDomainDebugCheckActive(dom) < 0) {
+        g_autofree char *client = virDomainDebugLeaseClient(dom);
+
+        if (!client || virConnectIsAlive(virDomainGetConnect(dom)) != 0)
+            return -1;
+        virDomainDebugErrorReset();
+    }
     /* A lease's end removes its points; QEMU resumes the guest unless
      * another client holds a lease on it. */
     if ((leased = virDomainDebugLeaseRelease(dom)) < 0)
