@@ -57,15 +57,16 @@ virDomainDebugStep(virDomainPtr dom, int vcpu, unsigned int count,
  * virDomainDebugStepSync:
  *
  * A step of @count instructions that returns only when the vCPU stopped
- * again, with the stop in @stop and every register of the stopped vCPU
- * in @regs: one exchange on a debug channel, where a step is otherwise a
+ * again, with the stop in @stop and the registers @names (NULL: all) of
+ * the stopped vCPU in @regs: one exchange on a debug channel, where a step is otherwise a
  * command, an event and a register read.  The stop is not also reported
  * as an event to this process.  Returns 1 when done, 0 without a debug
  * channel to @dom (nothing done: step the usual way), -1 on error.
  */
 int
 virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
-                       unsigned int flags, virDomainDebugStopInfo *stop,
+                       unsigned int flags, const char *const *names,
+                       virDomainDebugStopInfo *stop,
                        virDomainDebugRegister **regs, int *nregs)
 {
     g_autofree char *cmd = NULL;
@@ -83,7 +84,7 @@ virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
         return 0;
     if (virDomainDebugStepPrepare(dom, count, flags, &noirq, &notimer) < 0)
         return -1;
-    cmd = qemuDebugBuildStepWait(vcpu, count, noirq, notimer);
+    cmd = qemuDebugBuildStepWait(vcpu, count, noirq, notimer, names);
     if (!(reply = virDomainDebugRun(dom, cmd)))
         return -1;
     if (qemuDebugParseRunReply(reply, "debug-step", &parsed, regs, &n,

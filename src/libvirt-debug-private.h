@@ -87,7 +87,8 @@ int virDomainDebugSyncLibvirt(virDomainPtr dom);
 
 /* libvirt-debug-exec.c: a step answered with its stop, on a channel */
 int virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
-                           unsigned int flags, virDomainDebugStopInfo *stop,
+                           unsigned int flags, const char *const *names,
+                           virDomainDebugStopInfo *stop,
                            virDomainDebugRegister **regs, int *nregs);
 
 /* libvirt-debug-events.c: a DEBUG_STOP's data from a channel, delivered

@@ -92,10 +92,12 @@ gdbBridgeStep(void *opaque, int vcpu)
 }
 
 static int
-gdbBridgeStepSync(void *opaque, int vcpu, virDomainDebugStopInfo *stop,
+gdbBridgeStepSync(void *opaque, int vcpu, const char *const *names,
+                  virDomainDebugStopInfo *stop,
                   virDomainDebugRegister **regs, int *nregs)
 {
-    return virDomainDebugStepSync(opaque, vcpu, 1, 0, stop, regs, nregs);
+    return virDomainDebugStepSync(opaque, vcpu, 1, 0, names, stop, regs,
+                                  nregs);
 }
 
 static int

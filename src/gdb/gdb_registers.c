@@ -50,6 +50,7 @@ gdbRspRegCacheFree(gdbRspSession *session)
 {
     gdbRspRegCacheInvalidate(session);
     g_clear_pointer(&session->regCache, g_free);
+    g_clear_pointer(&session->frameNames, g_strfreev);
 }
 
 
@@ -57,7 +58,7 @@ gdbRspRegCacheFree(gdbRspSession *session)
  * them is malformed (then they are freed). */
 static bool
 gdbRspRegCacheStore(gdbRspSession *session, int vcpu,
-                    virDomainDebugRegister *regs, int nregs)
+                    virDomainDebugRegister *regs, int nregs, bool partial)
 {
     gdbRspRegCache *cache = &session->regCache[vcpu];
     int i;
@@ -78,9 +79,13 @@ gdbRspRegCacheStore(gdbRspSession *session, int vcpu,
     cache->regs = regs;
     cache->nregs = nregs;
     cache->valid = true;
+    cache->partial = partial;
     return true;
 }
 
+
+static void gdbRspRegLearnFrameNames(gdbRspSession *session,
+                                     gdbRspRegCache *cache);
 
 /**
  * gdbRspRegCacheFill:
@@ -90,13 +95,69 @@ gdbRspRegCacheStore(gdbRspSession *session, int vcpu,
  */
 void
 gdbRspRegCacheFill(gdbRspSession *session, int vcpu,
-                   virDomainDebugRegister *regs, int nregs)
+                   virDomainDebugRegister *regs, int nregs, bool partial)
 {
     if (vcpu < 0 || vcpu >= session->nvcpus || !session->regCache) {
         virDomainDebugRegistersFree(regs, nregs);
         return;
     }
-    gdbRspRegCacheStore(session, vcpu, regs, nregs);
+    if (gdbRspRegCacheStore(session, vcpu, regs, nregs, partial) && !partial)
+        gdbRspRegLearnFrameNames(session, &session->regCache[vcpu]);
+}
+
+
+/* The frame registers a stop reply expedites (pc, stack and frame
+ * pointer), by their names on x86 and arm64 */
+static const char *const gdbRspExpediteCandidates[] = {
+    "rip", "rsp", "rbp", "eip", "esp", "ebp", "pc", "sp", "x29",
+};
+
+
+/* Learns which frame registers the target has from a full read */
+static void
+gdbRspRegLearnFrameNames(gdbRspSession *session, gdbRspRegCache *cache)
+{
+    GPtrArray *names;
+    size_t i;
+    int j;
+
+    if (session->frameNames)
+        return;
+    names = g_ptr_array_new();
+    for (i = 0; i < G_N_ELEMENTS(gdbRspExpediteCandidates); i++) {
+        for (j = 0; j < cache->nregs; j++) {
+            if (g_str_equal(cache->regs[j].name, gdbRspExpediteCandidates[i]))
+                g_ptr_array_add(names, g_strdup(gdbRspExpediteCandidates[i]));
+        }
+    }
+    if (names->len == 0) {
+        /* none known: steps keep asking for every register */
+        g_ptr_array_free(names, TRUE);
+        return;
+    }
+    g_ptr_array_add(names, NULL);
+    session->frameNames = (char **) g_ptr_array_free(names, FALSE);
+}
+
+
+/**
+ * gdbRspRegExpedite:
+ *
+ * Appends the frame registers of @vcpu the cache has to a stop reply
+ * ("NUMBER:VALUE;"), so that GDB needs no 'g' to find its frame.
+ */
+void
+gdbRspRegExpedite(gdbRspSession *session, int vcpu, GString *reply)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(gdbRspExpediteCandidates); i++) {
+        const virDomainDebugRegister *reg =
+            gdbRspRegCacheLookup(session, vcpu, gdbRspExpediteCandidates[i]);
+
+        if (reg)
+            g_string_append_printf(reply, "%x:%s;", reg->number, reg->value);
+    }
 }
 
 
@@ -125,7 +186,7 @@ gdbRspRegCacheGet(gdbRspSession *session, GString *reply)
     virDomainDebugRegister *regs = NULL;
     int nregs;
 
-    if (cache->valid)
+    if (cache->valid && !cache->partial)
         return cache;
 
     if ((nregs = session->ops->getRegisters(session->opaque,
@@ -133,10 +194,11 @@ gdbRspRegCacheGet(gdbRspSession *session, GString *reply)
         gdbRspSessionError(session, reply, "read registers");
         return NULL;
     }
-    if (!gdbRspRegCacheStore(session, session->gThread, regs, nregs)) {
+    if (!gdbRspRegCacheStore(session, session->gThread, regs, nregs, false)) {
         g_string_assign(reply, GDB_RSP_ERR_GENERIC);
         return NULL;
     }
+    gdbRspRegLearnFrameNames(session, cache);
     return cache;
 }
 

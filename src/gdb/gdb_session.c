@@ -142,27 +142,6 @@ gdbRspValidVcpu(gdbRspSession *session, int vcpu)
 /* ------------------------------------------------------------------ */
 /* Stops                                                               */
 
-/* The registers GDB reads at every stop (the frame: pc, stack and frame
- * pointer, by their names on x86 and arm64), in the stop reply when the
- * stop brought them along, so that GDB needs no 'g' to find its frame. */
-static void
-gdbRspExpediteRegisters(gdbRspSession *session, int vcpu, GString *reply)
-{
-    static const char *const names[] = {
-        "rip", "rsp", "rbp", "eip", "esp", "ebp", "pc", "sp", "x29",
-    };
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(names); i++) {
-        const virDomainDebugRegister *reg =
-            gdbRspRegCacheLookup(session, vcpu, names[i]);
-
-        if (reg)
-            g_string_append_printf(reply, "%x:%s;", reg->number, reg->value);
-    }
-}
-
-
 static void
 gdbRspFormatStop(gdbRspSession *session,
                  const virDomainDebugStopInfo *stop,
@@ -181,7 +160,7 @@ gdbRspFormatStop(gdbRspSession *session,
     }
 
     g_string_printf(reply, "T%02xthread:%02x;", GDB_SIGNAL_TRAP, vcpu + 1);
-    gdbRspExpediteRegisters(session, vcpu, reply);
+    gdbRspRegExpedite(session, vcpu, reply);
     switch (stop->reason) {
     case VIR_DOMAIN_DEBUG_STOP_SW_BREAKPOINT:
         if (session->gdbSwbreak)
@@ -449,12 +428,15 @@ gdbRspResume(gdbRspSession *session, bool step, int vcpu, GString *reply)
         virDomainDebugRegister *regs = NULL;
         int nregs = 0;
 
-        /* one exchange: the stop and the registers GDB reads next come
-         * with the step's answer */
-        rc = session->ops->stepSync(session->opaque, vcpu, &stop, &regs,
-                                    &nregs);
+        /* one exchange: the stop and the frame registers GDB reads next
+         * come with the step's answer (all of them until a full read
+         * told which those are) */
+        rc = session->ops->stepSync(session->opaque, vcpu,
+                                    (const char *const *) session->frameNames,
+                                    &stop, &regs, &nregs);
         if (rc > 0) {
-            gdbRspRegCacheFill(session, stop.vcpu, regs, nregs);
+            gdbRspRegCacheFill(session, stop.vcpu, regs, nregs,
+                               session->frameNames != NULL);
             gdbRspSessionPostStop(session, &stop);
             return GDB_RSP_ACTION_RESUMED;
         }

@@ -22,6 +22,7 @@ typedef struct {
     virDomainDebugRegister *regs;   /* sorted by GDB register number */
     int nregs;
     bool valid;
+    bool partial;                   /* only some: g/p read them all */
 } gdbRspRegCache;
 
 struct _gdbRspSession {
@@ -40,6 +41,8 @@ struct _gdbRspSession {
     virDomainDebugStopInfo lastStop;
 
     gdbRspRegCache *regCache;       /* one per vCPU */
+    char **frameNames;              /* the frame registers this target has,
+                                     * once known (gdb_registers.c) */
     GPtrArray *memCache;            /* gdbRspMemBlock: reads of this stop */
     GHashTable *points;             /* "type:addr:len" -> GArray of ids */
     GHashTable *pointRanges;        /* id -> gdbRspPointRange */
@@ -71,7 +74,9 @@ const char *gdbRspParseThreadId(const char *p, int *vcpu);
 void gdbRspRegCacheInvalidate(gdbRspSession *session);
 void gdbRspRegCacheFree(gdbRspSession *session);
 void gdbRspRegCacheFill(gdbRspSession *session, int vcpu,
-                        virDomainDebugRegister *regs, int nregs);
+                        virDomainDebugRegister *regs, int nregs,
+                        bool partial);
+void gdbRspRegExpedite(gdbRspSession *session, int vcpu, GString *reply);
 const virDomainDebugRegister *gdbRspRegCacheLookup(gdbRspSession *session,
                                                    int vcpu,
                                                    const char *name);

@@ -48,11 +48,13 @@ struct _gdbRspTargetOps {
     int (*cont)(void *opaque);
     int (*stop)(void *opaque);
 
-    /* Optional: a step answered with its stop and the stopped vCPU's
-     * registers (*regs, sorted or not), reported by the return value
-     * instead of gdbRspSessionPostStop().  Returns 1 when done, 0 when
-     * the target cannot do it now (use step), -1 on error. */
-    int (*stepSync)(void *opaque, int vcpu, virDomainDebugStopInfo *stop,
+    /* Optional: a step answered with its stop and registers of the
+     * stopped vCPU (*regs, sorted or not): those named by @names (NULL:
+     * all), reported by the return value instead of
+     * gdbRspSessionPostStop().  Returns 1 when done, 0 when the target
+     * cannot do it now (use step), -1 on error. */
+    int (*stepSync)(void *opaque, int vcpu, const char *const *names,
+                    virDomainDebugStopInfo *stop,
                     virDomainDebugRegister **regs, int *nregs);
 
     /* Where each vCPU stopped, as virDomainDebugGetStops() */

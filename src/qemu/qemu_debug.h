@@ -331,7 +331,7 @@ int qemuDebugChannelClassify(const char *line, guint64 *id,
                              char **eventData, GError **error);
 
 char *qemuDebugBuildStepWait(int vcpu, unsigned int count, bool noirq,
-                             bool notimer);
+                             bool notimer, const char *const *names);
 int qemuDebugParseRunReply(const char *reply, const char *cmd,
                            qemuDebugStop *stop,
                            virDomainDebugRegister **regs, size_t *nregs,

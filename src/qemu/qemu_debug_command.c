@@ -152,12 +152,14 @@ qemuDebugBuildStep(int vcpu,
 
 
 /* The same step, answered on a debug channel only once the vCPU stopped,
- * with the stop and every register of the stopped vCPU */
+ * with the stop and the registers @names (NULL: all) of the stopped
+ * vCPU */
 char *
 qemuDebugBuildStepWait(int vcpu,
                        unsigned int count,
                        bool noirq,
-                       bool notimer)
+                       bool notimer,
+                       const char *const *names)
 {
     JsonBuilder *b = qemuDebugBuildStepBegin(vcpu, count, noirq, notimer);
 
@@ -165,6 +167,8 @@ qemuDebugBuildStepWait(int vcpu,
     json_builder_add_boolean_value(b, true);
     json_builder_set_member_name(b, "registers");
     json_builder_begin_array(b);
+    for (; names && *names; names++)
+        json_builder_add_string_value(b, *names);
     json_builder_end_array(b);
     return qemuDebugJSONCommandEnd(b);
 }

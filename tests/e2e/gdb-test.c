@@ -524,10 +524,17 @@ testStepi(void)
     g_string_append(s, PRINT_PC("pc1"));
     g_string_append(s, "stepi\n");
     g_string_append(s, PRINT_PC("pc2"));
+    /* a register the stop did not bring along (a step on the channel
+     * brings the frame registers only) is read whole, and agrees with
+     * the frame registers it came with */
+    g_string_append(s, "printf \"rax-read=%d\\n\", $rax == $rax\n");
+    g_string_append(s, "printf \"rip=0x%lx\\n\", $rip\n");
     g_string_append(s, "detach\n");
     out = gdbRun(s, false);
 
     assertNoWarnings(out);
+    assertContains(out, "rax-read=1");
+    g_assert_cmphex(outputNumber(out, "rip="), ==, outputNumber(out, "pc2="));
     g_assert_cmphex(outputNumber(out, "pc0="), ==, sym(GUEST_SYM_FUNCTION));
     /* one instruction each: still in guest_tick, moving forward */
     g_assert_cmphex(outputNumber(out, "pc1="), >, outputNumber(out, "pc0="));

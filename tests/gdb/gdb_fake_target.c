@@ -219,7 +219,8 @@ fakeStep(void *opaque, int vcpu)
 }
 
 static int
-fakeStepSync(void *opaque, int vcpu, virDomainDebugStopInfo *stop,
+fakeStepSync(void *opaque, int vcpu, const char *const *names,
+             virDomainDebugStopInfo *stop,
              virDomainDebugRegister **regs, int *nregs)
 {
     fakeTarget *fake = opaque;
@@ -227,6 +228,8 @@ fakeStepSync(void *opaque, int vcpu, virDomainDebugStopInfo *stop,
     int n;
 
     fake->lastStepVcpu = vcpu;
+    g_clear_pointer(&fake->lastStepNames, g_strfreev);
+    fake->lastStepNames = g_strdupv((char **) names);
     memset(stop, 0, sizeof(*stop));
     stop->vcpu = vcpu;
     stop->stopped = 1;
@@ -240,7 +243,22 @@ fakeStepSync(void *opaque, int vcpu, virDomainDebugStopInfo *stop,
     (*regs)[n].number = 16;
     (*regs)[n].size = 8;
     (*regs)[n].value = g_strdup_printf("%02x10000000000000", vcpu);
-    *nregs = n + 1;
+    n++;
+    if (names) {
+        /* only those asked for, as QEMU answers */
+        int i, kept = 0;
+
+        for (i = 0; i < n; i++) {
+            if (g_strv_contains(names, (*regs)[i].name)) {
+                (*regs)[kept++] = (*regs)[i];
+            } else {
+                g_free((*regs)[i].name);
+                g_free((*regs)[i].value);
+            }
+        }
+        n = kept;
+    }
+    *nregs = n;
     return 1;
 }
 
@@ -384,5 +402,6 @@ fakeTargetFree(fakeTarget *fake)
             g_free(fake->regs[v][i]);
     g_array_unref(fake->points);
     g_free(fake->errMsg);
+    g_strfreev(fake->lastStepNames);
     g_free(fake);
 }

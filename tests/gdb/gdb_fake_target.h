@@ -37,6 +37,7 @@ typedef struct {
     int detaches;
     int setRegisterCalls;
     int lastStepVcpu;
+    char **lastStepNames;           /* the registers stepSync asked for */
     int errCode;
     char *errMsg;
 } fakeTarget;

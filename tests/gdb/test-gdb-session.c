@@ -511,7 +511,8 @@ testStep(void)
 
 /* A target that answers a step with its stop and the registers: the
  * stop reply expedites the pc, and GDB's reads at that stop cost no
- * further target call. */
+ * further target call.  Once a full set told which frame registers the
+ * target has, steps ask for those only, and a 'g' then reads them all. */
 static void
 testStepSync(void)
 {
@@ -524,13 +525,21 @@ testStepSync(void)
     pkt(s, "g");
     pkt(s, "p10");
     pkt(s, "vCont;s:1");
+    pkt(s, "p0");
+    pkt(s, "g");
     RUN(fake, s,
         "T05thread:02;10:0110000000000000;",
         "1111111111111111122222222222222213333333333333331444444444444444",
         "0110000000000000",
-        "T05thread:01;10:0010000000000000;");
+        "T05thread:01;10:0010000000000000;",
+        "0111111111111111",
+        "0111111111111111022222222222222203333333333333330444444444444444");
     g_assert_cmpint(fake->lastStepVcpu, ==, 0);
-    g_assert_cmpint(fake->getRegistersCalls, ==, 0);
+    g_assert_cmpstr(fake->lastStepNames ? fake->lastStepNames[0] : NULL, ==, "rip");
+    g_assert_null(fake->lastStepNames[1]);
+    /* the first step brought every register; the second, rip only, so
+     * p0 read them all (once: g used the same read) */
+    g_assert_cmpint(fake->getRegistersCalls, ==, 1);
     runResultClear(&res);
     fakeTargetFree(fake);
 }

@@ -1201,7 +1201,9 @@ static void
 testStepWait(void)
 {
     g_autoptr(GError) err = NULL;
-    g_autofree char *cmd = qemuDebugBuildStepWait(1, 1, true, false);
+    const char *const frame[] = { "rip", "rsp", NULL };
+    g_autofree char *cmd = qemuDebugBuildStepWait(1, 1, true, false, NULL);
+    g_autofree char *cmdFrame = qemuDebugBuildStepWait(0, 1, true, true, frame);
     virDomainDebugRegister *regs = NULL;
     size_t nregs = 0;
     qemuDebugStop stop;
@@ -1209,6 +1211,10 @@ testStepWait(void)
     g_assert_cmpstr(cmd, ==, "{\"execute\":\"debug-step\",\"arguments\":"
                     "{\"cpu-index\":1,\"count\":1,\"noirq\":true,"
                     "\"notimer\":false,\"wait\":true,\"registers\":[]}}");
+    g_assert_cmpstr(cmdFrame, ==, "{\"execute\":\"debug-step\",\"arguments\":"
+                    "{\"cpu-index\":0,\"count\":1,\"noirq\":true,"
+                    "\"notimer\":true,\"wait\":true,\"registers\":"
+                    "[\"rip\",\"rsp\"]}}");
 
     g_assert_cmpint(qemuDebugParseRunReply(
         "{\"return\":{\"stop\":{\"cpu-index\":1,\"stopped\":true,"
