@@ -16,125 +16,14 @@
 #include <unistd.h>
 
 #include "testutils-guest.h"
-#include "testutils-qmp.h"
+#include "testutils-qmp-assert.h"
 
-#define STOP_TIMEOUT_MS 10000
-#define QUIET_MS 300
 /* How long a closed channel's lease may take to end before the test
  * fails: a bound generous enough for a loaded machine, not the promise
  * (milliseconds, measured by hand; no timing is asserted here) */
 #define CLOSE_TIMEOUT_MS 10000
 /* How long a channel that stays open is watched for a wrong cleanup */
 #define CLOSE_QUIET_MS 1000
-
-static JsonNode *
-cmdv(testQmp *q, GError **err, const char *cmd, const char *fmt, va_list ap)
-{
-    g_autofree char *args = fmt ? g_strdup_vprintf(fmt, ap) : NULL;
-
-    if (!args)
-        return testQmpExecute(q, cmd, NULL, err);
-    return testQmpExecutef(q, err, cmd, "%s", args);
-}
-
-/* Execute on the monitor or a channel, asserting success. */
-static JsonNode * G_GNUC_PRINTF(3, 4)
-cmdOk(testQmp *q, const char *cmd, const char *fmt, ...)
-{
-    g_autoptr(GError) err = NULL;
-    JsonNode *ret;
-    va_list ap;
-
-    va_start(ap, fmt);
-    ret = cmdv(q, &err, cmd, fmt, ap);
-    va_end(ap);
-    if (!ret)
-        g_error("%s failed: %s", cmd, err->message);
-    return ret;
-}
-
-static void G_GNUC_PRINTF(3, 4)
-cmdDo(testQmp *q, const char *cmd, const char *fmt, ...)
-{
-    g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) ret = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    ret = cmdv(q, &err, cmd, fmt, ap);
-    va_end(ap);
-    if (!ret)
-        g_error("%s failed: %s", cmd, err->message);
-}
-
-/* Execute, asserting an error whose text contains @expect. */
-static void G_GNUC_PRINTF(4, 5)
-cmdErr(testQmp *q, const char *expect, const char *cmd, const char *fmt, ...)
-{
-    g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) ret = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    ret = cmdv(q, &err, cmd, fmt, ap);
-    va_end(ap);
-    if (ret)
-        g_error("%s succeeded but should fail with '%s'", cmd, expect);
-    g_assert_error(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND);
-    if (!strstr(err->message, expect))
-        g_error("%s: error '%s' does not mention '%s'", cmd, err->message,
-                expect);
-    g_test_message("%s: %s", cmd, err->message);
-}
-
-static JsonObject *
-waitStop(testQmp *q)
-{
-    g_autoptr(GError) err = NULL;
-    JsonObject *ev = testQmpWaitEvent(q, "DEBUG_STOP", STOP_TIMEOUT_MS, &err);
-
-    g_assert_no_error(err);
-    return ev;
-}
-
-static void
-assertNoStop(testQmp *q)
-{
-    g_usleep(QUIET_MS * 1000);
-    g_assert_cmpuint(testQmpCountEvents(q, "DEBUG_STOP"), ==, 0);
-}
-
-static char *
-runState(testQemu *qemu)
-{
-    g_autoptr(JsonNode) ret = cmdOk(qemu->qmp, "query-status", NULL);
-
-    return g_strdup(json_object_get_string_member(json_node_get_object(ret),
-                                                  "status"));
-}
-
-static void
-assertRunState(testQemu *qemu, const char *want)
-{
-    g_autofree char *state = runState(qemu);
-
-    g_assert_cmpstr(state, ==, want);
-}
-
-static guint64
-stopPc(JsonObject *ev)
-{
-    return (guint64) json_object_get_int_member(ev, "pc");
-}
-
-static testQemu *
-startGuest(void)
-{
-    testQemu *qemu = testQemuStartTcg("pc", NULL);
-
-    testQemuWaitGuestReady(qemu);
-    return qemu;
-}
 
 static testQmp *
 openChannel(testQemu *qemu, const char *client, char **name)
@@ -149,7 +38,7 @@ openChannel(testQemu *qemu, const char *client, char **name)
 static gint64
 insertOn(testQmp *q, const char *type, const char *sym)
 {
-    g_autoptr(JsonNode) ret = cmdOk(q, "debug-insert",
+    g_autoptr(JsonNode) ret = testQmpOk(q, "debug-insert",
                                     "{\"type\": \"%s\", \"addr\": %"
                                     G_GUINT64_FORMAT "}", type,
                                     testGuestSymbol(sym));
@@ -157,31 +46,11 @@ insertOn(testQmp *q, const char *type, const char *sym)
     return json_object_get_int_member(json_node_get_object(ret), "id");
 }
 
-/* The points listed, as "ID:CLIENT" ("-" for none), space-separated. */
-static char *
-pointOwners(testQmp *q)
-{
-    g_autoptr(JsonNode) ret = cmdOk(q, "query-debug-points", NULL);
-    JsonArray *arr = json_node_get_array(ret);
-    g_autoptr(GString) out = g_string_new(NULL);
-    guint i;
-
-    for (i = 0; i < json_array_get_length(arr); i++) {
-        JsonObject *o = json_array_get_object_element(arr, i);
-
-        g_string_append_printf(out, "%s%" G_GINT64_FORMAT ":%s", i ? " " : "",
-                               json_object_get_int_member(o, "id"),
-                               json_object_has_member(o, "client") ?
-                               json_object_get_string_member(o, "client") : "-");
-    }
-    return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
 /* The channels listed, as "CLIENT:POINTS", space-separated. */
 static char *
 channelList(testQmp *q)
 {
-    g_autoptr(JsonNode) ret = cmdOk(q, "query-debug-channels", NULL);
+    g_autoptr(JsonNode) ret = testQmpOk(q, "query-debug-channels", NULL);
     JsonArray *arr = json_node_get_array(ret);
     g_autoptr(GString) out = g_string_new(NULL);
     guint i;
@@ -215,7 +84,7 @@ rawRequest(testQmp *q, const char *line)
 
     testQmpSendRaw(q, text, strlen(text), &err);
     g_assert_no_error(err);
-    reply = testQmpNextMessage(q, STOP_TIMEOUT_MS, &err);
+    reply = testQmpNextMessage(q, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
     return reply;
 }
@@ -244,10 +113,10 @@ stopAtTick(testQemu *qemu, testQmp *q)
     g_autoptr(JsonObject) ev = NULL;
     gint64 id = insertOn(q, "hw-breakpoint", "guest_tick");
 
-    ev = waitStop(q);
-    g_assert_cmphex(stopPc(ev), ==, testGuestSymbol("guest_tick"));
-    cmdDo(q, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
-    assertRunState(qemu, "debug");
+    ev = testQmpWaitStop(q);
+    g_assert_cmphex(testQmpStopPc(ev), ==, testGuestSymbol("guest_tick"));
+    testQmpDo(q, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpAssertRunState(qemu->qmp, "debug");
     testQmpClearEvents(q);
     testQmpClearEvents(qemu->qmp);
 }
@@ -259,7 +128,7 @@ stopAtTick(testQemu *qemu, testQmp *q)
 static void
 testOpen(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) a = NULL;
     g_autoptr(testQmp) b = NULL;
     g_autofree char *name = NULL;
@@ -295,7 +164,7 @@ testOpen(void)
 static void
 testCommands(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = NULL;
     g_autoptr(JsonNode) ret = NULL;
     g_autoptr(JsonObject) ev = NULL;
@@ -311,42 +180,42 @@ testCommands(void)
 
     ch = openChannel(qemu, NULL, &name);
 
-    ret = cmdOk(ch, "query-debug-capabilities", NULL);
+    ret = testQmpOk(ch, "query-debug-capabilities", NULL);
     g_assert_true(json_object_get_boolean_member(json_node_get_object(ret),
                                                  "supported"));
     g_clear_pointer(&ret, json_node_unref);
 
     /* a point inserted through the channel is its lease's */
     id = insertOn(ch, "hw-breakpoint", "guest_tick");
-    ev = waitStop(ch);
+    ev = testQmpWaitStop(ch);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
                     "hw-breakpoint");
-    g_assert_cmphex(stopPc(ev), ==, tick);
+    g_assert_cmphex(testQmpStopPc(ev), ==, tick);
     g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
     g_clear_pointer(&ev, json_object_unref);
     /* the monitor gets its event as before */
-    ev = waitStop(qemu->qmp);
+    ev = testQmpWaitStop(qemu->qmp);
     g_clear_pointer(&ev, json_object_unref);
-    owners = pointOwners(ch);
+    owners = testQmpPointOwners(ch);
     want = g_strdup_printf("%" G_GINT64_FORMAT ":%s", id, name);
     g_assert_cmpstr(owners, ==, want);
 
-    ret = cmdOk(ch, "query-debug-stop", NULL);
+    ret = testQmpOk(ch, "query-debug-stop", NULL);
     arr = json_node_get_array(ret);
     g_assert_true(json_object_get_boolean_member(
                       json_array_get_object_element(arr, 0), "stopped"));
     g_clear_pointer(&ret, json_node_unref);
 
-    ret = cmdOk(ch, "debug-read-registers",
+    ret = testQmpOk(ch, "debug-read-registers",
                 "{\"cpu-index\": 0, \"names\": [\"rip\"]}");
     arr = json_node_get_array(ret);
     g_assert_cmpstr(json_object_get_string_member(
                         json_array_get_object_element(arr, 0), "name"), ==,
                     "rip");
     g_clear_pointer(&ret, json_node_unref);
-    cmdDo(ch, "debug-write-register",
+    testQmpDo(ch, "debug-write-register",
           "{\"cpu-index\": 0, \"name\": \"rbx\", \"value\": \"efbeadde00000000\"}");
-    ret = cmdOk(qemu->qmp, "debug-read-registers",
+    ret = testQmpOk(qemu->qmp, "debug-read-registers",
                 "{\"cpu-index\": 0, \"names\": [\"rbx\"]}");
     g_assert_cmpstr(json_object_get_string_member(
                         json_array_get_object_element(
@@ -354,59 +223,59 @@ testCommands(void)
                     "efbeadde00000000");
     g_clear_pointer(&ret, json_node_unref);
 
-    cmdDo(ch, "debug-write-memory",
+    testQmpDo(ch, "debug-write-memory",
           "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"eFY0Eg==\"}", var);
-    ret = cmdOk(qemu->qmp, "debug-read-memory",
+    ret = testQmpOk(qemu->qmp, "debug-read-memory",
                 "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 4}", var);
     g_assert_cmpstr(json_object_get_string_member(json_node_get_object(ret),
                                                   "data"), ==, "eFY0Eg==");
     g_clear_pointer(&ret, json_node_unref);
-    ret = cmdOk(ch, "debug-read-memory",
+    ret = testQmpOk(ch, "debug-read-memory",
                 "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 4}", var);
     g_assert_cmpstr(json_object_get_string_member(json_node_get_object(ret),
                                                   "data"), ==, "eFY0Eg==");
     g_clear_pointer(&ret, json_node_unref);
 
-    ret = cmdOk(ch, "query-debug-gdb-xml", NULL);
+    ret = testQmpOk(ch, "query-debug-gdb-xml", NULL);
     g_assert_nonnull(strstr(json_object_get_string_member(
                                 json_node_get_object(ret), "xml"), "target"));
     g_clear_pointer(&ret, json_node_unref);
-    ret = cmdOk(ch, "debug-read-msr",
+    ret = testQmpOk(ch, "debug-read-msr",
                 "{\"cpu-index\": 0, \"msr\": 3221225602}");
     g_clear_pointer(&ret, json_node_unref);
 
     /* step without wait: {} and then the event, as on the monitor */
-    cmdDo(ch, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpDo(ch, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
     testQmpClearEvents(ch);
-    ret = cmdOk(ch, "debug-step", "{\"cpu-index\": 0}");
+    ret = testQmpOk(ch, "debug-step", "{\"cpu-index\": 0}");
     g_assert_cmpuint(json_object_get_size(json_node_get_object(ret)), ==, 0);
     g_clear_pointer(&ret, json_node_unref);
-    ev = waitStop(ch);
+    ev = testQmpWaitStop(ch);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
     g_clear_pointer(&ev, json_object_unref);
 
-    ret = cmdOk(ch, "debug-continue", NULL);
+    ret = testQmpOk(ch, "debug-continue", NULL);
     g_assert_cmpuint(json_object_get_size(json_node_get_object(ret)), ==, 0);
     g_clear_pointer(&ret, json_node_unref);
-    assertRunState(qemu, "running");
-    cmdDo(ch, "debug-interrupt", NULL);
-    ev = waitStop(ch);
+    testQmpAssertRunState(qemu->qmp, "running");
+    testQmpDo(ch, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(ch);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
                     "interrupt");
     g_clear_pointer(&ev, json_object_unref);
-    assertRunState(qemu, "debug");
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* a channel's lease needs no renewal: debug-lease does nothing */
-    cmdDo(ch, "debug-lease", "{\"client\": \"%s\", \"timeout\": 1}", name);
+    testQmpDo(ch, "debug-lease", "{\"client\": \"%s\", \"timeout\": 1}", name);
     insertOn(ch, "sw-breakpoint", "guest_never_called");
     g_usleep(1500 * 1000);
     one = g_strdup_printf("%s:1", name);
     assertChannels(qemu->qmp, one);
-    cmdDo(ch, "debug-remove-all", NULL);
+    testQmpDo(ch, "debug-remove-all", NULL);
     none = g_strdup_printf("%s:0", name);
     assertChannels(ch, none);
-    cmdDo(ch, "debug-continue", NULL);
-    assertRunState(qemu, "running");
+    testQmpDo(ch, "debug-continue", NULL);
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /* Only the debug commands pass; the refusal says why, keeps the id and
@@ -418,7 +287,7 @@ testRefused(void)
         "query-status", "stop", "quit", "qmp_capabilities", "getfd",
         "x-debug-set-hw-limits", "debug-channel-open", "human-monitor-command",
     };
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
     gsize i;
 
@@ -444,8 +313,8 @@ testRefused(void)
 
         g_assert_cmpstr(replyErrorClass(reply), ==, "GenericError");
     }
-    assertRunState(qemu, "running");
-    cmdErr(ch, "not available on a debug channel", "x-debug-set-hw-limits",
+    testQmpAssertRunState(qemu->qmp, "running");
+    testQmpErr(ch, "not available on a debug channel", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": 1, \"hw-watchpoints\": 1, "
            "\"hw-slots-shared\": true}");
     /* the channel still works */
@@ -456,23 +325,23 @@ testRefused(void)
 static void
 testBadOpen(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(GError) err = NULL;
     g_autoptr(JsonNode) ret = NULL;
     g_autofree char *longName = g_strnfill(65, 'x');
     int sv[2], pfd[2];
 
-    cmdErr(qemu->qmp, "no file descriptor named 'nope' was passed",
+    testQmpErr(qemu->qmp, "no file descriptor named 'nope' was passed",
            "debug-channel-open", "{\"fdname\": \"nope\"}");
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), ==, 0);
     ret = testQmpExecuteWithFd(qemu->qmp, sv[1], &err, "getfd",
                                "{\"fdname\": \"dgram\"}");
     g_assert_no_error(err);
-    cmdErr(qemu->qmp, "is not a stream socket", "debug-channel-open",
+    testQmpErr(qemu->qmp, "is not a stream socket", "debug-channel-open",
            "{\"fdname\": \"dgram\"}");
     /* it was taken, and closed */
-    cmdErr(qemu->qmp, "no file descriptor named 'dgram'",
+    testQmpErr(qemu->qmp, "no file descriptor named 'dgram'",
            "debug-channel-open", "{\"fdname\": \"dgram\"}");
     close(sv[0]);
     close(sv[1]);
@@ -482,7 +351,7 @@ testBadOpen(void)
     ret = testQmpExecuteWithFd(qemu->qmp, pfd[0], &err, "getfd",
                                "{\"fdname\": \"pipe\"}");
     g_assert_no_error(err);
-    cmdErr(qemu->qmp, "is not a socket", "debug-channel-open",
+    testQmpErr(qemu->qmp, "is not a socket", "debug-channel-open",
            "{\"fdname\": \"pipe\"}");
     close(pfd[0]);
     close(pfd[1]);
@@ -492,15 +361,15 @@ testBadOpen(void)
     ret = testQmpExecuteWithFd(qemu->qmp, sv[1], &err, "getfd",
                                "{\"fdname\": \"ok\"}");
     g_assert_no_error(err);
-    cmdErr(qemu->qmp, "1 to 64 characters", "debug-channel-open",
+    testQmpErr(qemu->qmp, "1 to 64 characters", "debug-channel-open",
            "{\"fdname\": \"ok\", \"client\": \"%s\"}", longName);
-    cmdErr(qemu->qmp, "printable ASCII", "debug-channel-open",
+    testQmpErr(qemu->qmp, "printable ASCII", "debug-channel-open",
            "{\"fdname\": \"ok\", \"client\": \"a b\"}");
     close(sv[0]);
     close(sv[1]);
 
     assertChannels(qemu->qmp, "");
-    assertRunState(qemu, "running");
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /* Malformed JSON gets an error reply and the channel stays usable. */
@@ -517,7 +386,7 @@ testGarbage(void)
             "\"addr\": 1}}\n",
         "{\"execute\": \"debug-nonexistent\"}\n",
     };
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
     g_autoptr(GError) err = NULL;
     gsize i;
@@ -534,7 +403,7 @@ testGarbage(void)
         g_assert_no_error(err);
         /* one or more errors, then the valid command's reply */
         for (;;) {
-            reply = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+            reply = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
             g_assert_no_error(err);
             if (json_object_has_member(reply, "return"))
                 break;
@@ -547,7 +416,7 @@ testGarbage(void)
         g_assert_cmpint(json_object_get_int_member(reply, "id"), ==, i);
     }
     assertChannels(qemu->qmp, "channel-1:0");
-    assertRunState(qemu, "running");
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /* Wait until @ch is closed by QEMU, at most @ms. */
@@ -566,7 +435,7 @@ assertClosed(testQmp *ch, guint ms)
 static void
 checkOversized(const char *prefix, char fill, const char *suffix)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
     g_autoptr(GString) big = g_string_new(prefix);
     g_autofree char *owners = NULL;
@@ -590,8 +459,8 @@ checkOversized(const char *prefix, char fill, const char *suffix)
     }
     assertClosed(ch, 5000);
 
-    assertRunState(qemu, "running");
-    owners = pointOwners(qemu->qmp);
+    testQmpAssertRunState(qemu->qmp, "running");
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:-");
     assertChannels(qemu->qmp, "");
     testQemuWaitGuestReady(qemu);
@@ -615,7 +484,7 @@ testOversizedNoMessage(void)
 static void
 testTwoChannels(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) a = openChannel(qemu, "a", NULL);
     g_autoptr(testQmp) b = openChannel(qemu, "b", NULL);
     g_autoptr(JsonObject) eva = NULL;
@@ -626,25 +495,25 @@ testTwoChannels(void)
 
     insertOn(a, "sw-breakpoint", "guest_never_called");
     id = insertOn(b, "hw-breakpoint", "guest_tick");
-    owners = pointOwners(qemu->qmp);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:a 2:b");
     assertChannels(qemu->qmp, "a:1 b:1");
 
-    eva = waitStop(a);
-    evb = waitStop(b);
-    evm = waitStop(qemu->qmp);
+    eva = testQmpWaitStop(a);
+    evb = testQmpWaitStop(b);
+    evm = testQmpWaitStop(qemu->qmp);
     g_assert_cmpint(json_object_get_int_member(eva, "point-id"), ==, id);
     g_assert_cmpint(json_object_get_int_member(evb, "point-id"), ==, id);
     g_assert_cmpint(json_object_get_int_member(evm, "point-id"), ==, id);
-    g_assert_cmphex(stopPc(eva), ==, testGuestSymbol("guest_tick"));
+    g_assert_cmphex(testQmpStopPc(eva), ==, testGuestSymbol("guest_tick"));
 
     /* b goes: a's point stays, and a still holds the stop */
     g_clear_pointer(&b, testQmpFree);
     g_usleep(CLOSE_QUIET_MS * 1000);
     g_clear_pointer(&owners, g_free);
-    owners = pointOwners(qemu->qmp);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:a");
-    assertRunState(qemu, "debug");
+    testQmpAssertRunState(qemu->qmp, "debug");
 }
 
 /*
@@ -655,7 +524,7 @@ testTwoChannels(void)
 static void
 testCloseResumes(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
     g_autoptr(JsonObject) ev = NULL;
     g_autofree char *owners = NULL;
@@ -663,16 +532,16 @@ testCloseResumes(void)
 
     insertOn(qemu->qmp, "sw-breakpoint", "guest_never_called");
     insertOn(ch, "hw-breakpoint", "guest_tick");
-    ev = waitStop(ch);
-    g_assert_cmphex(stopPc(ev), ==, testGuestSymbol("guest_tick"));
-    assertRunState(qemu, "debug");
-    owners = pointOwners(qemu->qmp);
+    ev = testQmpWaitStop(ch);
+    g_assert_cmphex(testQmpStopPc(ev), ==, testGuestSymbol("guest_tick"));
+    testQmpAssertRunState(qemu->qmp, "debug");
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:- 2:channel-1");
 
     g_clear_pointer(&ch, testQmpFree);
     deadline = g_get_monotonic_time() + CLOSE_TIMEOUT_MS * 1000;
     for (;;) {
-        g_autofree char *state = runState(qemu);
+        g_autofree char *state = testQmpRunState(qemu->qmp);
 
         if (g_str_equal(state, "running"))
             break;
@@ -682,7 +551,7 @@ testCloseResumes(void)
         g_usleep(10 * 1000);
     }
     g_clear_pointer(&owners, g_free);
-    owners = pointOwners(qemu->qmp);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:-");
     assertChannels(qemu->qmp, "");
 }
@@ -723,7 +592,7 @@ hexLe(const char *hex)
 static void
 testStepWait(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) a = openChannel(qemu, "a", NULL);
     g_autoptr(testQmp) b = openChannel(qemu, "b", NULL);
     g_autoptr(JsonObject) reply = NULL;
@@ -759,19 +628,19 @@ testStepWait(void)
         rip = replyRegister(ret, "rip");
         g_assert_nonnull(rip);
         g_assert_nonnull(replyRegister(ret, "rsp"));
-        g_assert_cmphex(hexLe(rip), ==, stopPc(stop));
+        g_assert_cmphex(hexLe(rip), ==, testQmpStopPc(stop));
 
         /* the others get the event, as always */
         g_clear_pointer(&evb, json_object_unref);
-        evb = waitStop(b);
-        g_assert_cmphex(stopPc(evb), ==, stopPc(stop));
+        evb = testQmpWaitStop(b);
+        g_assert_cmphex(testQmpStopPc(evb), ==, testQmpStopPc(stop));
         g_clear_pointer(&evm, json_object_unref);
-        evm = waitStop(qemu->qmp);
-        g_assert_cmphex(stopPc(evm), ==, stopPc(stop));
+        evm = testQmpWaitStop(qemu->qmp);
+        g_assert_cmphex(testQmpStopPc(evm), ==, testQmpStopPc(stop));
     }
     /* one stop, one message, on the channel that waited */
-    assertNoStop(a);
-    assertRunState(qemu, "debug");
+    testQmpAssertNoStop(a);
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* an empty list: all registers */
     g_clear_pointer(&reply, json_object_unref);
@@ -791,7 +660,7 @@ testStepWait(void)
     ret = json_object_get_object_member(reply, "return");
     g_assert_true(json_object_has_member(ret, "stop"));
     g_assert_false(json_object_has_member(ret, "registers"));
-    assertNoStop(a);
+    testQmpAssertNoStop(a);
 }
 
 /*
@@ -802,7 +671,7 @@ testStepWait(void)
 static void
 testContinueWait(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
     g_autoptr(JsonObject) reply = NULL;
     g_autoptr(JsonObject) first = NULL;
@@ -823,31 +692,31 @@ testContinueWait(void)
     g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==,
                     "hw-breakpoint");
     g_assert_cmpint(json_object_get_int_member(stop, "point-id"), ==, id);
-    g_assert_cmphex(stopPc(stop), ==, testGuestSymbol("guest_tick"));
+    g_assert_cmphex(testQmpStopPc(stop), ==, testGuestSymbol("guest_tick"));
     g_assert_cmphex(hexLe(replyRegister(ret, "rip")), ==,
                     testGuestSymbol("guest_tick"));
-    assertNoStop(ch);
-    assertRunState(qemu, "debug");
+    testQmpAssertNoStop(ch);
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* a pending wait does not block the channel */
-    cmdDo(ch, "debug-remove-all", NULL);
+    testQmpDo(ch, "debug-remove-all", NULL);
     line = "{\"execute\": \"debug-continue\", \"arguments\": "
            "{\"wait\": true}, \"id\": \"c2\"}\n"
            "{\"execute\": \"query-debug-channels\", \"id\": \"q\"}\n";
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
-    first = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
     g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q");
-    assertRunState(qemu, "running");
+    testQmpAssertRunState(qemu->qmp, "running");
 
     line = "{\"execute\": \"debug-interrupt\", \"id\": \"i\"}\n";
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
     g_clear_pointer(&first, json_object_unref);
-    first = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
-    second = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    second = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
     if (g_str_equal(json_object_get_string_member(first, "id"), "c2")) {
         cont = first;
@@ -863,8 +732,8 @@ testContinueWait(void)
         json_object_get_object_member(cont, "return"), "stop");
     g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==,
                     "interrupt");
-    assertNoStop(ch);
-    assertRunState(qemu, "debug");
+    testQmpAssertNoStop(ch);
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* a stop without a debug stop ends the wait with an error */
     g_clear_pointer(&reply, json_object_unref);
@@ -872,13 +741,13 @@ testContinueWait(void)
            "{\"wait\": true}, \"id\": \"c3\"}\n";
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
-    cmdDo(qemu->qmp, "stop", NULL);
-    reply = testQmpNextMessage(ch, STOP_TIMEOUT_MS, &err);
+    testQmpDo(qemu->qmp, "stop", NULL);
+    reply = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
     g_assert_cmpstr(json_object_get_string_member(reply, "id"), ==, "c3");
     g_assert_nonnull(strstr(replyErrorDesc(reply),
                             "without a debug stop"));
-    assertRunState(qemu, "paused");
+    testQmpAssertRunState(qemu->qmp, "paused");
 
     /* a channel that goes with a wait pending: no harm at the next stop */
     line = "{\"execute\": \"debug-continue\", \"arguments\": "
@@ -886,13 +755,13 @@ testContinueWait(void)
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
     testQmpClearEvents(qemu->qmp);
-    cmdDo(qemu->qmp, "query-debug-channels", NULL);
-    assertRunState(qemu, "running");
+    testQmpDo(qemu->qmp, "query-debug-channels", NULL);
+    testQmpAssertRunState(qemu->qmp, "running");
     g_clear_pointer(&ch, testQmpFree);
-    g_usleep(QUIET_MS * 1000);
-    cmdDo(qemu->qmp, "debug-interrupt", NULL);
-    json_object_unref(waitStop(qemu->qmp));
-    assertRunState(qemu, "debug");
+    g_usleep(TEST_QMP_QUIET_MS * 1000);
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    json_object_unref(testQmpWaitStop(qemu->qmp));
+    testQmpAssertRunState(qemu->qmp, "debug");
     assertChannels(qemu->qmp, "");
 }
 
@@ -901,29 +770,29 @@ testContinueWait(void)
 static void
 testWaitRefused(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
     const char *msg = "'wait' is only available on a debug channel "
                       "(debug-channel-open)";
 
-    cmdErr(qemu->qmp, msg, "debug-continue", "{\"wait\": true}");
+    testQmpErr(qemu->qmp, msg, "debug-continue", "{\"wait\": true}");
     stopAtTick(qemu, ch);
-    cmdErr(qemu->qmp, msg, "debug-step", "{\"cpu-index\": 0, \"wait\": true}");
-    cmdErr(qemu->qmp, msg, "debug-step",
+    testQmpErr(qemu->qmp, msg, "debug-step", "{\"cpu-index\": 0, \"wait\": true}");
+    testQmpErr(qemu->qmp, msg, "debug-step",
            "{\"cpu-index\": 0, \"registers\": [\"rip\"]}");
-    cmdErr(qemu->qmp, msg, "debug-continue", "{\"registers\": []}");
-    cmdErr(ch, "'registers' needs 'wait': true", "debug-step",
+    testQmpErr(qemu->qmp, msg, "debug-continue", "{\"registers\": []}");
+    testQmpErr(ch, "'registers' needs 'wait': true", "debug-step",
            "{\"cpu-index\": 0, \"registers\": [\"rip\"]}");
-    cmdErr(ch, "has no register named 'nosuch'", "debug-step",
+    testQmpErr(ch, "has no register named 'nosuch'", "debug-step",
            "{\"cpu-index\": 0, \"wait\": true, \"registers\": [\"nosuch\"]}");
-    cmdErr(ch, "has no register named 'nosuch'", "debug-continue",
+    testQmpErr(ch, "has no register named 'nosuch'", "debug-continue",
            "{\"wait\": true, \"registers\": [\"rip\", \"nosuch\"]}");
-    assertNoStop(qemu->qmp);
-    assertNoStop(ch);
-    assertRunState(qemu, "debug");
+    testQmpAssertNoStop(qemu->qmp);
+    testQmpAssertNoStop(ch);
+    testQmpAssertRunState(qemu->qmp, "debug");
     /* wait=false is the old behaviour, on the monitor too */
-    cmdDo(qemu->qmp, "debug-continue", "{\"wait\": false}");
-    assertRunState(qemu, "running");
+    testQmpDo(qemu->qmp, "debug-continue", "{\"wait\": false}");
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /*
@@ -934,7 +803,7 @@ testWaitRefused(void)
 static void
 testLeaseTakeover(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(testQmp) ch = NULL;
     g_autoptr(GError) err = NULL;
     g_autofree char *owners = NULL;
@@ -943,8 +812,8 @@ testLeaseTakeover(void)
 
     /* 3 s: room for the takeover below on a loaded machine, and a wait
      * past it shows the takeover stopped the expiry */
-    cmdDo(qemu->qmp, "debug-lease", "{\"client\": \"L\", \"timeout\": 3}");
-    cmdDo(qemu->qmp, "debug-insert",
+    testQmpDo(qemu->qmp, "debug-lease", "{\"client\": \"L\", \"timeout\": 3}");
+    testQmpDo(qemu->qmp, "debug-insert",
           "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
           ", \"client\": \"L\"}", testGuestSymbol("guest_never_called"));
     ch = openChannel(qemu, "L", &name);
@@ -955,16 +824,16 @@ testLeaseTakeover(void)
                                           "channel"));
 
     g_usleep(3500 * 1000);
-    cmdDo(qemu->qmp, "debug-lease", "{\"client\": \"L\", \"timeout\": 1}");
+    testQmpDo(qemu->qmp, "debug-lease", "{\"client\": \"L\", \"timeout\": 1}");
     g_usleep(1500 * 1000);
-    owners = pointOwners(qemu->qmp);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:L");
 
     /* releasing it ends it, and the channel holds it afresh, empty */
     insertOn(ch, "sw-breakpoint", "guest_tick");
-    json_object_unref(waitStop(ch));
-    cmdDo(ch, "debug-lease-release", "{\"client\": \"L\"}");
-    assertRunState(qemu, "running");
+    json_object_unref(testQmpWaitStop(ch));
+    testQmpDo(ch, "debug-lease-release", "{\"client\": \"L\"}");
+    testQmpAssertRunState(qemu->qmp, "running");
     assertChannels(qemu->qmp, "L:0");
     insertOn(ch, "sw-breakpoint", "guest_never_called");
     assertChannels(qemu->qmp, "L:1");
@@ -973,14 +842,14 @@ testLeaseTakeover(void)
     deadline = g_get_monotonic_time() + CLOSE_TIMEOUT_MS * 1000;
     for (;;) {
         g_clear_pointer(&owners, g_free);
-        owners = pointOwners(qemu->qmp);
+        owners = testQmpPointOwners(qemu->qmp);
         if (g_str_equal(owners, ""))
             break;
         if (g_get_monotonic_time() > deadline)
             g_error("the channel's points outlived it: %s", owners);
         g_usleep(10 * 1000);
     }
-    cmdErr(qemu->qmp, "no lease named 'L'", "debug-lease-release",
+    testQmpErr(qemu->qmp, "no lease named 'L'", "debug-lease-release",
            "{\"client\": \"L\"}");
 }
 

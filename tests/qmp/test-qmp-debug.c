@@ -16,73 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "testutils-guest.h"
-#include "testutils-qmp.h"
-
-#define STOP_TIMEOUT_MS 10000
-#define QUIET_MS 300
-
-static JsonNode *
-qmpv(testQemu *qemu, GError **err, const char *cmd, const char *fmt,
-     va_list ap)
-{
-    g_autofree char *args = fmt ? g_strdup_vprintf(fmt, ap) : NULL;
-
-    if (!args)
-        return testQmpExecute(qemu->qmp, cmd, NULL, err);
-    return testQmpExecutef(qemu->qmp, err, cmd, "%s", args);
-}
-
-/* Execute, asserting success. */
-static JsonNode * G_GNUC_PRINTF(3, 4)
-qmpOk(testQemu *qemu, const char *cmd, const char *fmt, ...)
-{
-    g_autoptr(GError) err = NULL;
-    JsonNode *ret;
-    va_list ap;
-
-    va_start(ap, fmt);
-    ret = qmpv(qemu, &err, cmd, fmt, ap);
-    va_end(ap);
-    if (!ret)
-        g_error("%s failed: %s", cmd, err->message);
-    return ret;
-}
-
-static void G_GNUC_PRINTF(3, 4)
-qmpDo(testQemu *qemu, const char *cmd, const char *fmt, ...)
-{
-    g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) ret = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    ret = qmpv(qemu, &err, cmd, fmt, ap);
-    va_end(ap);
-    if (!ret)
-        g_error("%s failed: %s", cmd, err->message);
-}
-
-/* Execute, asserting a QMP error whose text contains @expect. */
-static void G_GNUC_PRINTF(4, 5)
-qmpErr(testQemu *qemu, const char *expect, const char *cmd,
-       const char *fmt, ...)
-{
-    g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) ret = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    ret = qmpv(qemu, &err, cmd, fmt, ap);
-    va_end(ap);
-    if (ret)
-        g_error("%s(%s) succeeded but should fail with '%s'", cmd,
-                fmt ? fmt : "", expect);
-    g_assert_error(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND);
-    if (!strstr(err->message, expect))
-        g_error("%s: error '%s' does not mention '%s'", cmd, err->message,
-                expect);
-    g_test_message("%s: %s", cmd, err->message);
-}
+#include "testutils-qmp-assert.h"
 
 static gint64
 qmpInsert(testQemu *qemu, const char *type, guint64 addr, guint64 len)
@@ -90,55 +24,20 @@ qmpInsert(testQemu *qemu, const char *type, guint64 addr, guint64 len)
     g_autoptr(JsonNode) ret = NULL;
 
     if (len)
-        ret = qmpOk(qemu, "debug-insert",
+        ret = testQmpOk(qemu->qmp, "debug-insert",
                     "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT
                     ", \"len\": %" G_GUINT64_FORMAT "}", type, addr, len);
     else
-        ret = qmpOk(qemu, "debug-insert",
+        ret = testQmpOk(qemu->qmp, "debug-insert",
                     "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT "}",
                     type, addr);
     return json_object_get_int_member(json_node_get_object(ret), "id");
 }
 
-static JsonObject *
-waitStop(testQemu *qemu)
-{
-    g_autoptr(GError) err = NULL;
-    JsonObject *ev = testQmpWaitEvent(qemu->qmp, "DEBUG_STOP",
-                                      STOP_TIMEOUT_MS, &err);
-
-    g_assert_no_error(err);
-    return ev;
-}
-
-static void
-assertNoStop(testQemu *qemu)
-{
-    g_usleep(QUIET_MS * 1000);
-    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
-}
-
-static char *
-runState(testQemu *qemu)
-{
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-status", NULL);
-
-    return g_strdup(json_object_get_string_member(json_node_get_object(ret),
-                                                  "status"));
-}
-
-static void
-assertRunState(testQemu *qemu, const char *want)
-{
-    g_autofree char *state = runState(qemu);
-
-    g_assert_cmpstr(state, ==, want);
-}
-
 static GBytes *
 readMem(testQemu *qemu, guint64 addr, gsize size)
 {
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-memory",
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "debug-read-memory",
                                     "{\"addr\": %" G_GUINT64_FORMAT
                                     ", \"size\": %zu}", addr, size);
     const char *b64 = json_object_get_string_member(json_node_get_object(ret),
@@ -165,24 +64,15 @@ writeU32(testQemu *qemu, const char *sym, guint32 v)
     guint8 p[4] = { v, v >> 8, v >> 16, v >> 24 };
     g_autofree char *b64 = g_base64_encode(p, 4);
 
-    qmpDo(qemu, "debug-write-memory",
+    testQmpDo(qemu->qmp, "debug-write-memory",
           "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"%s\"}",
           testGuestSymbol(sym), b64);
-}
-
-static testQemu *
-startGuest(void)
-{
-    testQemu *qemu = testQemuStartTcg("pc", NULL);
-
-    testQemuWaitGuestReady(qemu);
-    return qemu;
 }
 
 static guint64
 regValue(testQemu *qemu, const char *name, gint64 *size)
 {
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-registers",
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "debug-read-registers",
                                     "{\"cpu-index\": 0, \"names\": [\"%s\"]}",
                                     name);
     JsonArray *regs = json_node_get_array(ret);
@@ -206,17 +96,11 @@ regValue(testQemu *qemu, const char *name, gint64 *size)
     return v;
 }
 
-static guint64
-stopPc(JsonObject *ev)
-{
-    return (guint64) json_object_get_int_member(ev, "pc");
-}
-
 /* Break at guest_tick with a breakpoint of @type. */
 static void
 checkBreakpoint(const char *type)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     g_autoptr(JsonNode) stops = NULL;
     g_autoptr(JsonNode) points = NULL;
@@ -225,18 +109,18 @@ checkBreakpoint(const char *type)
     JsonObject *s, *p;
 
     g_assert_cmpint(id, >, 0);
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, type);
     g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
-    g_assert_cmphex(stopPc(ev), ==, tick);
+    g_assert_cmphex(testQmpStopPc(ev), ==, tick);
     g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
     g_assert_false(json_object_has_member(ev, "watch-addr"));
-    assertRunState(qemu, "debug");
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* the register view agrees */
     g_assert_cmphex(regValue(qemu, "rip", NULL), ==, tick);
 
-    stops = qmpOk(qemu, "query-debug-stop", NULL);
+    stops = testQmpOk(qemu->qmp, "query-debug-stop", NULL);
     g_assert_cmpuint(json_array_get_length(json_node_get_array(stops)), ==, 1);
     s = json_array_get_object_element(json_node_get_array(stops), 0);
     g_assert_true(json_object_get_boolean_member(s, "stopped"));
@@ -244,7 +128,7 @@ checkBreakpoint(const char *type)
     g_assert_cmphex((guint64) json_object_get_int_member(s, "pc"), ==, tick);
     g_assert_cmpint(json_object_get_int_member(s, "point-id"), ==, id);
 
-    points = qmpOk(qemu, "query-debug-points", NULL);
+    points = testQmpOk(qemu->qmp, "query-debug-points", NULL);
     g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 1);
     p = json_array_get_object_element(json_node_get_array(points), 0);
     g_assert_cmpint(json_object_get_int_member(p, "id"), ==, id);
@@ -272,45 +156,45 @@ testHwBreakpoint(void)
 static void
 testContinueAdvances(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     guint64 tick = testGuestSymbol("guest_tick");
     guint32 calls[4];
     int i;
 
     qmpInsert(qemu, "sw-breakpoint", tick, 0);
     for (i = 0; i < 4; i++) {
-        g_autoptr(JsonObject) ev = waitStop(qemu);
+        g_autoptr(JsonObject) ev = testQmpWaitStop(qemu->qmp);
 
-        g_assert_cmphex(stopPc(ev), ==, tick);
+        g_assert_cmphex(testQmpStopPc(ev), ==, tick);
         calls[i] = readU32(qemu, "guest_tick_count");
         if (i > 0)
             g_assert_cmpuint(calls[i], ==, calls[i - 1] + 1);
-        qmpDo(qemu, i % 2 ? "cont" : "debug-continue", NULL);
+        testQmpDo(qemu->qmp, i % 2 ? "cont" : "debug-continue", NULL);
     }
 }
 
 static void
 checkWatchpoint(const char *type, const char *sym)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     guint64 addr = testGuestSymbol(sym);
     gint64 id = qmpInsert(qemu, type, addr, 4);
 
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, type);
     g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
     g_assert_cmphex((guint64) json_object_get_int_member(ev, "watch-addr"),
                     ==, addr);
     g_assert_cmphex((guint64) json_object_get_int_member(ev, "hit-addr"),
                     ==, addr);
-    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
-    assertRunState(qemu, "debug");
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, testQmpStopPc(ev));
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* it fires again after continuing */
     json_object_unref(g_steal_pointer(&ev));
-    qmpDo(qemu, "debug-continue", NULL);
-    ev = waitStop(qemu);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, type);
 }
 
@@ -335,27 +219,27 @@ testWatchAccess(void)
 static void
 testInterrupt(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
 
     /* what needs a stopped VM says so */
-    qmpErr(qemu, "the VM is running", "debug-step", "{\"cpu-index\": 0}");
-    qmpErr(qemu, "the VM is running", "debug-write-register",
+    testQmpErr(qemu->qmp, "the VM is running", "debug-step", "{\"cpu-index\": 0}");
+    testQmpErr(qemu->qmp, "the VM is running", "debug-write-register",
            "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"0000000000000000\"}");
     /* continuing a running VM is harmless */
-    qmpDo(qemu, "debug-continue", NULL);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
 
-    qmpDo(qemu, "debug-interrupt", NULL);
-    ev = waitStop(qemu);
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
                     "interrupt");
     g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
-    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
-    assertRunState(qemu, "debug");
-    qmpErr(qemu, "not running", "debug-interrupt", NULL);
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, testQmpStopPc(ev));
+    testQmpAssertRunState(qemu->qmp, "debug");
+    testQmpErr(qemu->qmp, "not running", "debug-interrupt", NULL);
     testQmpClearEvents(qemu->qmp);
-    qmpDo(qemu, "debug-continue", NULL);
-    assertRunState(qemu, "running");
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    testQmpAssertRunState(qemu->qmp, "running");
     /* a continue is a run the management layer hears about */
     g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "RESUME"), ==, 1);
 }
@@ -363,28 +247,28 @@ testInterrupt(void)
 static void
 checkStep(gint64 count)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     guint32 before, after;
     guint64 pc0;
 
-    qmpDo(qemu, "debug-interrupt", NULL);
-    ev = waitStop(qemu);
-    pc0 = stopPc(ev);
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    pc0 = testQmpStopPc(ev);
     before = readU32(qemu, "guest_counter");
     testQmpClearEvents(qemu->qmp);
 
-    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
           "}", count);
     json_object_unref(g_steal_pointer(&ev));
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
     g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
     g_assert_false(json_object_has_member(ev, "point-id"));
-    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
-    assertRunState(qemu, "debug");
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, testQmpStopPc(ev));
+    testQmpAssertRunState(qemu->qmp, "debug");
     /* exactly one stop */
-    assertNoStop(qemu);
+    testQmpAssertNoStop(qemu->qmp);
     /* and it was no run for the management layer: the VM was stopped for
      * the debugger before and after (libvirt would otherwise update its
      * state twice per step) */
@@ -393,7 +277,7 @@ checkStep(gint64 count)
 
     after = readU32(qemu, "guest_counter");
     if (count == 1) {
-        g_assert_cmphex(stopPc(ev), !=, pc0);
+        g_assert_cmphex(testQmpStopPc(ev), !=, pc0);
         g_assert_cmpuint(after - before, <=, 1);
     } else {
         /* a loop iteration is a few dozen instructions */
@@ -423,9 +307,9 @@ stopAtHwBreakpoint(testQemu *qemu, const char *symbol)
     guint64 addr = testGuestSymbol(symbol);
 
     qmpInsert(qemu, "hw-breakpoint", addr, 0);
-    ev = waitStop(qemu);
-    g_assert_cmphex(stopPc(ev), ==, addr);
-    qmpDo(qemu, "debug-remove-all", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmphex(testQmpStopPc(ev), ==, addr);
+    testQmpDo(qemu->qmp, "debug-remove-all", NULL);
     return addr;
 }
 
@@ -436,13 +320,13 @@ stepAndWait(testQemu *qemu, gint64 count)
     JsonObject *ev;
 
     testQmpClearEvents(qemu->qmp);
-    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
           "}", count);
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
-    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, stopPc(ev));
-    assertRunState(qemu, "debug");
-    assertNoStop(qemu);
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, testQmpStopPc(ev));
+    testQmpAssertRunState(qemu->qmp, "debug");
+    testQmpAssertNoStop(qemu->qmp);
     return ev;
 }
 
@@ -455,7 +339,7 @@ stepAndWait(testQemu *qemu, gint64 count)
 static void
 testStepGuestInt3(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     guint64 site = stopAtHwBreakpoint(qemu, "guest_int3_site");
     guint32 before;
@@ -463,20 +347,20 @@ testStepGuestInt3(void)
     before = readU32(qemu, "guest_int3_count");
 
     ev = stepAndWait(qemu, 1);
-    g_assert_cmphex(stopPc(ev), ==, testGuestSymbol("guest_int3_handler"));
+    g_assert_cmphex(testQmpStopPc(ev), ==, testGuestSymbol("guest_int3_handler"));
     /* lock incl, iret: back after the int3 */
     json_object_unref(g_steal_pointer(&ev));
     ev = stepAndWait(qemu, 2);
-    g_assert_cmphex(stopPc(ev), ==, site + 1);
+    g_assert_cmphex(testQmpStopPc(ev), ==, site + 1);
     g_assert_cmpuint(readU32(qemu, "guest_int3_count"), ==, before + 1);
 
     /* and once more, crossing the int3 within one long step */
     qmpInsert(qemu, "hw-breakpoint", site, 0);
-    qmpDo(qemu, "debug-continue", NULL);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
     json_object_unref(g_steal_pointer(&ev));
-    ev = waitStop(qemu);
-    g_assert_cmphex(stopPc(ev), ==, site);
-    qmpDo(qemu, "debug-remove-all", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmphex(testQmpStopPc(ev), ==, site);
+    testQmpDo(qemu->qmp, "debug-remove-all", NULL);
     json_object_unref(g_steal_pointer(&ev));
     ev = stepAndWait(qemu, 100);
     g_assert_cmpuint(readU32(qemu, "guest_int3_count"), ==, before + 2);
@@ -487,7 +371,7 @@ testStepGuestInt3(void)
 static void
 setRip(testQemu *qemu, guint64 addr)
 {
-    qmpDo(qemu, "debug-write-register",
+    testQmpDo(qemu->qmp, "debug-write-register",
           "{\"cpu-index\": 0, \"name\": \"rip\", \"value\": "
           "\"%02x%02x%02x%02x00000000\"}",
           (unsigned) (addr & 0xff), (unsigned) (addr >> 8 & 0xff),
@@ -503,18 +387,18 @@ setRip(testQemu *qemu, guint64 addr)
 static void
 testStepHalt(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     guint64 hlt = testGuestSymbol("guest_halt_site");
 
-    qmpDo(qemu, "debug-interrupt", NULL);
-    ev = waitStop(qemu);
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
     /* cli; hlt: a step of 1000 stops after the 2 */
     setRip(qemu, hlt - 1);
     json_object_unref(g_steal_pointer(&ev));
     ev = stepAndWait(qemu, 1000);
-    g_assert_cmphex(stopPc(ev), ==, hlt + 1);
-    qmpErr(qemu, "halted", "debug-step", "{\"cpu-index\": 0}");
+    g_assert_cmphex(testQmpStopPc(ev), ==, hlt + 1);
+    testQmpErr(qemu->qmp, "halted", "debug-step", "{\"cpu-index\": 0}");
 }
 
 /*
@@ -526,7 +410,7 @@ testStepHalt(void)
 static void
 testRemoveWhileHit(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     guint64 tick = testGuestSymbol("guest_int3_site");
     int i;
 
@@ -535,19 +419,19 @@ testRemoveWhileHit(void)
         gint64 id = qmpInsert(qemu, i % 2 ? "hw-breakpoint" : "sw-breakpoint",
                               tick, 0);
 
-        qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
-        state = runState(qemu);
+        testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+        state = testQmpRunState(qemu->qmp);
         if (g_str_equal(state, "debug")) {
-            g_autoptr(JsonObject) ev = waitStop(qemu);
+            g_autoptr(JsonObject) ev = testQmpWaitStop(qemu->qmp);
 
             g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
                             i % 2 ? "hw-breakpoint" : "sw-breakpoint");
-            qmpDo(qemu, "debug-continue", NULL);
+            testQmpDo(qemu->qmp, "debug-continue", NULL);
         }
         testQmpClearEvents(qemu->qmp);
     }
-    g_usleep(QUIET_MS * 1000);
-    assertRunState(qemu, "running");
+    g_usleep(TEST_QMP_QUIET_MS * 1000);
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /*
@@ -567,26 +451,26 @@ stepFromFirstTick(gint64 count, gboolean kick, guint32 *counter, guint *kicks)
     guint64 never = testGuestSymbol("guest_never_called");
     gint64 id = qmpInsert(qemu, "sw-breakpoint", tick, 0);
 
-    qmpDo(qemu, "cont", NULL);
-    ev = waitStop(qemu);
-    g_assert_cmphex(stopPc(ev), ==, tick);
+    testQmpDo(qemu->qmp, "cont", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmphex(testQmpStopPc(ev), ==, tick);
     g_assert_cmpuint(readU32(qemu, "guest_counter"), ==, 0);
-    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
 
     testQmpClearEvents(qemu->qmp);
-    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"count\": %" G_GINT64_FORMAT
           "}", count);
     *kicks = 0;
     while (kick && testQmpCountEvents(qemu->qmp, "DEBUG_STOP") == 0) {
         id = qmpInsert(qemu, "hw-breakpoint", never, 0);
-        qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+        testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
         (*kicks)++;
     }
     json_object_unref(g_steal_pointer(&ev));
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
     *counter = readU32(qemu, "guest_counter");
-    return stopPc(ev);
+    return testQmpStopPc(ev);
 }
 
 /*
@@ -614,7 +498,7 @@ testStepKicked(void)
 static guint64
 readMsr(testQemu *qemu, guint32 msr)
 {
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-msr",
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "debug-read-msr",
                                     "{\"cpu-index\": 0, \"msr\": %u}", msr);
 
     return json_object_get_int_member(json_node_get_object(ret), "value");
@@ -625,69 +509,69 @@ readMsr(testQemu *qemu, guint32 msr)
 static void
 testReadMsr(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
 
     g_assert_cmphex(readMsr(qemu, 0xc0000082), ==,
                     testGuestSymbol("entry_SYSCALL_64"));
     /* EFER: no long mode in this 32-bit guest */
     g_assert_cmphex(readMsr(qemu, 0xc0000080) & 0x400, ==, 0);
-    qmpErr(qemu, "MSR 0x10 cannot be read", "debug-read-msr",
+    testQmpErr(qemu->qmp, "MSR 0x10 cannot be read", "debug-read-msr",
            "{\"cpu-index\": 0, \"msr\": 16}");
-    qmpErr(qemu, "cpu-index", "debug-read-msr",
+    testQmpErr(qemu->qmp, "cpu-index", "debug-read-msr",
            "{\"cpu-index\": 7, \"msr\": 3221225602}");
-    assertRunState(qemu, "running");
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /* Stepping from a breakpoint leaves it; a long step stops early at it. */
 static void
 testStepBreakpoint(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     guint64 tick = testGuestSymbol("guest_tick");
     gint64 id = qmpInsert(qemu, "sw-breakpoint", tick, 0);
 
-    ev = waitStop(qemu);
-    g_assert_cmphex(stopPc(ev), ==, tick);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmphex(testQmpStopPc(ev), ==, tick);
     json_object_unref(g_steal_pointer(&ev));
 
-    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0}");
-    ev = waitStop(qemu);
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0}");
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
-    g_assert_cmphex(stopPc(ev), !=, tick);
+    g_assert_cmphex(testQmpStopPc(ev), !=, tick);
     json_object_unref(g_steal_pointer(&ev));
 
-    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0, \"count\": 100000}");
-    ev = waitStop(qemu);
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"count\": 100000}");
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
                     "sw-breakpoint");
-    g_assert_cmphex(stopPc(ev), ==, tick);
+    g_assert_cmphex(testQmpStopPc(ev), ==, tick);
     g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
-    assertNoStop(qemu);
+    testQmpAssertNoStop(qemu->qmp);
 }
 
 /* Register writes reach the guest: rax is stored by guest_reg_store. */
 static void
 testRegisterWrite(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     guint64 store = stopAtHwBreakpoint(qemu, "guest_reg_store");
     gint64 size;
 
     regValue(qemu, "rax", &size);
     g_assert_cmpint(size, ==, 8);
-    qmpDo(qemu, "debug-write-register",
+    testQmpDo(qemu->qmp, "debug-write-register",
           "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"efbeadde00000000\"}");
     g_assert_cmphex(regValue(qemu, "rax", NULL), ==, 0xdeadbeef);
 
-    qmpDo(qemu, "debug-step", "{\"cpu-index\": 0}");
-    ev = waitStop(qemu);
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0}");
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
     g_assert_cmphex(readU32(qemu, "guest_reg_sink"), ==, 0xdeadbeef);
 
     /* and rip writes move the vCPU */
-    qmpDo(qemu, "debug-write-register",
+    testQmpDo(qemu->qmp, "debug-write-register",
           "{\"cpu-index\": 0, \"name\": \"rip\", \"value\": \"%02x%02x%02x%02x00000000\"}",
           (unsigned) (store & 0xff), (unsigned) (store >> 8 & 0xff),
           (unsigned) (store >> 16 & 0xff), (unsigned) (store >> 24 & 0xff));
@@ -699,7 +583,7 @@ testRegisterWrite(void)
 static void
 testMemoryWrite(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
 
     g_assert_cmphex(readU32(qemu, "guest_read_var"), ==, 0x5eed);
@@ -713,7 +597,7 @@ testMemoryWrite(void)
 
     /* physical addresses: the guest runs without paging, so they agree */
     {
-        g_autoptr(JsonNode) ret = qmpOk(qemu, "debug-read-memory",
+        g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "debug-read-memory",
                                         "{\"addr\": %" G_GUINT64_FORMAT
                                         ", \"size\": 4, \"physical\": true}",
                                         testGuestSymbol("guest_read_var"));
@@ -731,7 +615,7 @@ testMemoryWrite(void)
 static void
 testGuestInt3(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
     guint32 before;
 
@@ -746,14 +630,14 @@ testGuestInt3(void)
     }
     g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
     g_assert_cmpuint(readU32(qemu, "guest_fault_count"), ==, 0);
-    assertRunState(qemu, "running");
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /* After debug-remove-all and a continue the guest runs undisturbed. */
 static void
 testRemoveAllResumes(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     g_autoptr(JsonNode) points = NULL;
     guint32 c1, c2, i1;
@@ -762,16 +646,16 @@ testRemoveAllResumes(void)
     qmpInsert(qemu, "hw-breakpoint", testGuestSymbol("guest_reg_probe"), 0);
     qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_write_var"), 4);
     qmpInsert(qemu, "watchpoint-read", testGuestSymbol("guest_read_var"), 4);
-    ev = waitStop(qemu);
-    qmpDo(qemu, "debug-remove-all", NULL);
-    points = qmpOk(qemu, "query-debug-points", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    testQmpDo(qemu->qmp, "debug-remove-all", NULL);
+    points = testQmpOk(qemu->qmp, "query-debug-points", NULL);
     g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 0);
     testQmpClearEvents(qemu->qmp);
     c1 = readU32(qemu, "guest_counter");
     i1 = readU32(qemu, "guest_int3_count");
-    qmpDo(qemu, "debug-continue", NULL);
-    assertNoStop(qemu);
-    assertRunState(qemu, "running");
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    testQmpAssertNoStop(qemu->qmp);
+    testQmpAssertRunState(qemu->qmp, "running");
     c2 = readU32(qemu, "guest_counter");
     g_assert_cmpuint(c2 - c1, >, 4096);
     g_assert_cmpuint(readU32(qemu, "guest_int3_count"), >, i1);
@@ -782,7 +666,7 @@ static void
 testCapabilitiesTcg(void)
 {
     g_autoptr(testQemu) qemu = testQemuStartTcg("pc", NULL);
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "query-debug-capabilities", NULL);
     JsonObject *caps = json_node_get_object(ret);
     JsonArray *types = json_object_get_array_member(caps, "point-types");
     JsonArray *flags = json_object_get_array_member(caps, "step-flags");
@@ -806,16 +690,16 @@ static void
 testCapabilitiesNone(void)
 {
     g_autoptr(testQemu) qemu = testQemuStartTcg("none", NULL);
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "query-debug-capabilities", NULL);
     JsonObject *caps = json_node_get_object(ret);
 
     g_assert_false(json_object_get_boolean_member(caps, "supported"));
     g_assert_false(json_object_get_boolean_member(caps, "single-step"));
     g_assert_cmpuint(json_array_get_length(json_object_get_array_member(caps, "point-types")), ==, 0);
     g_assert_cmpint(json_object_get_int_member(caps, "max-memory-size"), ==, 65536);
-    qmpErr(qemu, "not supported", "debug-insert",
+    testQmpErr(qemu->qmp, "not supported", "debug-insert",
            "{\"type\": \"sw-breakpoint\", \"addr\": 4096}");
-    qmpErr(qemu, "not supported", "query-debug-stop", NULL);
+    testQmpErr(qemu->qmp, "not supported", "query-debug-stop", NULL);
 }
 
 /* Record/replay owns the execution: the commands refuse there. */
@@ -826,35 +710,15 @@ qmpInsertOwned(testQemu *qemu, const char *client, const char *type,
     g_autoptr(JsonNode) ret = NULL;
 
     if (len)
-        ret = qmpOk(qemu, "debug-insert",
+        ret = testQmpOk(qemu->qmp, "debug-insert",
                     "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT
                     ", \"len\": %" G_GUINT64_FORMAT ", \"client\": \"%s\"}",
                     type, addr, len, client);
     else
-        ret = qmpOk(qemu, "debug-insert",
+        ret = testQmpOk(qemu->qmp, "debug-insert",
                     "{\"type\": \"%s\", \"addr\": %" G_GUINT64_FORMAT
                     ", \"client\": \"%s\"}", type, addr, client);
     return json_object_get_int_member(json_node_get_object(ret), "id");
-}
-
-/* The points listed, as "ID:CLIENT" ("-" for none), space-separated. */
-static char *
-pointOwners(testQemu *qemu)
-{
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-points", NULL);
-    JsonArray *arr = json_node_get_array(ret);
-    g_autoptr(GString) out = g_string_new(NULL);
-    guint i;
-
-    for (i = 0; i < json_array_get_length(arr); i++) {
-        JsonObject *o = json_array_get_object_element(arr, i);
-
-        g_string_append_printf(out, "%s%" G_GINT64_FORMAT ":%s", i ? " " : "",
-                               json_object_get_int_member(o, "id"),
-                               json_object_has_member(o, "client") ?
-                               json_object_get_string_member(o, "client") : "-");
-    }
-    return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 /*
@@ -864,23 +728,23 @@ pointOwners(testQemu *qemu)
 static void
 testLeaseExpires(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     g_autofree char *owners = NULL;
     gint64 deadline;
 
     qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_never_called"), 4);
-    qmpDo(qemu, "debug-lease", "{\"client\": \"gdb-1\", \"timeout\": 2}");
+    testQmpDo(qemu->qmp, "debug-lease", "{\"client\": \"gdb-1\", \"timeout\": 2}");
     qmpInsertOwned(qemu, "gdb-1", "hw-breakpoint", testGuestSymbol("guest_tick"), 0);
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "hw-breakpoint");
-    owners = pointOwners(qemu);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:- 2:gdb-1");
 
     /* the client vanishes: nobody renews */
     deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
     for (;;) {
-        g_autofree char *state = runState(qemu);
+        g_autofree char *state = testQmpRunState(qemu->qmp);
 
         if (g_str_equal(state, "running"))
             break;
@@ -889,11 +753,11 @@ testLeaseExpires(void)
         g_usleep(100 * 1000);
     }
     g_clear_pointer(&owners, g_free);
-    owners = pointOwners(qemu);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:-");
-    qmpErr(qemu, "no lease named 'gdb-1'", "debug-lease-release",
+    testQmpErr(qemu->qmp, "no lease named 'gdb-1'", "debug-lease-release",
            "{\"client\": \"gdb-1\"}");
-    assertNoStop(qemu);
+    testQmpAssertNoStop(qemu->qmp);
 }
 
 /*
@@ -904,59 +768,59 @@ testLeaseExpires(void)
 static void
 testLeaseTwoClients(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     g_autofree char *owners = NULL;
 
-    qmpDo(qemu, "debug-lease", "{\"client\": \"a\", \"timeout\": 60}");
-    qmpDo(qemu, "debug-lease", "{\"client\": \"b\", \"timeout\": 60}");
+    testQmpDo(qemu->qmp, "debug-lease", "{\"client\": \"a\", \"timeout\": 60}");
+    testQmpDo(qemu->qmp, "debug-lease", "{\"client\": \"b\", \"timeout\": 60}");
     qmpInsertOwned(qemu, "b", "watchpoint-write", testGuestSymbol("guest_never_called"), 4);
     qmpInsertOwned(qemu, "b", "sw-breakpoint", testGuestSymbol("guest_never_called"), 0);
     qmpInsertOwned(qemu, "a", "hw-breakpoint", testGuestSymbol("guest_tick"), 0);
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
 
-    qmpDo(qemu, "debug-lease-release", "{\"client\": \"a\"}");
-    owners = pointOwners(qemu);
+    testQmpDo(qemu->qmp, "debug-lease-release", "{\"client\": \"a\"}");
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "1:b 2:b");
-    assertRunState(qemu, "debug");
+    testQmpAssertRunState(qemu->qmp, "debug");
 
-    qmpDo(qemu, "debug-remove-all", "{\"client\": \"b\"}");
+    testQmpDo(qemu->qmp, "debug-remove-all", "{\"client\": \"b\"}");
     g_clear_pointer(&owners, g_free);
-    owners = pointOwners(qemu);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "");
-    assertRunState(qemu, "debug");
+    testQmpAssertRunState(qemu->qmp, "debug");
 
-    qmpDo(qemu, "debug-lease-release", "{\"client\": \"b\"}");
-    assertRunState(qemu, "running");
+    testQmpDo(qemu->qmp, "debug-lease-release", "{\"client\": \"b\"}");
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /* Bad lease requests are refused and change nothing. */
 static void
 testLeaseBadInput(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autofree char *longName = g_strnfill(65, 'x');
     g_autofree char *owners = NULL;
 
-    qmpErr(qemu, "no lease named 'nobody'", "debug-insert",
+    testQmpErr(qemu->qmp, "no lease named 'nobody'", "debug-insert",
            "{\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
            ", \"client\": \"nobody\"}", testGuestSymbol("guest_tick"));
-    qmpErr(qemu, "1 to 64 characters", "debug-lease",
+    testQmpErr(qemu->qmp, "1 to 64 characters", "debug-lease",
            "{\"client\": \"\", \"timeout\": 5}");
-    qmpErr(qemu, "1 to 64 characters", "debug-lease",
+    testQmpErr(qemu->qmp, "1 to 64 characters", "debug-lease",
            "{\"client\": \"%s\", \"timeout\": 5}", longName);
-    qmpErr(qemu, "printable ASCII", "debug-lease",
+    testQmpErr(qemu->qmp, "printable ASCII", "debug-lease",
            "{\"client\": \"a b\", \"timeout\": 5}");
-    qmpErr(qemu, "out of range", "debug-lease",
+    testQmpErr(qemu->qmp, "out of range", "debug-lease",
            "{\"client\": \"a\", \"timeout\": 0}");
-    qmpErr(qemu, "out of range", "debug-lease",
+    testQmpErr(qemu->qmp, "out of range", "debug-lease",
            "{\"client\": \"a\", \"timeout\": 3601}");
-    qmpErr(qemu, "no lease named 'a'", "debug-lease-release",
+    testQmpErr(qemu->qmp, "no lease named 'a'", "debug-lease-release",
            "{\"client\": \"a\"}");
-    owners = pointOwners(qemu);
+    owners = testQmpPointOwners(qemu->qmp);
     g_assert_cmpstr(owners, ==, "");
-    assertRunState(qemu, "running");
-    assertNoStop(qemu);
+    testQmpAssertRunState(qemu->qmp, "running");
+    testQmpAssertNoStop(qemu->qmp);
 }
 
 /*
@@ -969,7 +833,7 @@ testLeaseBadInput(void)
 static void
 testMigrationBlocked(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     g_autoptr(JsonNode) points = NULL;
     const char *to = "{\"uri\": \"exec:cat > /dev/null\"}";
@@ -977,24 +841,24 @@ testMigrationBlocked(void)
 
     /* points set, guest running */
     qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_never_called"), 4);
-    qmpErr(qemu, "debug-detach", "migrate", "%s", to);
-    assertRunState(qemu, "running");
-    points = qmpOk(qemu, "query-debug-points", NULL);
+    testQmpErr(qemu->qmp, "debug-detach", "migrate", "%s", to);
+    testQmpAssertRunState(qemu->qmp, "running");
+    points = testQmpOk(qemu->qmp, "query-debug-points", NULL);
     g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 1);
 
     /* no point, stopped in the debugger */
-    qmpDo(qemu, "debug-remove-all", NULL);
-    qmpDo(qemu, "debug-interrupt", NULL);
-    ev = waitStop(qemu);
-    qmpErr(qemu, "being debugged", "migrate", "%s", to);
-    assertRunState(qemu, "debug");
+    testQmpDo(qemu->qmp, "debug-remove-all", NULL);
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    testQmpErr(qemu->qmp, "being debugged", "migrate", "%s", to);
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* the debugger gone: it migrates */
-    qmpDo(qemu, "debug-continue", NULL);
-    qmpDo(qemu, "migrate", "%s", to);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    testQmpDo(qemu->qmp, "migrate", "%s", to);
     deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
     for (;;) {
-        g_autoptr(JsonNode) info = qmpOk(qemu, "query-migrate", NULL);
+        g_autoptr(JsonNode) info = testQmpOk(qemu->qmp, "query-migrate", NULL);
         const char *status = json_object_get_string_member(
             json_node_get_object(info), "status");
 
@@ -1083,33 +947,33 @@ testGdbDetachKeepsPoints(void)
 
     qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_write_var"), 4);
     qmpInsert(qemu, "hw-breakpoint", testGuestSymbol("guest_reg_store"), 0);
-    json_object_unref(waitStop(qemu));
+    json_object_unref(testQmpWaitStop(qemu->qmp));
 
     /* a gdb client attaches, detaches ("D") and leaves */
     testQmpClearEvents(qemu->qmp);
     fd = gdbConnect(gdbsock);
     g_assert_cmpint(write(fd, "$?#3f", 5), ==, 5);
     g_assert_cmpint(write(fd, "+$D#44", 6), ==, 6);
-    g_usleep(QUIET_MS * 1000);
+    g_usleep(TEST_QMP_QUIET_MS * 1000);
     close(fd);
     waitGdbClientGone(qemu, "query-debug-points");
 
-    points = qmpOk(qemu, "query-debug-points", NULL);
+    points = testQmpOk(qemu->qmp, "query-debug-points", NULL);
     g_assert_cmpuint(json_array_get_length(json_node_get_array(points)), ==, 2);
     testQmpClearEvents(qemu->qmp);
     for (i = 0; i < 50 && !(sawWatch && sawBreak); i++) {
         g_autoptr(JsonObject) ev = NULL;
         const char *reason;
 
-        qmpDo(qemu, "debug-continue", NULL);
-        ev = waitStop(qemu);
+        testQmpDo(qemu->qmp, "debug-continue", NULL);
+        ev = testQmpWaitStop(qemu->qmp);
         reason = json_object_get_string_member(ev, "reason");
         if (g_str_equal(reason, "watchpoint-write")) {
             sawWatch = TRUE;
         } else if (g_str_equal(reason, "hw-breakpoint") && !sawBreak) {
             /* hit every loop iteration: out of the watchpoint's way */
             sawBreak = TRUE;
-            qmpDo(qemu, "debug-remove", "{\"id\": 2}");
+            testQmpDo(qemu->qmp, "debug-remove", "{\"id\": 2}");
         }
     }
     g_assert_true(sawBreak);
@@ -1126,14 +990,14 @@ testRecordReplay(void)
                                               rrfile);
     const char *const args[] = { "-icount", icount, NULL };
     testQemu *qemu = testQemuStartTcg("pc", args);
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "query-debug-capabilities", NULL);
 
     g_assert_false(json_object_get_boolean_member(json_node_get_object(ret),
                                                   "supported"));
-    qmpErr(qemu, "record/replay", "debug-insert",
+    testQmpErr(qemu->qmp, "record/replay", "debug-insert",
            "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT "}",
            testGuestSymbol("guest_tick"));
-    qmpErr(qemu, "record/replay", "debug-interrupt", NULL);
+    testQmpErr(qemu->qmp, "record/replay", "debug-interrupt", NULL);
     testQemuFree(qemu);
     g_unlink(rrfile);
     g_rmdir(dir);
@@ -1143,9 +1007,9 @@ testRecordReplay(void)
 static char *
 guestSnapshot(testQemu *qemu)
 {
-    g_autoptr(JsonNode) regs = qmpOk(qemu, "debug-read-registers",
+    g_autoptr(JsonNode) regs = testQmpOk(qemu->qmp, "debug-read-registers",
                                      "{\"cpu-index\": 0}");
-    g_autoptr(JsonNode) points = qmpOk(qemu, "query-debug-points", NULL);
+    g_autoptr(JsonNode) points = testQmpOk(qemu->qmp, "query-debug-points", NULL);
     g_autoptr(GBytes) image = readMem(qemu, 0x100000, 0x5000);
     g_autofree char *r = json_to_string(regs, FALSE);
     g_autofree char *p = json_to_string(points, FALSE);
@@ -1157,7 +1021,7 @@ guestSnapshot(testQemu *qemu)
 static void
 testBadInput(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autoptr(JsonObject) ev = NULL;
     g_autofree char *before = NULL;
     g_autofree char *after = NULL;
@@ -1168,109 +1032,109 @@ testBadInput(void)
     guint8 *zeros;
 
     id = qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_fault_count"), 4);
-    qmpDo(qemu, "debug-interrupt", NULL);
-    ev = waitStop(qemu);
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
     before = guestSnapshot(qemu);
 
     /* points */
-    qmpErr(qemu, "debug point 999 does not exist", "debug-remove", "{\"id\": 999}");
-    qmpErr(qemu, "does not exist", "debug-remove", "{\"id\": -1}");
-    qmpErr(qemu, "bogus", "debug-insert", "{\"type\": \"bogus\", \"addr\": %"
+    testQmpErr(qemu->qmp, "debug point 999 does not exist", "debug-remove", "{\"id\": 999}");
+    testQmpErr(qemu->qmp, "does not exist", "debug-remove", "{\"id\": -1}");
+    testQmpErr(qemu->qmp, "bogus", "debug-insert", "{\"type\": \"bogus\", \"addr\": %"
            G_GUINT64_FORMAT "}", tick);
-    qmpErr(qemu, "length 0", "debug-insert", "{\"type\": \"watchpoint-write\", "
+    testQmpErr(qemu->qmp, "length 0", "debug-insert", "{\"type\": \"watchpoint-write\", "
            "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 0}", wvar);
-    qmpErr(qemu, "length 3", "debug-insert", "{\"type\": \"watchpoint-read\", "
+    testQmpErr(qemu->qmp, "length 3", "debug-insert", "{\"type\": \"watchpoint-read\", "
            "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 3}", wvar);
-    qmpErr(qemu, "length 16", "debug-insert", "{\"type\": \"watchpoint-access\", "
+    testQmpErr(qemu->qmp, "length 16", "debug-insert", "{\"type\": \"watchpoint-access\", "
            "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 16}", wvar);
-    qmpErr(qemu, "not aligned", "debug-insert", "{\"type\": \"watchpoint-write\", "
+    testQmpErr(qemu->qmp, "not aligned", "debug-insert", "{\"type\": \"watchpoint-write\", "
            "\"addr\": %" G_GUINT64_FORMAT ", \"len\": 4}", wvar + 1);
-    qmpErr(qemu, "needs 'len'", "debug-insert", "{\"type\": \"watchpoint-write\", "
+    testQmpErr(qemu->qmp, "needs 'len'", "debug-insert", "{\"type\": \"watchpoint-write\", "
            "\"addr\": %" G_GUINT64_FORMAT "}", wvar);
-    qmpErr(qemu, "only valid for watchpoints", "debug-insert",
+    testQmpErr(qemu->qmp, "only valid for watchpoints", "debug-insert",
            "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
            ", \"len\": 1}", tick);
-    qmpErr(qemu, "vCPU 5 does not exist", "debug-insert",
+    testQmpErr(qemu->qmp, "vCPU 5 does not exist", "debug-insert",
            "{\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
            ", \"cpu-index\": 5}", tick);
-    qmpErr(qemu, "is not mapped", "debug-insert",
+    testQmpErr(qemu->qmp, "is not mapped", "debug-insert",
            "{\"type\": \"sw-breakpoint\", \"addr\": 1073741824}");
-    qmpErr(qemu, "not guest RAM", "debug-insert",
+    testQmpErr(qemu->qmp, "not guest RAM", "debug-insert",
            "{\"type\": \"sw-breakpoint\", \"addr\": 4276092928}");
 
     /* stepping */
-    qmpErr(qemu, "vCPU 1 does not exist", "debug-step", "{\"cpu-index\": 1}");
-    qmpErr(qemu, "vCPU -1 does not exist", "debug-step", "{\"cpu-index\": -1}");
-    qmpErr(qemu, "out of range", "debug-step", "{\"cpu-index\": 0, \"count\": 0}");
-    qmpErr(qemu, "out of range", "debug-step",
+    testQmpErr(qemu->qmp, "vCPU 1 does not exist", "debug-step", "{\"cpu-index\": 1}");
+    testQmpErr(qemu->qmp, "vCPU -1 does not exist", "debug-step", "{\"cpu-index\": -1}");
+    testQmpErr(qemu->qmp, "out of range", "debug-step", "{\"cpu-index\": 0, \"count\": 0}");
+    testQmpErr(qemu->qmp, "out of range", "debug-step",
            "{\"cpu-index\": 0, \"count\": 1000001}");
 
     /* registers */
-    qmpErr(qemu, "no register named 'nosuch'", "debug-read-registers",
+    testQmpErr(qemu->qmp, "no register named 'nosuch'", "debug-read-registers",
            "{\"cpu-index\": 0, \"names\": [\"rip\", \"nosuch\"]}");
-    qmpErr(qemu, "vCPU 3 does not exist", "debug-read-registers",
+    testQmpErr(qemu->qmp, "vCPU 3 does not exist", "debug-read-registers",
            "{\"cpu-index\": 3}");
-    qmpErr(qemu, "no register named 'nosuch'", "debug-write-register",
+    testQmpErr(qemu->qmp, "no register named 'nosuch'", "debug-write-register",
            "{\"cpu-index\": 0, \"name\": \"nosuch\", \"value\": \"00\"}");
-    qmpErr(qemu, "exactly 16 hex digits", "debug-write-register",
+    testQmpErr(qemu->qmp, "exactly 16 hex digits", "debug-write-register",
            "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"1234\"}");
-    qmpErr(qemu, "exactly 16 hex digits", "debug-write-register",
+    testQmpErr(qemu->qmp, "exactly 16 hex digits", "debug-write-register",
            "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"001122334455667788\"}");
-    qmpErr(qemu, "not a hex digit", "debug-write-register",
+    testQmpErr(qemu->qmp, "not a hex digit", "debug-write-register",
            "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"zz00000000000000\"}");
-    qmpErr(qemu, "hex digits", "debug-write-register",
+    testQmpErr(qemu->qmp, "hex digits", "debug-write-register",
            "{\"cpu-index\": 0, \"name\": \"rax\", \"value\": \"\"}");
-    qmpErr(qemu, "no GDB target description document", "query-debug-gdb-xml",
+    testQmpErr(qemu->qmp, "no GDB target description document", "query-debug-gdb-xml",
            "{\"annex\": \"nosuch.xml\"}");
 
     /* memory */
-    qmpErr(qemu, "out of range", "debug-read-memory",
+    testQmpErr(qemu->qmp, "out of range", "debug-read-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 0}", wvar);
-    qmpErr(qemu, "out of range", "debug-read-memory",
+    testQmpErr(qemu->qmp, "out of range", "debug-read-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 65537}", wvar);
-    qmpErr(qemu, "out of range", "debug-read-memory",
+    testQmpErr(qemu->qmp, "out of range", "debug-read-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": -4}", wvar);
-    qmpErr(qemu, "is not mapped", "debug-read-memory",
+    testQmpErr(qemu->qmp, "is not mapped", "debug-read-memory",
            "{\"addr\": 1073741824, \"size\": 4}");
     /* the range starts mapped and runs into the unmapped part */
-    qmpErr(qemu, "is not mapped", "debug-write-memory",
+    testQmpErr(qemu->qmp, "is not mapped", "debug-write-memory",
            "{\"addr\": 4194300, \"data\": \"AAAAAAAAAAA=\"}");
     /* mapped, but the local APIC is not RAM */
-    qmpErr(qemu, "not guest RAM", "debug-read-memory",
+    testQmpErr(qemu->qmp, "not guest RAM", "debug-read-memory",
            "{\"addr\": 4276092928, \"size\": 4}");
-    qmpErr(qemu, "not guest RAM", "debug-read-memory",
+    testQmpErr(qemu->qmp, "not guest RAM", "debug-read-memory",
            "{\"addr\": 17179869184, \"size\": 4, \"physical\": true}");
-    qmpErr(qemu, "not guest RAM", "debug-read-memory",
+    testQmpErr(qemu->qmp, "not guest RAM", "debug-read-memory",
            "{\"addr\": 4276092928, \"size\": 4, \"physical\": true}");
-    qmpErr(qemu, "wraps around", "debug-read-memory",
+    testQmpErr(qemu->qmp, "wraps around", "debug-read-memory",
            "{\"addr\": 18446744073709551614, \"size\": 4}");
-    qmpErr(qemu, "vCPU 2 does not exist", "debug-read-memory",
+    testQmpErr(qemu->qmp, "vCPU 2 does not exist", "debug-read-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 4, \"cpu-index\": 2}", wvar);
     /* a range that starts in RAM and runs out of it writes nothing */
-    qmpErr(qemu, "not guest RAM", "debug-write-memory",
+    testQmpErr(qemu->qmp, "not guest RAM", "debug-write-memory",
            "{\"addr\": 134217724, \"data\": \"AAAAAAAAAAA=\", \"physical\": true}");
-    qmpErr(qemu, "read-only", "debug-write-memory",
+    testQmpErr(qemu->qmp, "read-only", "debug-write-memory",
            "{\"addr\": 4294963200, \"data\": \"AAAAAA==\", \"physical\": true}");
-    qmpErr(qemu, "not valid base64", "debug-write-memory",
+    testQmpErr(qemu->qmp, "not valid base64", "debug-write-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"!!!!\"}", wvar);
-    qmpErr(qemu, "not valid base64", "debug-write-memory",
+    testQmpErr(qemu->qmp, "not valid base64", "debug-write-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"\"}", wvar);
     zeros = g_malloc0(65537);
     big = g_base64_encode(zeros, 65537);
     g_free(zeros);
-    qmpErr(qemu, "65537 bytes", "debug-write-memory",
+    testQmpErr(qemu->qmp, "65537 bytes", "debug-write-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"data\": \"%s\"}", wvar, big);
 
     /* execution control */
-    qmpErr(qemu, "not running", "debug-interrupt", NULL);
+    testQmpErr(qemu->qmp, "not running", "debug-interrupt", NULL);
 
     after = guestSnapshot(qemu);
     g_assert_cmpstr(before, ==, after);
-    assertRunState(qemu, "debug");
+    testQmpAssertRunState(qemu->qmp, "debug");
 
     /* and the one good point still works */
-    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
-    qmpErr(qemu, "does not exist", "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpErr(qemu->qmp, "does not exist", "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
     g_assert_cmpint(qmpInsert(qemu, "sw-breakpoint", tick, 0), >, id);
 }
 
@@ -1283,7 +1147,7 @@ testBadInput(void)
 static void
 setHwLimits(testQemu *qemu, int bps, int wps, gboolean shared)
 {
-    qmpDo(qemu, "x-debug-set-hw-limits",
+    testQmpDo(qemu->qmp, "x-debug-set-hw-limits",
           "{\"hw-breakpoints\": %d, \"hw-watchpoints\": %d, "
           "\"hw-slots-shared\": %s}", bps, wps, shared ? "true" : "false");
 }
@@ -1292,7 +1156,7 @@ setHwLimits(testQemu *qemu, int bps, int wps, gboolean shared)
 static gboolean
 capsHwLimits(testQemu *qemu, gint64 *bps, gint64 *wps, gboolean *shared)
 {
-    g_autoptr(JsonNode) ret = qmpOk(qemu, "query-debug-capabilities", NULL);
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "query-debug-capabilities", NULL);
     JsonObject *caps = json_node_get_object(ret);
     gboolean has = json_object_has_member(caps, "hw-breakpoints");
 
@@ -1318,7 +1182,7 @@ assertCapsHwLimits(testQemu *qemu, gint64 bps, gint64 wps, gboolean shared)
 static char *
 pointList(testQemu *qemu)
 {
-    g_autoptr(JsonNode) points = qmpOk(qemu, "query-debug-points", NULL);
+    g_autoptr(JsonNode) points = testQmpOk(qemu->qmp, "query-debug-points", NULL);
 
     return json_to_string(points, FALSE);
 }
@@ -1327,7 +1191,7 @@ pointList(testQemu *qemu)
 static void
 testHwLimitsShared(void)
 {
-    g_autoptr(testQemu) qemu = startGuest();
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
     g_autofree char *before = NULL;
     g_autofree char *after = NULL;
     guint64 never = testGuestSymbol("guest_never_called");
@@ -1350,12 +1214,12 @@ testHwLimitsShared(void)
 
     /* the fifth slot is refused, for either kind, and nothing changes */
     before = pointList(qemu);
-    qmpErr(qemu, "hardware debug register slots exhausted: 4 of 4 in use "
+    testQmpErr(qemu->qmp, "hardware debug register slots exhausted: 4 of 4 in use "
            "(3 breakpoints, 1 watchpoints share them); remove a hardware "
            "breakpoint or watchpoint, or use a sw-breakpoint",
            "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu}",
            HW_UNUSED_BP + 3);
-    qmpErr(qemu, "hardware debug register slots exhausted: 4 of 4 in use",
+    testQmpErr(qemu->qmp, "hardware debug register slots exhausted: 4 of 4 in use",
            "debug-insert", "{\"type\": \"watchpoint-access\", \"addr\": %llu, "
            "\"len\": 8}", HW_UNUSED_WP + 8);
     after = pointList(qemu);
@@ -1366,32 +1230,32 @@ testHwLimitsShared(void)
     qmpInsert(qemu, "sw-breakpoint", never + 1, 0);
 
     /* removing one of the two identical points frees nothing ... */
-    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
-    qmpErr(qemu, "4 of 4 in use", "debug-insert",
+    testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpErr(qemu->qmp, "4 of 4 in use", "debug-insert",
            "{\"type\": \"hw-breakpoint\", \"addr\": %llu}", HW_UNUSED_BP + 3);
     /* ... removing a distinct one does */
-    qmpDo(qemu, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id + 1);
+    testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id + 1);
     qmpInsert(qemu, "watchpoint-read", HW_UNUSED_WP + 8, 8);
 
     /* limits below what is inserted are refused and change nothing */
-    qmpErr(qemu, "2 hardware breakpoints and 2 watchpoints are inserted, "
+    testQmpErr(qemu->qmp, "2 hardware breakpoints and 2 watchpoints are inserted, "
            "more than 3 shared slots; remove some first",
            "x-debug-set-hw-limits", "{\"hw-breakpoints\": 3, "
            "\"hw-watchpoints\": 3, \"hw-slots-shared\": true}");
-    qmpErr(qemu, "more than 2 breakpoint and 1 watchpoint slots",
+    testQmpErr(qemu->qmp, "more than 2 breakpoint and 1 watchpoint slots",
            "x-debug-set-hw-limits", "{\"hw-breakpoints\": 2, "
            "\"hw-watchpoints\": 1, \"hw-slots-shared\": false}");
     assertCapsHwLimits(qemu, 4, 4, TRUE);
     /* limits that hold them are fine */
     setHwLimits(qemu, 2, 2, FALSE);
     assertCapsHwLimits(qemu, 2, 2, FALSE);
-    qmpErr(qemu, "hardware breakpoint slots exhausted: 2 of 2 in use",
+    testQmpErr(qemu->qmp, "hardware breakpoint slots exhausted: 2 of 2 in use",
            "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu}",
            HW_UNUSED_BP + 3);
 
     /* the guest never stopped, and runs on */
     g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "DEBUG_STOP"), ==, 0);
-    assertRunState(qemu, "running");
+    testQmpAssertRunState(qemu->qmp, "running");
 }
 
 /* Separate pools, as KVM on arm64: 2 breakpoints, 1 watchpoint. */
@@ -1411,18 +1275,18 @@ testHwLimitsSeparate(void)
 
     /* a point for one vCPU takes a slot like any other */
     qmpInsert(qemu, "hw-breakpoint", HW_UNUSED_BP, 0);
-    ret = qmpOk(qemu, "debug-insert", "{\"type\": \"hw-breakpoint\", "
+    ret = testQmpOk(qemu->qmp, "debug-insert", "{\"type\": \"hw-breakpoint\", "
                 "\"addr\": %llu, \"cpu-index\": 1}", HW_UNUSED_BP + 1);
     qmpInsert(qemu, "watchpoint-write", HW_UNUSED_WP, 4);
 
     before = pointList(qemu);
-    qmpErr(qemu, "hardware breakpoint slots exhausted: 2 of 2 in use; "
+    testQmpErr(qemu->qmp, "hardware breakpoint slots exhausted: 2 of 2 in use; "
            "remove one or use a sw-breakpoint", "debug-insert",
            "{\"type\": \"hw-breakpoint\", \"addr\": %llu}", HW_UNUSED_BP + 2);
-    qmpErr(qemu, "hardware breakpoint slots exhausted: 2 of 2 in use",
+    testQmpErr(qemu->qmp, "hardware breakpoint slots exhausted: 2 of 2 in use",
            "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu, "
            "\"cpu-index\": 0}", HW_UNUSED_BP + 2);
-    qmpErr(qemu, "hardware watchpoint slots exhausted: 1 of 1 in use; "
+    testQmpErr(qemu->qmp, "hardware watchpoint slots exhausted: 1 of 1 in use; "
            "remove a watchpoint first", "debug-insert",
            "{\"type\": \"watchpoint-read\", \"addr\": %llu, \"len\": 4}",
            HW_UNUSED_WP + 8);
@@ -1433,10 +1297,10 @@ testHwLimitsSeparate(void)
     qmpInsert(qemu, "sw-breakpoint", never, 0);
 
     /* shrinking below what is inserted is refused; growing is not */
-    qmpErr(qemu, "2 hardware breakpoints and 1 watchpoints are inserted",
+    testQmpErr(qemu->qmp, "2 hardware breakpoints and 1 watchpoints are inserted",
            "x-debug-set-hw-limits", "{\"hw-breakpoints\": 1, "
            "\"hw-watchpoints\": 1, \"hw-slots-shared\": false}");
-    qmpErr(qemu, "more than 0 breakpoint and 0 watchpoint slots",
+    testQmpErr(qemu->qmp, "more than 0 breakpoint and 0 watchpoint slots",
            "x-debug-set-hw-limits", "{\"hw-breakpoints\": 0, "
            "\"hw-watchpoints\": 0, \"hw-slots-shared\": false}");
     assertCapsHwLimits(qemu, 2, 1, FALSE);
@@ -1454,21 +1318,21 @@ testHwLimitsBad(void)
     gint64 b, w;
     gboolean sh;
 
-    qmpErr(qemu, "must both be 0 to 64", "x-debug-set-hw-limits",
+    testQmpErr(qemu->qmp, "must both be 0 to 64", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": -1, \"hw-watchpoints\": 4, "
            "\"hw-slots-shared\": false}");
-    qmpErr(qemu, "must both be 0 to 64", "x-debug-set-hw-limits",
+    testQmpErr(qemu->qmp, "must both be 0 to 64", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": 4, \"hw-watchpoints\": -4, "
            "\"hw-slots-shared\": false}");
-    qmpErr(qemu, "must both be 0 to 64", "x-debug-set-hw-limits",
+    testQmpErr(qemu->qmp, "must both be 0 to 64", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": 65, \"hw-watchpoints\": 1, "
            "\"hw-slots-shared\": false}");
-    qmpErr(qemu, "must both be its size", "x-debug-set-hw-limits",
+    testQmpErr(qemu->qmp, "must both be its size", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": 4, \"hw-watchpoints\": 2, "
            "\"hw-slots-shared\": true}");
-    qmpErr(qemu, "hw-slots-shared", "x-debug-set-hw-limits",
+    testQmpErr(qemu->qmp, "hw-slots-shared", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": 4, \"hw-watchpoints\": 4}");
-    qmpErr(qemu, "hw-breakpoints", "x-debug-set-hw-limits",
+    testQmpErr(qemu->qmp, "hw-breakpoints", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": \"4\", \"hw-watchpoints\": 4, "
            "\"hw-slots-shared\": true}");
     /* nothing was set */
@@ -1477,16 +1341,16 @@ testHwLimitsBad(void)
     /* no slots at all: every hardware point is refused, not software ones */
     setHwLimits(qemu, 0, 0, FALSE);
     assertCapsHwLimits(qemu, 0, 0, FALSE);
-    qmpErr(qemu, "hardware breakpoint slots exhausted: 0 of 0 in use",
+    testQmpErr(qemu->qmp, "hardware breakpoint slots exhausted: 0 of 0 in use",
            "debug-insert", "{\"type\": \"hw-breakpoint\", \"addr\": %llu}",
            HW_UNUSED_BP);
-    qmpErr(qemu, "hardware watchpoint slots exhausted: 0 of 0 in use",
+    testQmpErr(qemu->qmp, "hardware watchpoint slots exhausted: 0 of 0 in use",
            "debug-insert", "{\"type\": \"watchpoint-write\", \"addr\": %llu, "
            "\"len\": 1}", HW_UNUSED_WP);
     qmpInsert(qemu, "sw-breakpoint", testGuestSymbol("guest_never_called"), 0);
 
     /* like the other debug commands, not without vCPUs */
-    qmpErr(none, "not supported", "x-debug-set-hw-limits",
+    testQmpErr(none->qmp, "not supported", "x-debug-set-hw-limits",
            "{\"hw-breakpoints\": 4, \"hw-watchpoints\": 4, "
            "\"hw-slots-shared\": true}");
 }
@@ -1505,24 +1369,24 @@ testPerCpu(void)
     gint64 id1, id0;
 
     testQemuWaitGuestReady(qemu);
-    ret = qmpOk(qemu, "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+    ret = testQmpOk(qemu->qmp, "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
                 G_GUINT64_FORMAT ", \"cpu-index\": 1}", tick);
     id1 = json_object_get_int_member(json_node_get_object(ret), "id");
-    assertNoStop(qemu);
+    testQmpAssertNoStop(qemu->qmp);
     json_node_unref(g_steal_pointer(&ret));
-    ret = qmpOk(qemu, "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+    ret = testQmpOk(qemu->qmp, "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
                 G_GUINT64_FORMAT ", \"cpu-index\": 0}", tick);
     id0 = json_object_get_int_member(json_node_get_object(ret), "id");
     g_assert_cmpint(id0, ==, id1 + 1);
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpint(json_object_get_int_member(ev, "cpu-index"), ==, 0);
     g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id0);
 
-    stops = qmpOk(qemu, "query-debug-stop", NULL);
+    stops = testQmpOk(qemu->qmp, "query-debug-stop", NULL);
     g_assert_cmpuint(json_array_get_length(json_node_get_array(stops)), ==, 2);
     g_assert_false(json_object_has_member(
         json_array_get_object_element(json_node_get_array(stops), 1), "reason"));
-    qmpErr(qemu, "halted", "debug-step", "{\"cpu-index\": 1}");
+    testQmpErr(qemu->qmp, "halted", "debug-step", "{\"cpu-index\": 1}");
 }
 
 /* While a gdb client is attached to the gdbstub the commands refuse; a
@@ -1540,28 +1404,28 @@ testGdbAttached(void)
 
     /* no client: QMP debugging works */
     qmpInsert(qemu, "sw-breakpoint", testGuestSymbol("guest_tick"), 0);
-    ev = waitStop(qemu);
+    ev = testQmpWaitStop(qemu->qmp);
     g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "sw-breakpoint");
-    qmpDo(qemu, "debug-remove-all", NULL);
-    qmpDo(qemu, "debug-continue", NULL);
+    testQmpDo(qemu->qmp, "debug-remove-all", NULL);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
 
     /* a client attaches (QEMU pauses the VM for it) */
     testQmpClearEvents(qemu->qmp);
     fd = gdbConnect(gdbsock);
     g_assert_cmpint(write(fd, "$?#3f", 5), ==, 5);
-    json_object_unref(testQmpWaitEvent(qemu->qmp, "STOP", STOP_TIMEOUT_MS, &err));
+    json_object_unref(testQmpWaitEvent(qemu->qmp, "STOP", TEST_QMP_STOP_TIMEOUT_MS, &err));
     g_assert_no_error(err);
-    qmpErr(qemu, "gdb client is attached", "debug-insert",
+    testQmpErr(qemu->qmp, "gdb client is attached", "debug-insert",
            "{\"type\": \"sw-breakpoint\", \"addr\": 4096}");
-    qmpErr(qemu, "gdb client is attached", "debug-continue", NULL);
-    qmpErr(qemu, "gdb client is attached", "debug-read-memory",
+    testQmpErr(qemu->qmp, "gdb client is attached", "debug-continue", NULL);
+    testQmpErr(qemu->qmp, "gdb client is attached", "debug-read-memory",
            "{\"addr\": 4096, \"size\": 4}");
-    qmpDo(qemu, "query-debug-capabilities", NULL);
+    testQmpDo(qemu->qmp, "query-debug-capabilities", NULL);
 
     /* it leaves: the commands work again */
     close(fd);
     waitGdbClientGone(qemu, "debug-continue");
-    assertRunState(qemu, "running");
+    testQmpAssertRunState(qemu->qmp, "running");
     unlink(gdbsock);
 }
 
