@@ -227,6 +227,8 @@ fakeStepSync(void *opaque, int vcpu, const char *const *names,
     int calls = fake->getRegistersCalls;
     int n;
 
+    if (!fake->syncSteps)
+        return 0;
     fake->lastStepVcpu = vcpu;
     g_clear_pointer(&fake->lastStepNames, g_strfreev);
     fake->lastStepNames = g_strdupv((char **) names);
@@ -330,24 +332,6 @@ fakeLastErrorMessage(void *opaque)
 }
 
 const gdbRspTargetOps fakeTargetOps = {
-    .vcpuCount = fakeVcpuCount,
-    .getRegisters = fakeGetRegisters,
-    .setRegister = fakeSetRegister,
-    .readMemory = fakeReadMemory,
-    .writeMemory = fakeWriteMemory,
-    .getTargetXML = fakeGetTargetXML,
-    .insertPoint = fakeInsertPoint,
-    .removePoint = fakeRemovePoint,
-    .step = fakeStep,
-    .cont = fakeCont,
-    .stop = fakeStop,
-    .getStops = fakeGetStops,
-    .detach = fakeDetach,
-    .lastErrorCode = fakeLastErrorCode,
-    .lastErrorMessage = fakeLastErrorMessage,
-};
-
-const gdbRspTargetOps fakeTargetSyncOps = {
     .vcpuCount = fakeVcpuCount,
     .getRegisters = fakeGetRegisters,
     .setRegister = fakeSetRegister,

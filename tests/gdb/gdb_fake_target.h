@@ -23,7 +23,7 @@ typedef struct {
 
 typedef struct {
     gdbRspSession *session;
-    const gdbRspTargetOps *ops;     /* NULL: fakeTargetOps */
+    bool syncSteps;                 /* stepSync answers (else: 0, step) */
     int getRegistersCalls;
     guint8 mem[FAKE_MEM_SIZE];
     char *regs[FAKE_NVCPUS][FAKE_NREGS];
@@ -42,10 +42,9 @@ typedef struct {
     char *errMsg;
 } fakeTarget;
 
-extern const gdbRspTargetOps fakeTargetOps;
-/* The same with stepSync: a step answered with its stop and the
+/* With syncSteps, stepSync answers a step with its stop and the
  * registers, plus rip (GDB number 16) = 0x1000 + the vCPU */
-extern const gdbRspTargetOps fakeTargetSyncOps;
+extern const gdbRspTargetOps fakeTargetOps;
 
 fakeTarget *fakeTargetNew(void);
 void fakeTargetFree(fakeTarget *fake);

@@ -70,7 +70,7 @@ runScript(fakeTarget *fake, const GString *script, runResult *r)
     g_assert_cmpint(outfd, >=, 0);
     unlink(outpath);
 
-    session = gdbRspSessionNew(fake->ops ? fake->ops : &fakeTargetOps, fake, 0);
+    session = gdbRspSessionNew(&fakeTargetOps, fake, 0);
     fake->session = session;
     g_assert_cmpint(gdbRspSessionStart(session, 1000), ==, 0);
     r->rc = gdbRspServeLoop(session, sv[0], outfd);
@@ -520,7 +520,7 @@ testStepSync(void)
     g_autoptr(GString) s = g_string_new(NULL);
     runResult res;
 
-    fake->ops = &fakeTargetSyncOps;
+    fake->syncSteps = true;
     pkt(s, "vCont;s:2");
     pkt(s, "g");
     pkt(s, "p10");
