@@ -299,10 +299,53 @@ typedef int (*qemuDebugElementParser)(JsonObject *obj,
                                       GError **error);
 
 /*
+ * An array of objects: parse each with @parse into a g_new0 array of
+ * @size-byte elements (NULL when empty).  @ctx names the array in
+ * errors.  On error, @clear (may be NULL) releases what the elements
+ * parsed so far own.
+ */
+static int
+qemuDebugParseArray(JsonArray *arr,
+                    const char *ctx,
+                    size_t size,
+                    qemuDebugElementParser parse,
+                    void (*clear)(void *elems, size_t n),
+                    void **elems,
+                    size_t *nelems,
+                    GError **error)
+{
+    g_autofree char *list = NULL;
+    guint n;
+    guint i;
+
+    *elems = NULL;
+    *nelems = 0;
+
+    if ((n = json_array_get_length(arr)) == 0)
+        return 0;
+
+    list = g_malloc0_n(n, size);
+    for (i = 0; i < n; i++) {
+        g_autofree char *elemCtx = g_strdup_printf("%s, element %u", ctx, i);
+        JsonObject *obj;
+
+        if (!(obj = qemuDebugJSONArrayGetObject(arr, ctx, i, error)) ||
+            parse(obj, elemCtx, list + i * size, error) < 0) {
+            if (clear)
+                clear(list, i);
+            return -1;
+        }
+    }
+
+    *elems = g_steal_pointer(&list);
+    *nelems = n;
+    return 0;
+}
+
+
+/*
  * The replies of query-debug-points, query-debug-stop and
- * debug-read-registers are arrays of objects: parse each with @parse into
- * a g_new0 array of @size-byte elements.  On error, @clear (may be NULL)
- * releases what the elements parsed so far own.
+ * debug-read-registers are arrays of objects (see qemuDebugParseArray).
  */
 static int
 qemuDebugParseListReply(const char *reply,
@@ -314,12 +357,9 @@ qemuDebugParseListReply(const char *reply,
                         size_t *nelems,
                         GError **error)
 {
-    g_autofree char *arrCtx = g_strdup_printf("reply to '%s'", cmd);
+    g_autofree char *ctx = g_strdup_printf("reply to '%s'", cmd);
     g_autoptr(JsonNode) ret = NULL;
-    g_autofree char *list = NULL;
     JsonArray *arr;
-    guint n;
-    guint i;
 
     *elems = NULL;
     *nelems = 0;
@@ -327,26 +367,8 @@ qemuDebugParseListReply(const char *reply,
     if (!(ret = qemuDebugJSONReplyReturn(reply, cmd, error)) ||
         !(arr = qemuDebugReplyArray(ret, cmd, error)))
         return -1;
-
-    if ((n = json_array_get_length(arr)) == 0)
-        return 0;
-
-    list = g_malloc0_n(n, size);
-    for (i = 0; i < n; i++) {
-        g_autofree char *ctx = g_strdup_printf("reply to '%s', element %u", cmd, i);
-        JsonObject *obj;
-
-        if (!(obj = qemuDebugJSONArrayGetObject(arr, arrCtx, i, error)) ||
-            parse(obj, ctx, list + i * size, error) < 0) {
-            if (clear)
-                clear(list, i);
-            return -1;
-        }
-    }
-
-    *elems = g_steal_pointer(&list);
-    *nelems = n;
-    return 0;
+    return qemuDebugParseArray(arr, ctx, size, parse, clear, elems, nelems,
+                               error);
 }
 
 
@@ -591,12 +613,9 @@ qemuDebugParseRunReply(const char *reply,
 {
     g_autofree char *ctx = g_strdup_printf("reply to '%s'", cmd);
     g_autoptr(JsonNode) ret = NULL;
-    g_autofree virDomainDebugRegister *list = NULL;
     JsonObject *obj;
     JsonNode *member;
     JsonArray *arr;
-    guint n;
-    guint i;
 
     *regs = NULL;
     *nregs = 0;
@@ -616,18 +635,8 @@ qemuDebugParseRunReply(const char *reply,
         return 0;
     if (!(arr = qemuDebugJSONGetArray(obj, ctx, "registers", error)))
         return -1;
-    n = json_array_get_length(arr);
-    list = g_new0(virDomainDebugRegister, n);
-    for (i = 0; i < n; i++) {
-        JsonObject *reg;
-
-        if (!(reg = qemuDebugJSONArrayGetObject(arr, ctx, i, error)) ||
-            qemuDebugParseRegister(reg, ctx, &list[i], error) < 0) {
-            qemuDebugRegistersClear(list, i);
-            return -1;
-        }
-    }
-    *regs = g_steal_pointer(&list);
-    *nregs = n;
-    return 0;
+    return qemuDebugParseArray(arr, ctx, sizeof(virDomainDebugRegister),
+                               qemuDebugParseRegisterElement,
+                               qemuDebugRegistersClear,
+                               (void **) regs, nregs, error);
 }
