@@ -153,16 +153,12 @@ testQmpSend(testQmp *qmp, const char *text, GError **error)
 testQmp *
 testQmpConnect(const char *path, guint timeout_ms, GError **error)
 {
-    g_autoptr(testQmp) qmp = g_new0(testQmp, 1);
+    /* a client like a channel's, on a socket connected below */
+    g_autoptr(testQmp) qmp = testQmpNewChannel(-1);
     g_autoptr(JsonObject) greeting = NULL;
     g_autoptr(JsonNode) ret = NULL;
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     gint64 deadline = deadlineAfter(timeout_ms);
-
-    qmp->fd = -1;
-    qmp->inbuf = g_string_new(NULL);
-    qmp->timeout_ms = 10000;
-    g_queue_init(&qmp->events);
 
     if (strlen(path) >= sizeof(addr.sun_path)) {
         g_set_error(error, TEST_QMP_ERROR, TEST_QMP_ERROR_IO,
@@ -224,24 +220,12 @@ testQmpSetTimeout(testQmp *qmp, guint timeout_ms)
     qmp->timeout_ms = timeout_ms;
 }
 
-JsonNode *
-testQmpExecute(testQmp *qmp, const char *command, JsonNode *args,
-               GError **error)
+/* The "return" of the reply to @command, the next that is not an
+ * event; a QMP error becomes TEST_QMP_ERROR_COMMAND with its desc. */
+static JsonNode *
+testQmpAwaitReturn(testQmp *qmp, const char *command, GError **error)
 {
-    g_autoptr(JsonObject) req = json_object_new();
-    g_autoptr(JsonNode) reqnode = json_node_new(JSON_NODE_OBJECT);
     g_autoptr(JsonObject) reply = NULL;
-    g_autofree char *text = NULL;
-    g_autofree char *line = NULL;
-
-    json_object_set_string_member(req, "execute", command);
-    if (args)
-        json_object_set_member(req, "arguments", json_node_copy(args));
-    json_node_set_object(reqnode, req);
-    text = json_to_string(reqnode, FALSE);
-    line = g_strconcat(text, "\n", NULL);
-    if (!testQmpSend(qmp, line, error))
-        return NULL;
 
     reply = testQmpNextReply(qmp, deadlineAfter(qmp->timeout_ms), error);
     if (!reply) {
@@ -262,6 +246,26 @@ testQmpExecute(testQmp *qmp, const char *command, JsonNode *args,
         return NULL;
     }
     return json_node_copy(json_object_get_member(reply, "return"));
+}
+
+JsonNode *
+testQmpExecute(testQmp *qmp, const char *command, JsonNode *args,
+               GError **error)
+{
+    g_autoptr(JsonObject) req = json_object_new();
+    g_autoptr(JsonNode) reqnode = json_node_new(JSON_NODE_OBJECT);
+    g_autofree char *text = NULL;
+    g_autofree char *line = NULL;
+
+    json_object_set_string_member(req, "execute", command);
+    if (args)
+        json_object_set_member(req, "arguments", json_node_copy(args));
+    json_node_set_object(reqnode, req);
+    text = json_to_string(reqnode, FALSE);
+    line = g_strconcat(text, "\n", NULL);
+    if (!testQmpSend(qmp, line, error))
+        return NULL;
+    return testQmpAwaitReturn(qmp, command, error);
 }
 
 JsonNode *
@@ -425,7 +429,6 @@ JsonNode *
 testQmpExecuteWithFd(testQmp *qmp, int fd, GError **error,
                      const char *command, const char *argsfmt, ...)
 {
-    g_autoptr(JsonObject) reply = NULL;
     g_autofree char *args = NULL;
     g_autofree char *line = NULL;
     va_list ap;
@@ -439,20 +442,7 @@ testQmpExecuteWithFd(testQmp *qmp, int fd, GError **error,
                            args ? ", \"arguments\": " : "", args ? args : "");
     if (!testQmpSendWithFd(qmp, line, strlen(line), fd, error))
         return NULL;
-    reply = testQmpNextReply(qmp, deadlineAfter(qmp->timeout_ms), error);
-    if (!reply) {
-        g_prefix_error(error, "%s: ", command);
-        return NULL;
-    }
-    if (json_object_has_member(reply, "error")) {
-        JsonObject *err = json_object_get_object_member(reply, "error");
-
-        g_set_error(error, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND, "%s",
-                    json_object_get_string_member_with_default(
-                        err, "desc", "(no description)"));
-        return NULL;
-    }
-    return json_node_copy(json_object_get_member(reply, "return"));
+    return testQmpAwaitReturn(qmp, command, error);
 }
 
 testQmp *
