@@ -182,23 +182,15 @@ virDomainDebugChannelWriteAll(int fd, const char *data, size_t len)
 }
 
 
-/* Sends @cmd on @chan and waits for its reply. */
+/* Sends @line, request @id (@execute, for errors), on @chan and waits
+ * for its reply. */
 static char *
-virDomainDebugChannelCall(virDomainDebugChannel *chan, const char *cmd)
+virDomainDebugChannelCall(virDomainDebugChannel *chan, const char *line,
+                          guint64 id, const char *execute)
 {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *execute = NULL;
-    g_autofree char *line = NULL;
     char *reply = NULL;
-    guint64 id;
 
     g_mutex_lock(&chan->lock);
-    id = ++chan->nextId;
-    if (!(line = qemuDebugChannelRequest(cmd, id, &execute, &error))) {
-        g_mutex_unlock(&chan->lock);
-        virDomainDebugReportGError(chan->dom, error);
-        return NULL;
-    }
     /* a message is written whole under the lock: requests never
      * interleave on the socket */
     if (chan->closed ||
@@ -298,24 +290,25 @@ virDomainDebugChannelRun(virDomainPtr dom, const char *cmd, bool *used)
 {
     virDomainDebugChannel *chan;
     g_autofree char *execute = NULL;
-    g_autofree char *probe = NULL;
-    char *reply;
+    g_autofree char *line = NULL;
+    char *reply = NULL;
+    guint64 id;
+    bool closed;
 
     *used = false;
     if (!(chan = virDomainDebugChannelLookup(dom)))
         return NULL;
+    g_mutex_lock(&chan->lock);
+    id = ++chan->nextId;
+    closed = chan->closed;
+    g_mutex_unlock(&chan->lock);
     /* only the debug commands travel on the channel; one that QEMU
      * closed (the domain stopped) leaves the monitor to say why */
-    probe = qemuDebugChannelRequest(cmd, 0, &execute, NULL);
-    g_mutex_lock(&chan->lock);
-    if (chan->closed || !probe || !qemuDebugChannelCarries(execute)) {
-        g_mutex_unlock(&chan->lock);
-        virDomainDebugChannelUnref(chan);
-        return NULL;
+    line = qemuDebugChannelRequest(cmd, id, &execute, NULL);
+    if (!closed && line && qemuDebugChannelCarries(execute)) {
+        *used = true;
+        reply = virDomainDebugChannelCall(chan, line, id, execute);
     }
-    g_mutex_unlock(&chan->lock);
-    *used = true;
-    reply = virDomainDebugChannelCall(chan, cmd);
     virDomainDebugChannelUnref(chan);
     return reply;
 }
