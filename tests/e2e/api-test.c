@@ -109,15 +109,6 @@ queryChannels(void)
     return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-/* True when sessions of this run are meant to take the debug channel:
- * every local connection can pass it, unless the run forces the monitor
- * path (the daemon-monitor variant, as qemu+ssh:// would). */
-static bool
-expectChannel(void)
-{
-    return g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"), "monitor") != 0;
-}
-
 /* Begins a session as a debugger does (an attach with a lease), and
  * checks it took the transport this run expects: one debug channel, or
  * none. */
@@ -130,7 +121,7 @@ beginSession(void)
                                          VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS),
                     ==, 0);
     channels = queryChannels();
-    if (expectChannel())
+    if (e2eChannelExpected())
         g_assert_cmpint(strlen(channels), >, 0);
     else
         g_assert_cmpstr(channels, ==, "");

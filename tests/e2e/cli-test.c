@@ -91,23 +91,13 @@ virshDebugBin(void)
  * fork: setenv() in a child of a threaded process is not safe. */
 static char **childEnvp;
 
-/* Sessions of this run take the debug channel (a local connection can
- * pass it), unless the run forces the monitor path, as qemu+ssh://
- * would (the daemon-monitor variant). */
-static bool
-channelExpected(void)
-{
-    return g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"), "monitor") != 0;
-}
-
-
 /* The timed lease of a session: short on the monitor path, so a killed
  * session's expires within the test; an hour where the channel holds
  * the lease, so that only the channel's close can explain a cleanup. */
 static const char *
 leaseTimeout(void)
 {
-    return channelExpected() ? "3600" : LEASE_TIMEOUT;
+    return e2eChannelExpected() ? "3600" : LEASE_TIMEOUT;
 }
 
 
@@ -115,7 +105,7 @@ leaseTimeout(void)
 static int
 cleanupSeconds(void)
 {
-    return channelExpected() ? 15 : atoi(LEASE_TIMEOUT) + 15;
+    return e2eChannelExpected() ? 15 : atoi(LEASE_TIMEOUT) + 15;
 }
 
 
@@ -943,7 +933,7 @@ testDisallowed(void)
     {
         g_autofree char *attached = g_strdup_printf(
             "Attached to domain '" DOMAIN "' (%s): 1 debug point armed.",
-            channelExpected() ? "debug channel" : "libvirt monitor");
+            e2eChannelExpected() ? "debug channel" : "libvirt monitor");
 
         assertContains(r.out, attached);
     }

@@ -73,3 +73,10 @@ e2eGuestIsClean(virDomainPtr dom, char **why)
                            GUEST_SYM_COUNTER, before);
     return FALSE;
 }
+
+
+gboolean
+e2eChannelExpected(void)
+{
+    return g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"), "monitor") != 0;
+}

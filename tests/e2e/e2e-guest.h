@@ -30,3 +30,8 @@ gboolean e2eReadGuestU32(virDomainPtr dom, const char *symbol, guint32 *value,
  * vCPU stopped for the debugger, and the guest making progress.  FALSE
  * with @why saying what is wrong otherwise. */
 gboolean e2eGuestIsClean(virDomainPtr dom, char **why);
+
+/* True when sessions of this run are meant to take the debug channel:
+ * every local connection can pass it, unless the run forces the monitor
+ * path (the daemon-monitor variants, as qemu+ssh:// would). */
+gboolean e2eChannelExpected(void);

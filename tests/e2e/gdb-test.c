@@ -1362,8 +1362,7 @@ testOverSsh(void)
     g_autofree char *target = NULL;
     g_autoptr(GString) s = NULL;
     g_autofree char *out = NULL;
-    const char *transport = g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"),
-                                      "monitor") == 0 ? "monitor" : "channel";
+    const char *transport = e2eChannelExpected() ? "channel" : "monitor";
 
     if (!loopSshdStart(&sshd)) {
         g_test_skip("no sshd on this host (scripts/setup.sh installs "
