@@ -21,6 +21,14 @@
  *   - every 4096 iterations calls guest_raise_int3(), whose int3 (at
  *     guest_int3_site) its own IDT delivers to guest_int3_handler (counts
  *     guest_int3_count).
+ *   - every 64 iterations calls guest_hot() (a tracepoint target; counts
+ *     guest_hot_count),
+ *   - every 4096 iterations (offset by 1024) calls guest_loop(), whose
+ *     one-line loop of GUEST_LOOP_ITERATIONS iterations is what "next"
+ *     over a loop steps (range stepping); it counts guest_loop_runs.
+ *
+ * The ELF carries DWARF line information (for "next"), but no
+ * .debug_frame: see meson.build.
  */
 
 #include <stdint.h>
@@ -49,6 +57,11 @@ volatile uint32_t guest_reg_sink;
 volatile uint32_t guest_int3_count;
 volatile uint32_t guest_fault_count;
 volatile uint32_t guest_ready;
+volatile uint32_t guest_hot_count;
+volatile uint32_t guest_loop_sum;
+volatile uint32_t guest_loop_runs;
+
+#define GUEST_LOOP_ITERATIONS 500
 
 static struct idt_entry guest_idt[IDT_ENTRIES] __attribute__((aligned(8)));
 
@@ -59,6 +72,8 @@ void guest_reg_probe(void);
 void guest_main(void);
 void guest_tick(void);
 void guest_never_called(void);
+void guest_hot(void);
+void guest_loop(void);
 
 static void idt_set(int vec, void (*handler)(void))
 {
@@ -74,6 +89,24 @@ static void idt_set(int vec, void (*handler)(void))
 __attribute__((noinline)) void guest_tick(void)
 {
     guest_tick_count++;
+}
+
+__attribute__((noinline)) void guest_hot(void)
+{
+    guest_hot_count++;
+}
+
+/*
+ * The loop is on one line on purpose: "next" over it must cover all its
+ * GUEST_LOOP_ITERATIONS iterations in one line's range.
+ */
+__attribute__((noinline)) void guest_loop(void)
+{
+    uint32_t i;
+
+    guest_loop_sum = 0;
+    for (i = 0; i < GUEST_LOOP_ITERATIONS; i++) guest_loop_sum += i;
+    guest_loop_runs++;
 }
 
 /* Never executed: a breakpoint here must never fire. */
@@ -110,6 +143,12 @@ void guest_main(void)
         guest_reg_probe();
         if ((n & 0xfff) == 0x800) {
             guest_raise_int3();
+        }
+        if ((n & 0x3f) == 0) {
+            guest_hot();
+        }
+        if ((n & 0xfff) == 0x400) {
+            guest_loop();
         }
     }
 }
