@@ -142,6 +142,15 @@ virDomainDebugPointElement(virDomainDebugPointType type)
 }
 
 
+static const char *
+virDomainDebugPointDefElement(const virDomainDebugPointDef *point)
+{
+    if (point->trace && !virDomainDebugPointIsWatch(point->type))
+        return "tracepoint";
+    return virDomainDebugPointElement(point->type);
+}
+
+
 /* ------------------------------------------------------------------ */
 /* Definitions                                                          */
 
@@ -166,7 +175,11 @@ virDomainDebugDefFree(virDomainDebugDef *def)
     if (!def)
         return;
 
+    size_t i;
+
     g_free(def->symbols);
+    for (i = 0; i < def->npoints; i++)
+        virDomainDebugPointDefClear(&def->points[i]);
     g_free(def->points);
     g_free(def);
 }
@@ -184,9 +197,13 @@ virDomainDebugDefCopy(const virDomainDebugDef *def)
     *ret = *def;
     ret->symbols = g_strdup(def->symbols);
     ret->points = NULL;
-    if (def->npoints > 0)
-        ret->points = g_memdup2(def->points,
-                                def->npoints * sizeof(*def->points));
+    if (def->npoints > 0) {
+        size_t i;
+
+        ret->points = g_new0(virDomainDebugPointDef, def->npoints);
+        for (i = 0; i < def->npoints; i++)
+            virDomainDebugPointDefCopy(&ret->points[i], &def->points[i]);
+    }
 
     return ret;
 }
@@ -211,17 +228,227 @@ virDomainDebugDefEqual(const virDomainDebugDef *a,
         return false;
 
     for (i = 0; i < a->npoints; i++) {
-        const virDomainDebugPointDef *p = &a->points[i];
-        const virDomainDebugPointDef *q = &b->points[i];
-
-        if (p->type != q->type ||
-            p->addr != q->addr ||
-            p->len != q->len ||
-            p->vcpu != q->vcpu)
+        if (!virDomainDebugPointDefEqual(&a->points[i], &b->points[i]))
             return false;
     }
 
     return true;
+}
+
+
+void
+virDomainDebugPointDefClear(virDomainDebugPointDef *point)
+{
+    if (!point)
+        return;
+    g_clear_pointer(&point->condition, g_free);
+    g_clear_pointer(&point->conditionBytecode, g_free);
+    g_clear_pointer(&point->collectRegisters, g_strfreev);
+    g_clear_pointer(&point->collectMemory, g_free);
+    point->ncollectMemory = 0;
+}
+
+
+void
+virDomainDebugPointDefCopy(virDomainDebugPointDef *dst,
+                           const virDomainDebugPointDef *src)
+{
+    *dst = *src;
+    dst->condition = g_strdup(src->condition);
+    dst->conditionBytecode = g_strdup(src->conditionBytecode);
+    dst->collectRegisters = g_strdupv(src->collectRegisters);
+    dst->collectMemory = NULL;
+    if (src->ncollectMemory > 0)
+        dst->collectMemory = g_memdup2(src->collectMemory,
+                                       src->ncollectMemory *
+                                       sizeof(*src->collectMemory));
+}
+
+
+static bool
+virDebugStrvEqual(char **a, char **b)
+{
+    if (!a || !b)
+        return (!a || !*a) && (!b || !*b);
+    return g_strv_equal((const char * const *) a, (const char * const *) b);
+}
+
+
+bool
+virDomainDebugPointDefEqual(const virDomainDebugPointDef *p,
+                            const virDomainDebugPointDef *q)
+{
+    size_t i;
+
+    if (p->type != q->type ||
+        p->addr != q->addr ||
+        p->len != q->len ||
+        p->vcpu != q->vcpu ||
+        g_strcmp0(p->condition, q->condition) != 0 ||
+        g_strcmp0(p->conditionBytecode, q->conditionBytecode) != 0 ||
+        p->ignoreCount != q->ignoreCount ||
+        p->trace != q->trace ||
+        !virDebugStrvEqual(p->collectRegisters, q->collectRegisters) ||
+        p->ncollectMemory != q->ncollectMemory ||
+        p->traceCapacity != q->traceCapacity ||
+        p->notifyFull != q->notifyFull)
+        return false;
+    for (i = 0; i < p->ncollectMemory; i++) {
+        if (p->collectMemory[i].addr != q->collectMemory[i].addr ||
+            p->collectMemory[i].len != q->collectMemory[i].len)
+            return false;
+    }
+    return true;
+}
+
+
+bool
+virDomainDebugPointDefIsAdvanced(const virDomainDebugPointDef *point)
+{
+    return point->condition || point->conditionBytecode ||
+           point->ignoreCount > 0 || point->trace;
+}
+
+
+static int
+virDomainDebugValidateCondition(const virDomainDebugPointDef *point,
+                                const char *elem,
+                                GError **error)
+{
+    const char *p;
+    size_t len;
+
+    if (point->condition && point->conditionBytecode) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "a <%s> has either a condition or condition bytecode, "
+                    "not both", elem);
+        return -1;
+    }
+    if (point->condition) {
+        len = strlen(point->condition);
+        if (len == 0 || len > VIR_DOMAIN_DEBUG_CONDITION_MAX ||
+            strpbrk(point->condition, "\r\n")) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                        "invalid condition '%s' of <%s>: expected an "
+                        "expression on one line of 1 to %d characters "
+                        "(docs/conditions.rst)",
+                        point->condition, elem,
+                        VIR_DOMAIN_DEBUG_CONDITION_MAX);
+            return -1;
+        }
+    }
+    if (point->conditionBytecode) {
+        len = strlen(point->conditionBytecode);
+        for (p = point->conditionBytecode; *p && g_ascii_isxdigit(*p); p++)
+            ;
+        if (len == 0 || *p || len % 2 ||
+            len / 2 > VIR_DOMAIN_DEBUG_BYTECODE_MAX) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                        "invalid condition bytecode of <%s>: expected an "
+                        "even number of hexadecimal digits encoding 1 to "
+                        "%d bytes of GDB agent-expression bytecode",
+                        elem, VIR_DOMAIN_DEBUG_BYTECODE_MAX);
+            return -1;
+        }
+    }
+    if (point->ignoreCount > VIR_DOMAIN_DEBUG_IGNORE_MAX) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "invalid ignore count %u of <%s>: at most %u",
+                    point->ignoreCount, elem, VIR_DOMAIN_DEBUG_IGNORE_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+virDomainDebugValidateTrace(const virDomainDebugPointDef *point,
+                            const char *elem,
+                            GError **error)
+{
+    size_t nregs = point->collectRegisters ?
+        g_strv_length(point->collectRegisters) : 0;
+    size_t i;
+
+    if (!point->trace) {
+        if (nregs || point->ncollectMemory || point->traceCapacity ||
+            point->notifyFull) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                        "a <%s> collects nothing: registers, memory, a "
+                        "capacity and notify-full belong to tracepoints",
+                        elem);
+            return -1;
+        }
+        return 0;
+    }
+    if (virDomainDebugPointIsWatch(point->type)) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "a %s cannot trace: tracepoints are breakpoints "
+                    "(type sw or hw)",
+                    virDomainDebugPointTypeToString(point->type));
+        return -1;
+    }
+    if (nregs > VIR_DOMAIN_DEBUG_COLLECT_REGISTERS_MAX) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "a <%s> collects %zu registers: at most %d",
+                    elem, nregs, VIR_DOMAIN_DEBUG_COLLECT_REGISTERS_MAX);
+        return -1;
+    }
+    for (i = 0; i < nregs; i++) {
+        const char *r = point->collectRegisters[i];
+        const char *c;
+
+        for (c = r; *c && (g_ascii_isalnum(*c) || *c == '_'); c++)
+            ;
+        if (!*r || *c || strlen(r) > 32) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                        "invalid register name '%s' to collect in <%s>: "
+                        "expected a name such as rip or rax "
+                        "(debug-regs --all lists them)", r, elem);
+            return -1;
+        }
+    }
+    if (point->ncollectMemory > VIR_DOMAIN_DEBUG_COLLECT_MEMORY_MAX) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "a <%s> collects %zu memory ranges: at most %d",
+                    elem, point->ncollectMemory,
+                    VIR_DOMAIN_DEBUG_COLLECT_MEMORY_MAX);
+        return -1;
+    }
+    for (i = 0; i < point->ncollectMemory; i++) {
+        const virDomainDebugMemRangeDef *m = &point->collectMemory[i];
+
+        if (m->len == 0 || m->len > VIR_DOMAIN_DEBUG_COLLECT_LEN_MAX ||
+            m->addr + m->len - 1 < m->addr) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                        "invalid memory range 0x%llx:%u to collect in "
+                        "<%s>: the length must be 1 to %d bytes and the "
+                        "range must not wrap",
+                        m->addr, m->len, elem,
+                        VIR_DOMAIN_DEBUG_COLLECT_LEN_MAX);
+            return -1;
+        }
+    }
+    if (point->traceCapacity > VIR_DOMAIN_DEBUG_TRACE_CAPACITY_MAX) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "invalid capacity %u of <%s>: 1 to %d records",
+                    point->traceCapacity, elem,
+                    VIR_DOMAIN_DEBUG_TRACE_CAPACITY_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+virDomainDebugPointDefValidateExtras(const virDomainDebugPointDef *point,
+                                     const char *elem,
+                                     GError **error)
+{
+    if (virDomainDebugValidateCondition(point, elem, error) < 0 ||
+        virDomainDebugValidateTrace(point, elem, error) < 0)
+        return -1;
+    return 0;
 }
 
 
@@ -249,7 +476,7 @@ virDomainDebugPointDefValidateInternal(const virDomainDebugPointDef *point,
         return -1;
     }
 
-    elem = virDomainDebugPointElement(point->type);
+    elem = virDomainDebugPointDefElement(point);
     if (!addrStr)
         addrStr = addrBuf = g_strdup_printf("0x%llx", point->addr);
     if (!lenStr)
@@ -289,7 +516,7 @@ virDomainDebugPointDefValidateInternal(const virDomainDebugPointDef *point,
         return -1;
     }
 
-    return 0;
+    return virDomainDebugPointDefValidateExtras(point, elem, error);
 }
 
 
@@ -318,8 +545,12 @@ virDomainDebugDefAddPointInternal(virDomainDebugDef *def,
         const virDomainDebugPointDef *p = &def->points[i];
         g_autofree char *vcpu = NULL;
 
+        /* two points at one place may differ by condition or action */
         if (p->type != point->type || p->addr != point->addr ||
-            p->len != point->len || p->vcpu != point->vcpu)
+            p->len != point->len || p->vcpu != point->vcpu ||
+            p->trace != point->trace ||
+            g_strcmp0(p->condition, point->condition) != 0 ||
+            g_strcmp0(p->conditionBytecode, point->conditionBytecode) != 0)
             continue;
 
         if (point->vcpu == VIR_DOMAIN_DEBUG_VCPU_ALL)
@@ -337,7 +568,7 @@ virDomainDebugDefAddPointInternal(virDomainDebugDef *def,
 
     def->points = g_renew(virDomainDebugPointDef, def->points,
                           def->npoints + 1);
-    def->points[def->npoints++] = *point;
+    virDomainDebugPointDefCopy(&def->points[def->npoints++], point);
     return 0;
 }
 
@@ -836,17 +1067,145 @@ virDebugParseNumber(xmlNodePtr node,
 }
 
 
+/* <collect register="NAME"/> or <collect addr="ADDR" len="N"/> */
+static int
+virDomainDebugParseCollect(virDomainDebugPointDef *point,
+                           xmlNodePtr node,
+                           GError **error)
+{
+    static const char * const attrs[] = { "register", "addr", "len", NULL };
+    g_autofree char *reg = NULL;
+    g_autofree char *addr = NULL;
+    g_autofree char *len = NULL;
+
+    if (virDebugCheckAttrs(node, attrs, error) < 0 ||
+        virDebugCheckEmpty(node, error) < 0)
+        return -1;
+    reg = virDebugAttr(node, "register");
+    addr = virDebugAttr(node, "addr");
+    len = virDebugAttr(node, "len");
+    if (reg && !addr && !len) {
+        size_t n = point->collectRegisters ?
+            g_strv_length(point->collectRegisters) : 0;
+
+        point->collectRegisters = g_renew(char *, point->collectRegisters,
+                                          n + 2);
+        point->collectRegisters[n] = g_steal_pointer(&reg);
+        point->collectRegisters[n + 1] = NULL;
+        return 0;
+    }
+    if (!reg && addr && len) {
+        virDomainDebugMemRangeDef m = { 0 };
+        unsigned long long l;
+
+        if (virDebugParseNumber(node, "addr", addr, true, G_MAXUINT64,
+                                &m.addr, error) < 0 ||
+            virDebugParseNumber(node, "len", len, false,
+                                VIR_DOMAIN_DEBUG_COLLECT_LEN_MAX, &l,
+                                error) < 0)
+            return -1;
+        m.len = l;
+        point->collectMemory = g_renew(virDomainDebugMemRangeDef,
+                                       point->collectMemory,
+                                       point->ncollectMemory + 1);
+        point->collectMemory[point->ncollectMemory++] = m;
+        return 0;
+    }
+    g_set_error_literal(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
+                        "invalid <collect>: expected either register=\"NAME\" "
+                        "or addr=\"ADDR\" len=\"BYTES\"");
+    return -1;
+}
+
+
+/* The children of a <tracepoint>: only <collect> */
+static int
+virDomainDebugParseCollectList(virDomainDebugPointDef *point,
+                               xmlNodePtr node,
+                               GError **error)
+{
+    xmlNodePtr cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        if (cur->type == XML_TEXT_NODE && xmlIsBlankNode(cur))
+            continue;
+        if (cur->type == XML_COMMENT_NODE)
+            continue;
+        if (cur->type != XML_ELEMENT_NODE || !virDebugNodeIsOurs(cur) ||
+            !g_str_equal(virDebugNodeName(cur), "collect")) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
+                        "unexpected content in <tracepoint>: only "
+                        "<collect> elements may appear in it");
+            return -1;
+        }
+        if (virDomainDebugParseCollect(point, cur, error) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+/* condition, ignore (every point); capacity, notify-full (tracepoints) */
+static int
+virDomainDebugParsePointExtras(virDomainDebugPointDef *point,
+                               xmlNodePtr node,
+                               GError **error)
+{
+    g_autofree char *ignore = virDebugAttr(node, "ignore");
+    g_autofree char *capacity = virDebugAttr(node, "capacity");
+    unsigned long long v;
+
+    point->condition = virDebugAttr(node, "condition");
+    if (ignore) {
+        if (virDebugParseNumber(node, "ignore", ignore, false,
+                                VIR_DOMAIN_DEBUG_IGNORE_MAX, &v, error) < 0)
+            return -1;
+        point->ignoreCount = v;
+    }
+    if (!point->trace)
+        return 0;
+    if (capacity) {
+        if (virDebugParseNumber(node, "capacity", capacity, false,
+                                VIR_DOMAIN_DEBUG_TRACE_CAPACITY_MAX, &v,
+                                error) < 0)
+            return -1;
+        if (v == 0) {
+            g_set_error_literal(error, VIR_DEBUG_ERROR,
+                                VIR_DEBUG_ERROR_INVALID,
+                                "invalid value '0' for attribute 'capacity' "
+                                "of <tracepoint>: at least 1 record");
+            return -1;
+        }
+        point->traceCapacity = v;
+    }
+    if (virDebugParseYesNo(node, "notify-full", &point->notifyFull,
+                           error) < 0)
+        return -1;
+    return virDomainDebugParseCollectList(point, node, error);
+}
+
+
+/* <breakpoint>, <watchpoint> (@watch) or <tracepoint> (@trace) */
 static int
 virDomainDebugParsePoint(virDomainDebugDef *def,
                          xmlNodePtr node,
                          bool watch,
+                         bool trace,
                          GError **error)
 {
-    static const char * const breakAttrs[] = { "type", "addr", "vcpu", NULL };
-    static const char * const watchAttrs[] = {
-        "access", "addr", "len", "vcpu", NULL
+    static const char * const breakAttrs[] = {
+        "type", "addr", "vcpu", "condition", "ignore", NULL
     };
-    virDomainDebugPointDef point = { .vcpu = VIR_DOMAIN_DEBUG_VCPU_ALL };
+    static const char * const watchAttrs[] = {
+        "access", "addr", "len", "vcpu", "condition", "ignore", NULL
+    };
+    static const char * const traceAttrs[] = {
+        "type", "addr", "vcpu", "condition", "ignore", "capacity",
+        "notify-full", NULL
+    };
+    g_auto(virDomainDebugPointDef) point = {
+        .vcpu = VIR_DOMAIN_DEBUG_VCPU_ALL, .trace = trace,
+    };
     g_autofree char *kind = NULL;
     g_autofree char *addr = NULL;
     g_autofree char *len = NULL;
@@ -855,15 +1214,17 @@ virDomainDebugParsePoint(virDomainDebugDef *def,
 
     if (!watch && (len = virDebugAttr(node, "len"))) {
         g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
-                    "invalid attribute 'len' (value '%s') of <breakpoint>: "
+                    "invalid attribute 'len' (value '%s') of <%s>: "
                     "breakpoints have no length; use a <watchpoint> to "
                     "watch a memory range",
-                    len);
+                    len, virDebugNodeName(node));
         return -1;
     }
 
-    if (virDebugCheckAttrs(node, watch ? watchAttrs : breakAttrs, error) < 0 ||
-        virDebugCheckEmpty(node, error) < 0)
+    if (virDebugCheckAttrs(node, watch ? watchAttrs :
+                                 trace ? traceAttrs : breakAttrs,
+                           error) < 0 ||
+        (!trace && virDebugCheckEmpty(node, error) < 0))
         return -1;
 
     if (!(kind = virDebugAttr(node, kindAttr)))
@@ -898,8 +1259,8 @@ virDomainDebugParsePoint(virDomainDebugDef *def,
         default:
             g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
                         "invalid value '%s' for attribute 'type' of "
-                        "<breakpoint>: expected 'sw' or 'hw'",
-                        kind);
+                        "<%s>: expected 'sw' or 'hw'",
+                        kind, virDebugNodeName(node));
             return -1;
         }
     }
@@ -934,6 +1295,9 @@ virDomainDebugParsePoint(virDomainDebugDef *def,
             return -1;
         point.vcpu = (int) v;
     }
+
+    if (virDomainDebugParsePointExtras(&point, node, error) < 0)
+        return -1;
 
     return virDomainDebugDefAddPointInternal(def, &point, addr, len, error);
 }
@@ -1049,21 +1413,67 @@ virDomainDebugDefParseRoot(xmlNodePtr root,
                 return NULL;
             }
         } else if (g_str_equal(name, "breakpoint")) {
-            if (virDomainDebugParsePoint(def, cur, false, error) < 0)
+            if (virDomainDebugParsePoint(def, cur, false, false, error) < 0)
                 return NULL;
         } else if (g_str_equal(name, "watchpoint")) {
-            if (virDomainDebugParsePoint(def, cur, true, error) < 0)
+            if (virDomainDebugParsePoint(def, cur, true, false, error) < 0)
+                return NULL;
+        } else if (g_str_equal(name, "tracepoint")) {
+            if (virDomainDebugParsePoint(def, cur, false, true, error) < 0)
                 return NULL;
         } else {
             g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_SCHEMA,
                         "unknown element <%s> in <%s>: expected <step>, "
-                        "<boot>, <symbols>, <breakpoint> or <watchpoint>",
+                        "<boot>, <symbols>, <breakpoint>, <watchpoint> or "
+                        "<tracepoint>",
                         name, virDebugNodeName(root));
             return NULL;
         }
     }
 
     return g_steal_pointer(&def);
+}
+
+
+/* The attributes after vcpu, the children of a tracepoint and the end
+ * of the element */
+static void
+virDomainDebugFormatPointExtras(GString *buf,
+                                const virDomainDebugPointDef *p,
+                                const char *indent,
+                                const char *pfx)
+{
+    size_t i;
+
+    if (p->condition) {
+        g_autofree char *cond = g_markup_escape_text(p->condition, -1);
+
+        g_string_append_printf(buf, " condition=\"%s\"", cond);
+    }
+    if (p->ignoreCount)
+        g_string_append_printf(buf, " ignore=\"%u\"", p->ignoreCount);
+    if (!p->trace) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    if (p->traceCapacity)
+        g_string_append_printf(buf, " capacity=\"%u\"", p->traceCapacity);
+    if (p->notifyFull)
+        g_string_append(buf, " notify-full=\"yes\"");
+    if (!p->collectRegisters && p->ncollectMemory == 0) {
+        g_string_append(buf, "/>\n");
+        return;
+    }
+    g_string_append(buf, ">\n");
+    for (i = 0; p->collectRegisters && p->collectRegisters[i]; i++)
+        g_string_append_printf(buf, "%s  <%scollect register=\"%s\"/>\n",
+                               indent, pfx, p->collectRegisters[i]);
+    for (i = 0; i < p->ncollectMemory; i++)
+        g_string_append_printf(buf, "%s  <%scollect addr=\"0x%llx\" "
+                               "len=\"%u\"/>\n", indent, pfx,
+                               p->collectMemory[i].addr,
+                               p->collectMemory[i].len);
+    g_string_append_printf(buf, "%s</%stracepoint>\n", indent, pfx);
 }
 
 
@@ -1274,12 +1684,14 @@ virDomainDebugDefFormatInternal(const virDomainDebugDef *def,
                                    "addr=\"0x%llx\" len=\"%llu\"",
                                    in1, pfx, kind, p->addr, p->len);
         else
-            g_string_append_printf(buf, "%s<%sbreakpoint type=\"%s\" "
+            g_string_append_printf(buf, "%s<%s%s type=\"%s\" "
                                    "addr=\"0x%llx\"",
-                                   in1, pfx, kind, p->addr);
+                                   in1, pfx,
+                                   virDomainDebugPointDefElement(p),
+                                   kind, p->addr);
         if (p->vcpu != VIR_DOMAIN_DEBUG_VCPU_ALL)
             g_string_append_printf(buf, " vcpu=\"%d\"", p->vcpu);
-        g_string_append(buf, "/>\n");
+        virDomainDebugFormatPointExtras(buf, p, in1, pfx);
     }
 
     g_string_append_printf(buf, "%s</%s" VIR_DOMAIN_DEBUG_ELEMENT ">",

@@ -39,13 +39,64 @@ typedef enum {
 
 /* One debug point declared in the configuration.  The point types are the
  * public virDomainDebugPointType values. */
+typedef struct _virDomainDebugMemRangeDef virDomainDebugMemRangeDef;
+struct _virDomainDebugMemRangeDef {
+    unsigned long long addr;
+    unsigned int len;
+};
+
+/* Limits of what QEMU accepts (docs/qmp-debug.rst), checked here so that
+ * a configuration that cannot be armed is refused when it is written. */
+#define VIR_DOMAIN_DEBUG_CONDITION_MAX 1024      /* characters of text */
+#define VIR_DOMAIN_DEBUG_BYTECODE_MAX 4096       /* bytes of bytecode */
+#define VIR_DOMAIN_DEBUG_IGNORE_MAX 2147483647U
+#define VIR_DOMAIN_DEBUG_TRACE_CAPACITY_MAX 65536
+#define VIR_DOMAIN_DEBUG_COLLECT_MEMORY_MAX 16   /* ranges */
+#define VIR_DOMAIN_DEBUG_COLLECT_LEN_MAX 4096    /* bytes per range */
+#define VIR_DOMAIN_DEBUG_COLLECT_REGISTERS_MAX 64
+
+/* One debug point declared in the configuration (or asked for through the
+ * API: the same structure carries both).  The point types are the public
+ * virDomainDebugPointType values.  The strings and arrays are owned:
+ * virDomainDebugPointDefClear() frees them, virDomainDebugPointDefCopy()
+ * duplicates them. */
 typedef struct _virDomainDebugPointDef virDomainDebugPointDef;
 struct _virDomainDebugPointDef {
     virDomainDebugPointType type;
     unsigned long long addr;
     unsigned long long len;   /* watchpoints only; 0 for breakpoints */
     int vcpu;                 /* VIR_DOMAIN_DEBUG_VCPU_ALL, or one vCPU */
+
+    /* Evaluated by QEMU each time the point is reached: the readable
+     * text (docs/conditions.rst; compiled by the library, with the
+     * domain's symbols), or GDB agent-expression bytecode in hex.  At
+     * most one of the two. */
+    char *condition;
+    char *conditionBytecode;
+    /* reached with a true condition this many times before it fires */
+    unsigned int ignoreCount;
+
+    /* A tracepoint (breakpoint types only): when it fires, QEMU records
+     * the registers and memory below into the point's ring buffer of
+     * traceCapacity records (0: QEMU's default) and the guest goes on. */
+    bool trace;
+    char **collectRegisters;  /* NULL-terminated, or NULL */
+    size_t ncollectMemory;
+    virDomainDebugMemRangeDef *collectMemory;
+    unsigned int traceCapacity;
+    bool notifyFull;          /* DEBUG_TRACE_FULL when the buffer fills */
 };
+
+void virDomainDebugPointDefClear(virDomainDebugPointDef *point);
+void virDomainDebugPointDefCopy(virDomainDebugPointDef *dst,
+                                const virDomainDebugPointDef *src);
+bool virDomainDebugPointDefEqual(const virDomainDebugPointDef *a,
+                                 const virDomainDebugPointDef *b);
+/* Whether the point needs more of QEMU than plain points do (a
+ * condition, an ignore count or a trace action) */
+bool virDomainDebugPointDefIsAdvanced(const virDomainDebugPointDef *point);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virDomainDebugPointDef,
+                                 virDomainDebugPointDefClear);
 
 typedef struct _virDomainDebugDef virDomainDebugDef;
 struct _virDomainDebugDef {
