@@ -39,7 +39,9 @@ FILE_MAP="qapi/debug.json qapi/debug.json
 debug/qmp-debug.c softmmu/qmp-debug.c
 debug/qmp-debug-internal.h softmmu/qmp-debug-internal.h
 debug/debug-lease.c softmmu/qmp-debug-lease.c
-debug/debug-channel.c softmmu/qmp-debug-channel.c"
+debug/debug-channel.c softmmu/qmp-debug-channel.c
+debug/debug-agent-expr.c softmmu/qmp-debug-agent-expr.c
+debug/debug-trace.c softmmu/qmp-debug-trace.c"
 
 CONFIGURE_ARGS="--target-list=x86_64-softmmu --without-default-features
     --enable-tcg --enable-kvm --disable-docs --disable-install-blobs

@@ -74,6 +74,7 @@ typedef struct DebugWait {
     int64_t cpu_index;          /* the vCPU whose stop is wanted, or -1 */
     bool has_registers;
     strList *registers;
+    bool trace;                 /* a traced step: its entries too */
 } DebugWait;
 
 typedef struct DebugChannel {
@@ -362,7 +363,7 @@ static void debug_channel_close(DebugChannel *ch, const char *why)
 /* Deferred replies and events */
 
 void debug_channel_wait_stop(int64_t cpu_index, bool has_registers,
-                             strList *registers)
+                             strList *registers, bool trace)
 {
     DebugWait *w;
 
@@ -371,6 +372,7 @@ void debug_channel_wait_stop(int64_t cpu_index, bool has_registers,
     w->cpu_index = cpu_index;
     w->has_registers = has_registers;
     w->registers = QAPI_CLONE(strList, registers);
+    w->trace = trace;
     g_ptr_array_add(debug_channel_cur->waits, w);
     debug_channel_cur_wait = w;
 }
@@ -415,6 +417,10 @@ static bool debug_wait_answer(DebugChannel *ch, DebugWait *w,
     }
     res->has_stop = true;
     res->stop = QAPI_CLONE(DebugStopInfo, stop);
+    if (w->trace) {
+        res->has_trace = true;
+        res->trace = debug_step_trace_copy(w->cpu_index);
+    }
 
     v = qobject_output_visitor_new_qmp(&ret);
     visit_type_DebugRunResult(v, "unused", &res, &error_abort);
@@ -432,6 +438,47 @@ static bool debug_wait_answer(DebugChannel *ch, DebugWait *w,
     return true;
 }
 
+/* Event @name with @data (a new reference is taken), timestamped now */
+static QDict *debug_channel_make_event(const char *name, QObject *data)
+{
+    int64_t now = g_get_real_time();
+    QDict *ev, *ts;
+
+    ts = qdict_new();
+    qdict_put_int(ts, "seconds", now / G_USEC_PER_SEC);
+    qdict_put_int(ts, "microseconds", now % G_USEC_PER_SEC);
+    ev = qdict_new();
+    qdict_put_str(ev, "event", name);
+    qdict_put_obj(ev, "data", qobject_ref(data));
+    qdict_put(ev, "timestamp", ts);
+    return ev;
+}
+
+void debug_channel_broadcast(const char *name, QDict *data)
+{
+    g_autoptr(GPtrArray) channels = NULL;
+    QDict *ev;
+    guint i;
+
+    if (!debug_channels || !debug_channels->len) {
+        return;
+    }
+    ev = debug_channel_make_event(name, QOBJECT(data));
+    /* a failed write closes a channel and takes it off the list */
+    channels = g_ptr_array_sized_new(debug_channels->len);
+    for (i = 0; i < debug_channels->len; i++) {
+        g_ptr_array_add(channels, g_ptr_array_index(debug_channels, i));
+    }
+    for (i = 0; i < channels->len; i++) {
+        DebugChannel *ch = g_ptr_array_index(channels, i);
+
+        if (!ch->closing) {
+            debug_channel_send(ch, QOBJECT(ev));
+        }
+    }
+    qobject_unref(ev);
+}
+
 /* DEBUG_STOP for @stop, with the data of the QMP event */
 static QDict *debug_channel_event(DebugStopInfo *stop)
 {
@@ -446,9 +493,8 @@ static QDict *debug_channel_event(DebugStopInfo *stop)
         .has_hit_addr = stop->has_hit_addr,
         .hit_addr = stop->hit_addr,
     };
-    int64_t now = g_get_real_time();
     QObject *data = NULL;
-    QDict *ev, *ts;
+    QDict *ev;
     Visitor *v;
 
     v = qobject_output_visitor_new_qmp(&data);
@@ -459,13 +505,8 @@ static QDict *debug_channel_event(DebugStopInfo *stop)
     visit_complete(v, &data);
     visit_free(v);
 
-    ts = qdict_new();
-    qdict_put_int(ts, "seconds", now / G_USEC_PER_SEC);
-    qdict_put_int(ts, "microseconds", now % G_USEC_PER_SEC);
-    ev = qdict_new();
-    qdict_put_str(ev, "event", "DEBUG_STOP");
-    qdict_put_obj(ev, "data", data);
-    qdict_put(ev, "timestamp", ts);
+    ev = debug_channel_make_event("DEBUG_STOP", data);
+    qobject_unref(data);
     return ev;
 }
 

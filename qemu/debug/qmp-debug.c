@@ -40,8 +40,10 @@
  */
 
 #include "qemu/osdep.h"
+#include "qapi/clone-visitor.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-debug.h"
+#include "qapi/qapi-visit-debug.h"
 #include "qapi/qapi-events-debug.h"
 #include "qemu/accel.h"
 #include "qemu/error-report.h"
@@ -70,6 +72,13 @@
 #define DEBUG_MAX_STEP_COUNT    1000000
 #define DEBUG_MAX_WATCH_LEN     8
 #define DEBUG_MAX_HW_LIMIT      64  /* x-debug-set-hw-limits */
+#define DEBUG_MAX_IGNORE_COUNT  INT32_MAX
+#define DEBUG_MAX_TRACE_STEPS   100000
+#define DEBUG_MAX_TRACE_RANGES  16
+#define DEBUG_MAX_TRACE_LEN     4096
+#define DEBUG_MAX_TRACE_CAPACITY 65536
+#define DEBUG_DEFAULT_TRACE_CAPACITY 1024
+#define DEBUG_MAX_TRACE_BYTES   (64 * 1024 * 1024)
 
 typedef struct DebugPoint {
     int64_t id;
@@ -77,8 +86,14 @@ typedef struct DebugPoint {
     uint64_t addr;
     uint64_t len;
     int64_t cpu_index;          /* -1: all vCPUs */
-    int64_t hits;
+    int64_t hits;               /* times reached */
     char *client;               /* the lease it belongs to, or NULL */
+    DebugPointAction action;
+    DebugAgentExpr *cond;       /* its condition, or NULL */
+    int64_t ignore_left;        /* true hits still to ignore */
+    int64_t cond_errors;
+    char *last_cond_error;
+    DebugTrace *trace;          /* action trace: its ring buffer */
 } DebugPoint;
 
 /*
@@ -115,16 +130,22 @@ typedef struct DebugStop {
 typedef struct DebugCpu {
     DebugCpuMode mode;
     int64_t steps_left;
+    bool has_range;             /* debug-step: a range step */
+    uint64_t range_start;
+    uint64_t range_end;
     GArray *lifted;             /* TCG: ids of points lifted from this vCPU */
     DebugStop last;
     bool pending_event;
     GArray *regs;               /* DebugRegDesc, built on first use */
-} DebugCpu;
 
-typedef struct DebugRegDesc {
-    char *name;
-    int number;
-} DebugRegDesc;
+    /* debug-step with trace */
+    bool traced;                /* a traced step was made */
+    bool tracing;               /* one is in progress */
+    GPtrArray *trace_regs;      /* DebugRegDesc * to record */
+    DebugStepTraceEntryList *trace_head;
+    DebugStepTraceEntryList **trace_tail;
+    DebugStepTraceEntry *trace_pending; /* its instruction not done yet */
+} DebugCpu;
 
 /*
  * How many hardware breakpoints and watchpoints can be inserted at once.
@@ -160,6 +181,9 @@ static void debug_point_free(gpointer data)
     DebugPoint *p = data;
 
     g_free(p->client);
+    debug_ax_free(p->cond);
+    g_free(p->last_cond_error);
+    debug_trace_free(p->trace);
     g_free(p);
 }
 
@@ -184,6 +208,7 @@ static DebugCpu *debug_cpu(CPUState *cpu)
     while (debug.cpus->len <= cpu->cpu_index) {
         dc = g_new0(DebugCpu, 1);
         dc->lifted = g_array_new(false, false, sizeof(int64_t));
+        dc->trace_regs = g_ptr_array_new();
         g_ptr_array_add(debug.cpus, dc);
     }
     return g_ptr_array_index(debug.cpus, cpu->cpu_index);
@@ -793,60 +818,203 @@ static void debug_record_stop(CPUState *cpu, DebugStopReason reason,
     dc->last.hit_addr = hit_addr;
     dc->last.generation = debug.generation;
     dc->pending_event = true;
-    if (p) {
-        p->hits++;
-    }
 }
 
-static DebugPoint *debug_match_watchpoint(CPUState *cpu, CPUWatchpoint *wp)
+/*
+ * @cpu reached @p: count the hit, evaluate the condition and the ignore
+ * count.  Returns whether the point fires.  vCPU thread, BQL held.
+ */
+static bool debug_point_hit(DebugPoint *p, CPUState *cpu)
 {
-    int kind = wp->flags & BP_MEM_ACCESS;
+    p->hits++;
+    if (p->cond) {
+        uint64_t value;
+        char *err = NULL;
+
+        if (!debug_ax_eval(p->cond, cpu, &value, &err)) {
+            /* as gdbserver does: an error is true, the user sees a stop */
+            p->cond_errors++;
+            g_free(p->last_cond_error);
+            p->last_cond_error = err;
+            value = 1;
+        }
+        if (!value) {
+            return false;
+        }
+    }
+    if (p->ignore_left > 0) {
+        p->ignore_left--;
+        return false;
+    }
+    return true;
+}
+
+/*
+ * @cpu is at @pc, before the instruction there.  Evaluate each of our
+ * breakpoints at @pc that applies to @cpu (every one's hit counts),
+ * append the records of the tracepoints that fire, and return the
+ * first (lowest id) stopping point that fires, or NULL.  *@any tells
+ * whether there was a point at all.
+ */
+static DebugPoint *debug_eval_breakpoints(CPUState *cpu, uint64_t pc,
+                                          bool *any)
+{
+    DebugPoint *stop = NULL;
     guint i;
 
+    *any = false;
     for (i = 0; i < debug.points->len; i++) {
         DebugPoint *p = g_ptr_array_index(debug.points, i);
-        int want;
 
-        if (!debug_is_watchpoint(p->type) || !debug_point_applies(p, cpu) ||
-            p->addr != wp->vaddr) {
+        if (!debug_is_breakpoint(p->type) || p->addr != pc ||
+            !debug_point_applies(p, cpu)) {
             continue;
         }
-        /* KVM reports a static watchpoint without a length */
-        if (!debug_accel_is_kvm() && p->len != wp->len) {
+        *any = true;
+        if (!debug_point_hit(p, cpu)) {
             continue;
         }
-        want = p->type == DEBUG_POINT_TYPE_WATCHPOINT_WRITE ? BP_MEM_WRITE :
-               p->type == DEBUG_POINT_TYPE_WATCHPOINT_READ ? BP_MEM_READ :
-               BP_MEM_ACCESS;
-        if (want == kind) {
-            return p;
+        if (p->action == DEBUG_POINT_ACTION_TRACE) {
+            debug_trace_collect(p->trace, cpu, pc);
+        } else if (!stop) {
+            stop = p;
         }
     }
-    return NULL;
+    return stop;
 }
 
-/* Returns true if a watchpoint of ours was hit (and records the stop). */
-static bool debug_handle_watchpoint(CPUState *cpu)
+static bool debug_match_watchpoint(DebugPoint *p, CPUState *cpu,
+                                   CPUWatchpoint *wp)
+{
+    int kind = wp->flags & BP_MEM_ACCESS;
+    int want;
+
+    if (!debug_is_watchpoint(p->type) || !debug_point_applies(p, cpu) ||
+        p->addr != wp->vaddr) {
+        return false;
+    }
+    /* KVM reports a static watchpoint without a length */
+    if (!debug_accel_is_kvm() && p->len != wp->len) {
+        return false;
+    }
+    want = p->type == DEBUG_POINT_TYPE_WATCHPOINT_WRITE ? BP_MEM_WRITE :
+           p->type == DEBUG_POINT_TYPE_WATCHPOINT_READ ? BP_MEM_READ :
+           BP_MEM_ACCESS;
+    return want == kind;
+}
+
+typedef enum DebugWatchResult {
+    DEBUG_WATCH_NONE,           /* no watchpoint of ours was hit */
+    DEBUG_WATCH_STOP,           /* one fired: the stop is recorded */
+    DEBUG_WATCH_SILENT,         /* ours, but none fired: go on */
+} DebugWatchResult;
+
+/*
+ * A watchpoint hit: evaluate each of our watchpoints it matches (lowest
+ * id first; every one's hit counts) and record the stop of the first
+ * that fires.
+ */
+static DebugWatchResult debug_handle_watchpoint(CPUState *cpu)
 {
     CPUWatchpoint *wp = cpu->watchpoint_hit;
-    DebugPoint *p;
+    DebugPoint *stop = NULL;
+    bool any = false;
     uint64_t hit;
+    guint i;
 
     if (!wp) {
-        return false;
+        return DEBUG_WATCH_NONE;
     }
-    p = debug_match_watchpoint(cpu, wp);
-    if (!p) {
-        return false;
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+
+        if (!debug_match_watchpoint(p, cpu, wp)) {
+            continue;
+        }
+        any = true;
+        if (debug_point_hit(p, cpu) && !stop) {
+            stop = p;
+        }
+    }
+    if (!any) {
+        return DEBUG_WATCH_NONE;
+    }
+    if (!stop) {
+        /* the access is done (TCG reports after it): the guest goes on */
+        cpu->watchpoint_hit = NULL;
+        return DEBUG_WATCH_SILENT;
     }
     hit = debug_accel_is_kvm() ? wp->vaddr : wp->hitaddr;
-    debug_record_stop(cpu, debug_reason_of(p->type), debug_cpu_pc(cpu), p,
-                      true, p->addr, hit);
+    debug_record_stop(cpu, debug_reason_of(stop->type), debug_cpu_pc(cpu),
+                      stop, true, stop->addr, hit);
     /* The gdbstub clears this when it reports; without a client, we do. */
     if (!gdb_client_connected()) {
         cpu->watchpoint_hit = NULL;
     }
-    return true;
+    return DEBUG_WATCH_STOP;
+}
+
+/* Traced steps: the entry of the instruction about to execute */
+static void debug_step_trace_pending(CPUState *cpu, DebugCpu *dc,
+                                     uint64_t pc)
+{
+    DebugStepTraceEntry *e = g_new0(DebugStepTraceEntry, 1);
+    DebugRegisterList **tail = &e->registers;
+    g_autoptr(GByteArray) buf = NULL;
+    guint i;
+
+    e->pc = pc;
+    if (dc->trace_regs->len) {
+        buf = g_byte_array_new();
+        e->has_registers = true;
+    }
+    for (i = 0; i < dc->trace_regs->len; i++) {
+        DebugRegDesc *d = g_ptr_array_index(dc->trace_regs, i);
+        DebugRegister *r = g_new0(DebugRegister, 1);
+        int n;
+
+        g_byte_array_set_size(buf, 0);
+        n = gdb_read_register_for_debug(cpu, buf, d->number);
+        r->name = g_strdup(d->name);
+        r->number = d->number;
+        r->size = n;
+        r->value = debug_hex(buf->data, n);
+        QAPI_LIST_APPEND(tail, r);
+    }
+    qapi_free_DebugStepTraceEntry(dc->trace_pending);
+    dc->trace_pending = e;
+}
+
+/* The pending instruction executed: its entry goes into the trace. */
+static void debug_step_trace_commit(DebugCpu *dc)
+{
+    if (dc->tracing && dc->trace_pending) {
+        QAPI_LIST_APPEND(dc->trace_tail, dc->trace_pending);
+        dc->trace_pending = NULL;
+    }
+}
+
+/* The step is over (the VM stopped): an uncommitted entry never ran. */
+static void debug_step_trace_end(DebugCpu *dc)
+{
+    qapi_free_DebugStepTraceEntry(dc->trace_pending);
+    dc->trace_pending = NULL;
+    dc->tracing = false;
+}
+
+/*
+ * TCG: let @cpu, sitting at breakpoints none of which fired, execute the
+ * instruction at its pc and run on, without leaving its thread: a
+ * single-step overrides breakpoints (check_for_breakpoints()), so
+ * nothing is lifted and no translated code is flushed.
+ */
+static void debug_tcg_step_over_here(CPUState *cpu, DebugCpu *dc)
+{
+    int flags = (SSTEP_ENABLE | SSTEP_NOIRQ | SSTEP_NOTIMER) &
+                accel_supported_gdbstub_sstep_flags();
+
+    dc->mode = DEBUG_CPU_STEP_OVER;
+    cpu_single_step(cpu, flags);
 }
 
 static void debug_held_step_over_done(void *opaque);
@@ -861,6 +1029,7 @@ bool qmp_debug_handle_guest_debug(CPUState *cpu)
     DebugCpu *dc;
     DebugPoint *p;
     uint64_t pc;
+    bool any;
 
     if (!debug.initialized) {
         return false;
@@ -869,20 +1038,27 @@ bool qmp_debug_handle_guest_debug(CPUState *cpu)
 
     switch (dc->mode) {
     case DEBUG_CPU_STEP:
-        if (debug_handle_watchpoint(cpu)) {
+        /* one instruction executed */
+        debug_step_trace_commit(dc);
+        if (debug_handle_watchpoint(cpu) == DEBUG_WATCH_STOP) {
             return false;
         }
         pc = debug_cpu_pc(cpu);
-        if (--dc->steps_left <= 0) {
+        if (--dc->steps_left <= 0 ||
+            (dc->has_range &&
+             (pc < dc->range_start || pc >= dc->range_end))) {
             debug_record_stop(cpu, DEBUG_STOP_REASON_STEP, pc, NULL,
                               false, 0, 0);
             return false;
         }
-        p = debug_find_breakpoint(cpu, pc);
+        p = debug_eval_breakpoints(cpu, pc, &any);
         if (p) {
             debug_record_stop(cpu, debug_reason_of(p->type), pc, p,
                               false, 0, 0);
             return false;
+        }
+        if (dc->tracing) {
+            debug_step_trace_pending(cpu, dc, pc);
         }
         return true;
 
@@ -891,13 +1067,13 @@ bool qmp_debug_handle_guest_debug(CPUState *cpu)
         debug_tcg_unlift(cpu);
         cpu_single_step(cpu, 0);
         dc->mode = DEBUG_CPU_RUN;
-        if (debug_handle_watchpoint(cpu)) {
+        if (debug_handle_watchpoint(cpu) == DEBUG_WATCH_STOP) {
             return false;
         }
         return true;
 
     case DEBUG_CPU_STEP_OVER_HELD:
-        if (debug_handle_watchpoint(cpu)) {
+        if (debug_handle_watchpoint(cpu) == DEBUG_WATCH_STOP) {
             return false;
         }
         /* KVM: park this vCPU until every held step-over is done. */
@@ -914,14 +1090,24 @@ bool qmp_debug_handle_guest_debug(CPUState *cpu)
         break;
     }
 
-    if (debug_handle_watchpoint(cpu)) {
+    switch (debug_handle_watchpoint(cpu)) {
+    case DEBUG_WATCH_STOP:
         return false;
+    case DEBUG_WATCH_SILENT:
+        return true;
+    default:
+        break;
     }
     pc = debug_cpu_pc(cpu);
-    p = debug_find_breakpoint(cpu, pc);
+    p = debug_eval_breakpoints(cpu, pc, &any);
     if (p) {
         debug_record_stop(cpu, debug_reason_of(p->type), pc, p, false, 0, 0);
         return false;
+    }
+    if (any && !debug_accel_is_kvm()) {
+        /* conditions false, hits ignored, or tracepoints: go on */
+        debug_tcg_step_over_here(cpu, dc);
+        return true;
     }
     if (gdb_client_connected()) {
         return false;           /* the gdbstub client's own point */
@@ -953,6 +1139,7 @@ bool qmp_debug_handle_guest_halt(CPUState *cpu)
     dc = debug_cpu(cpu);
     switch (dc->mode) {
     case DEBUG_CPU_STEP:
+        debug_step_trace_commit(dc);
         debug_record_stop(cpu, DEBUG_STOP_REASON_STEP, debug_cpu_pc(cpu),
                           NULL, false, 0, 0);
         return true;
@@ -1071,6 +1258,8 @@ static void debug_vm_state_change(void *opaque, bool running, RunState state)
             dc->mode = DEBUG_CPU_RUN;
             cpu_single_step(cpu, 0);
         }
+        dc->has_range = false;
+        debug_step_trace_end(dc);
         if (!debug_accel_is_kvm()) {
             debug_tcg_unlift(cpu);
         }
@@ -1179,6 +1368,18 @@ DebugCapabilities *qmp_query_debug_capabilities(Error **errp)
     if (sstep & SSTEP_NOTIMER) {
         QAPI_LIST_APPEND(ftail, DEBUG_STEP_FLAG_NOTIMER);
     }
+    /*
+     * Range steps and traced steps are steps: the same per-instruction
+     * debug exits on both accelerators.  Conditions, ignore counts and
+     * tracepoints need the in-thread step over a point that did not
+     * fire, which is TCG's (on KVM a software breakpoint is guest memory
+     * shared by all vCPUs): not offered on KVM.
+     */
+    caps->range_step = caps->single_step;
+    caps->step_trace = caps->single_step;
+    caps->conditions = !debug_accel_is_kvm();
+    caps->ignore_count = !debug_accel_is_kvm();
+    caps->tracepoints = !debug_accel_is_kvm() && caps->single_step;
     return caps;
 }
 
@@ -1248,15 +1449,123 @@ static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
                                   bool physical, bool is_write, GArray *chunks,
                                   Error **errp);
 
+/*
+ * The tracepoint options of debug-insert: they need action "trace", and
+ * a buffer within bounds.  @regs gets the registers to collect.
+ */
+static bool debug_check_trace_options(CPUState *cpu, DebugPointType type,
+                                      bool trace,
+                                      bool has_collect_registers,
+                                      strList *collect_registers,
+                                      bool has_collect_memory,
+                                      DebugTraceMemoryList *collect_memory,
+                                      bool has_trace_capacity,
+                                      int64_t trace_capacity,
+                                      bool has_notify_full, GArray *regs,
+                                      Error **errp)
+{
+    const char *opt = has_collect_registers ? "collect-registers" :
+                      has_collect_memory ? "collect-memory" :
+                      has_trace_capacity ? "trace-capacity" :
+                      has_notify_full ? "notify-full" : NULL;
+    DebugTraceMemoryList *m;
+    strList *n;
+    size_t size;
+    int count = 0;
+
+    if (!trace) {
+        if (opt) {
+            error_setg(errp, "'%s' is only valid for a tracepoint: add "
+                       "'action': 'trace'", opt);
+            return false;
+        }
+        return true;
+    }
+    if (debug_is_watchpoint(type)) {
+        error_setg(errp, "a %s cannot trace: 'action': 'trace' is for "
+                   "sw-breakpoints and hw-breakpoints", DebugPointType_str(type));
+        return false;
+    }
+    if (debug_accel_is_kvm()) {
+        error_setg(errp, "tracepoints are not available on KVM (a point "
+                   "that does not stop needs TCG's in-thread step over it); "
+                   "query-debug-capabilities tells");
+        return false;
+    }
+    if (has_collect_registers &&
+        !debug_check_reg_names(cpu, collect_registers, errp)) {
+        error_prepend(errp, "collect-registers: ");
+        return false;
+    }
+    for (n = has_collect_registers ? collect_registers : NULL; n;
+         n = n->next) {
+        DebugRegDesc *d = debug_cpu_reg(cpu, n->value);
+        g_array_append_val(regs, *d);
+    }
+    for (m = has_collect_memory ? collect_memory : NULL; m; m = m->next) {
+        DebugTraceMemory *r = m->value;
+
+        if (++count > DEBUG_MAX_TRACE_RANGES) {
+            error_setg(errp, "collect-memory lists more than %d ranges",
+                       DEBUG_MAX_TRACE_RANGES);
+            return false;
+        }
+        if (r->len < 1 || r->len > DEBUG_MAX_TRACE_LEN) {
+            error_setg(errp, "collect-memory range at 0x%" PRIx64 " has "
+                       "length %" PRId64 ": it must be 1 to %d bytes",
+                       r->addr, r->len, DEBUG_MAX_TRACE_LEN);
+            return false;
+        }
+        if (r->addr + r->len - 1 < r->addr) {
+            error_setg(errp, "collect-memory range 0x%" PRIx64 "+%" PRId64
+                       " wraps around the address space", r->addr, r->len);
+            return false;
+        }
+    }
+    if (!has_trace_capacity) {
+        trace_capacity = DEBUG_DEFAULT_TRACE_CAPACITY;
+    }
+    if (trace_capacity < 1 || trace_capacity > DEBUG_MAX_TRACE_CAPACITY) {
+        error_setg(errp, "trace-capacity %" PRId64 " is out of range: 1 to "
+                   "%d records", trace_capacity, DEBUG_MAX_TRACE_CAPACITY);
+        return false;
+    }
+    size = debug_trace_record_size(regs,
+                                   has_collect_memory ? collect_memory : NULL);
+    if ((uint64_t)trace_capacity * size > DEBUG_MAX_TRACE_BYTES) {
+        error_setg(errp, "ring buffer too large: %" PRId64 " records of %zu "
+                   "bytes need %" PRIu64 " bytes, more than the %d MiB "
+                   "allowed; lower trace-capacity or collect less",
+                   trace_capacity, size, (uint64_t)trace_capacity * size,
+                   DEBUG_MAX_TRACE_BYTES >> 20);
+        return false;
+    }
+    return true;
+}
+
 DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                                     bool has_len, uint64_t len,
                                     bool has_cpu_index, int64_t cpu_index,
                                     bool has_client, const char *client,
+                                    bool has_condition, const char *condition,
+                                    bool has_ignore_count,
+                                    int64_t ignore_count,
+                                    bool has_action, DebugPointAction action,
+                                    bool has_collect_registers,
+                                    strList *collect_registers,
+                                    bool has_collect_memory,
+                                    DebugTraceMemoryList *collect_memory,
+                                    bool has_trace_capacity,
+                                    int64_t trace_capacity,
+                                    bool has_notify_full, bool notify_full,
                                     Error **errp)
 {
+    g_autoptr(GArray) regs = g_array_new(false, false, sizeof(DebugRegDesc));
+    DebugAgentExpr *cond = NULL;
     DebugInsertResult *res;
     DebugPoint *p;
     CPUState *cpu = NULL;
+    bool trace = has_action && action == DEBUG_POINT_ACTION_TRACE;
 
     if (!debug_check_usable(errp)) {
         return NULL;
@@ -1320,8 +1629,46 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                    "may have expired)", client);
         return NULL;
     }
+    if (debug_accel_is_kvm() && (has_condition || has_ignore_count)) {
+        error_setg(errp, "%s not available on KVM (a point that does not "
+                   "stop needs TCG's in-thread step over it); evaluate it "
+                   "in the debugger instead",
+                   has_condition ? "conditions are" : "ignore counts are");
+        return NULL;
+    }
+    if (has_ignore_count &&
+        (ignore_count < 0 || ignore_count > DEBUG_MAX_IGNORE_COUNT)) {
+        error_setg(errp, "ignore-count %" PRId64 " is out of range: 0 to %d",
+                   ignore_count, DEBUG_MAX_IGNORE_COUNT);
+        return NULL;
+    }
+    if (!debug_check_trace_options(cpu ? cpu : first_cpu, type, trace,
+                                   has_collect_registers, collect_registers,
+                                   has_collect_memory, collect_memory,
+                                   has_trace_capacity, trace_capacity,
+                                   has_notify_full, regs, errp)) {
+        return NULL;
+    }
+    /* last of the checks: it allocates */
+    if (has_condition) {
+        cond = debug_ax_compile(condition, cpu ? cpu : first_cpu, errp);
+        if (!cond) {
+            return NULL;
+        }
+    }
 
     p = g_new0(DebugPoint, 1);
+    p->action = trace ? DEBUG_POINT_ACTION_TRACE : DEBUG_POINT_ACTION_STOP;
+    p->cond = cond;
+    p->ignore_left = has_ignore_count ? ignore_count : 0;
+    if (trace) {
+        p->trace = debug_trace_new(debug.next_id,
+                                   has_trace_capacity ? trace_capacity :
+                                   DEBUG_DEFAULT_TRACE_CAPACITY,
+                                   regs,
+                                   has_collect_memory ? collect_memory : NULL,
+                                   has_notify_full && notify_full);
+    }
     p->type = type;
     p->addr = addr;
     p->len = len;
@@ -1334,7 +1681,7 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
      */
     g_ptr_array_add(debug.points, p);
     if (debug_point_insert(p, errp) < 0) {
-        g_ptr_array_remove(debug.points, p);
+        g_ptr_array_remove(debug.points, p);    /* frees it */
         return NULL;
     }
     debug.next_id++;
@@ -1421,6 +1768,21 @@ DebugPointInfoList *qmp_query_debug_points(Error **errp)
         info->cpu_index = p->cpu_index;
         info->has_client = p->client != NULL;
         info->client = g_strdup(p->client);
+        info->action = p->action;
+        info->has_condition = p->cond != NULL;
+        info->condition = p->cond ? g_strdup(debug_ax_hex(p->cond)) : NULL;
+        info->ignore_count = p->ignore_left;
+        info->condition_errors = p->cond_errors;
+        info->has_last_condition_error = p->last_cond_error != NULL;
+        info->last_condition_error = g_strdup(p->last_cond_error);
+        if (p->trace) {
+            info->has_trace_records = true;
+            info->trace_records = debug_trace_records(p->trace);
+            info->has_trace_dropped = true;
+            info->trace_dropped = debug_trace_dropped(p->trace);
+            info->has_trace_capacity = true;
+            info->trace_capacity = debug_trace_capacity(p->trace);
+        }
         QAPI_LIST_APPEND(tail, info);
     }
     return head;
@@ -1443,9 +1805,6 @@ static bool debug_check_resumable(Error **errp)
     }
     return true;
 }
-
-static bool debug_check_reg_names(CPUState *cpu, strList *names,
-                                  Error **errp);
 
 /*
  * @wait and @registers of debug-step and debug-continue: a deferred reply
@@ -1474,8 +1833,14 @@ DebugRunResult *qmp_debug_step(int64_t cpu_index, bool has_count,
                                bool has_notimer, bool notimer,
                                bool has_wait, bool wait,
                                bool has_registers, strList *registers,
+                               bool has_range_start, uint64_t range_start,
+                               bool has_range_end, uint64_t range_end,
+                               bool has_trace, bool trace,
+                               bool has_trace_registers,
+                               strList *trace_registers,
                                Error **errp)
 {
+    bool range = has_range_start || has_range_end;
     int supported = accel_supported_gdbstub_sstep_flags();
     int flags = SSTEP_ENABLE;
     CPUState *cpu;
@@ -1492,13 +1857,41 @@ DebugRunResult *qmp_debug_step(int64_t cpu_index, bool has_count,
                           errp)) {
         return NULL;
     }
-    if (!has_count) {
-        count = 1;
+    if (has_range_start != has_range_end) {
+        error_setg(errp, "a range step needs both 'range-start' and "
+                   "'range-end' (%s is missing)",
+                   has_range_start ? "range-end" : "range-start");
+        return NULL;
     }
-    if (count < 1 || count > DEBUG_MAX_STEP_COUNT) {
+    if (range && range_start >= range_end) {
+        error_setg(errp, "range-start 0x%" PRIx64 " must be below range-end "
+                   "0x%" PRIx64 " (the range is [range-start, range-end))",
+                   range_start, range_end);
+        return NULL;
+    }
+    if (has_trace_registers && !trace) {
+        error_setg(errp, "'trace-registers' needs 'trace': true");
+        return NULL;
+    }
+    if (has_trace_registers &&
+        !debug_check_reg_names(cpu, trace_registers, errp)) {
+        error_prepend(errp, "trace-registers: ");
+        return NULL;
+    }
+    if (has_count && (count < 1 || count > DEBUG_MAX_STEP_COUNT)) {
         error_setg(errp, "step count %" PRId64 " is out of range (1 to %d)",
                    count, DEBUG_MAX_STEP_COUNT);
         return NULL;
+    }
+    if (has_count && trace && count > DEBUG_MAX_TRACE_STEPS) {
+        error_setg(errp, "a traced step executes at most %d instructions, "
+                   "not %" PRId64 "; trace in several steps",
+                   DEBUG_MAX_TRACE_STEPS, count);
+        return NULL;
+    }
+    if (!has_count) {
+        /* a range step is bounded by its range, and a trace by its size */
+        count = !range ? 1 : trace ? DEBUG_MAX_TRACE_STEPS : INT64_MAX;
     }
     if (!(supported & SSTEP_ENABLE)) {
         error_setg(errp, "accelerator '%s' cannot single-step",
@@ -1544,6 +1937,24 @@ DebugRunResult *qmp_debug_step(int64_t cpu_index, bool has_count,
     }
     dc->mode = DEBUG_CPU_STEP;
     dc->steps_left = count;
+    dc->has_range = range;
+    dc->range_start = range_start;
+    dc->range_end = range_end;
+    if (trace) {
+        strList *n;
+
+        g_ptr_array_set_size(dc->trace_regs, 0);
+        for (n = has_trace_registers ? trace_registers : NULL; n;
+             n = n->next) {
+            g_ptr_array_add(dc->trace_regs, debug_cpu_reg(cpu, n->value));
+        }
+        qapi_free_DebugStepTraceEntryList(dc->trace_head);
+        dc->trace_head = NULL;
+        dc->trace_tail = &dc->trace_head;
+        dc->traced = true;
+        dc->tracing = true;
+        debug_step_trace_pending(cpu, dc, debug_cpu_pc(cpu));
+    }
     cpu_single_step(cpu, flags);
 
     /*
@@ -1557,6 +1968,8 @@ DebugRunResult *qmp_debug_step(int64_t cpu_index, bool has_count,
         vm_set_next_run_quiet(false);
         debug.resume_managed = false;
         dc->mode = DEBUG_CPU_RUN;
+        dc->has_range = false;
+        debug_step_trace_end(dc);
         cpu_single_step(cpu, 0);
         if (debug_accel_is_kvm()) {
             debug_kvm_unlift();
@@ -1570,9 +1983,47 @@ DebugRunResult *qmp_debug_step(int64_t cpu_index, bool has_count,
     cpu_resume(cpu);
     qemu_clock_enable(QEMU_CLOCK_VIRTUAL, true);
     if (wait) {
-        debug_channel_wait_stop(cpu->cpu_index, has_registers, registers);
+        debug_channel_wait_stop(cpu->cpu_index, has_registers, registers,
+                                trace);
     }
     return g_new0(DebugRunResult, 1);
+}
+
+DebugStepTraceEntryList *debug_step_trace_copy(int64_t cpu_index)
+{
+    CPUState *cpu = qemu_get_cpu(cpu_index);
+
+    if (!cpu || !debug.initialized) {
+        return NULL;
+    }
+    return QAPI_CLONE(DebugStepTraceEntryList, debug_cpu(cpu)->trace_head);
+}
+
+DebugStepTraceEntryList *qmp_query_debug_step_trace(int64_t cpu_index,
+                                                    Error **errp)
+{
+    CPUState *cpu;
+    DebugCpu *dc;
+
+    if (!debug_check_usable(errp)) {
+        return NULL;
+    }
+    cpu = debug_get_cpu(cpu_index, errp);
+    if (!cpu) {
+        return NULL;
+    }
+    dc = debug_cpu(cpu);
+    if (!dc->traced) {
+        error_setg(errp, "vCPU %d made no traced step yet (debug-step with "
+                   "'trace': true)", cpu->cpu_index);
+        return NULL;
+    }
+    if (dc->tracing) {
+        error_setg(errp, "the traced step of vCPU %d is still running; ask "
+                   "again after its DEBUG_STOP", cpu->cpu_index);
+        return NULL;
+    }
+    return QAPI_CLONE(DebugStepTraceEntryList, dc->trace_head);
 }
 
 /* KVM: step the vCPUs sitting on breakpoints over them, others held. */
@@ -1652,7 +2103,7 @@ DebugRunResult *qmp_debug_continue(bool has_wait, bool wait,
     }
     /* a running VM is answered at its next stop, like a resumed one */
     if (wait) {
-        debug_channel_wait_stop(-1, has_registers, registers);
+        debug_channel_wait_stop(-1, has_registers, registers, false);
     }
     return g_new0(DebugRunResult, 1);
 }
@@ -1786,7 +2237,7 @@ static void debug_reg_start_element(GMarkupParseContext *ctx,
     DebugRegParse *rp = opaque;
     DebugRegDesc d;
     const char *name = NULL;
-    int i;
+    int i, bits = 64;
 
     if (strcmp(element, "reg") != 0) {
         return;
@@ -1796,11 +2247,14 @@ static void debug_reg_start_element(GMarkupParseContext *ctx,
             name = values[i];
         } else if (strcmp(names[i], "regnum") == 0) {
             rp->next = atoi(values[i]);
+        } else if (strcmp(names[i], "bitsize") == 0) {
+            bits = atoi(values[i]);
         }
     }
     if (name && rp->next < rp->limit) {
         d.name = g_strdup(name);
         d.number = rp->next;
+        d.size = bits > 0 ? DIV_ROUND_UP(bits, 8) : 8;
         g_array_append_val(rp->regs, d);
     }
     rp->next++;
@@ -1865,7 +2319,25 @@ static DebugRegDesc *debug_find_reg(GArray *regs, const char *name)
     return NULL;
 }
 
-static bool debug_check_reg_names(CPUState *cpu, strList *names,
+DebugRegDesc *debug_cpu_reg(CPUState *cpu, const char *name)
+{
+    return debug_find_reg(debug_cpu_regs(cpu), name);
+}
+
+bool debug_cpu_has_reg_number(CPUState *cpu, int number)
+{
+    GArray *regs = debug_cpu_regs(cpu);
+    guint i;
+
+    for (i = 0; i < regs->len; i++) {
+        if (g_array_index(regs, DebugRegDesc, i).number == number) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool debug_check_reg_names(CPUState *cpu, strList *names,
                                   Error **errp)
 {
     GArray *regs = debug_cpu_regs(cpu);
@@ -1882,7 +2354,7 @@ static bool debug_check_reg_names(CPUState *cpu, strList *names,
     return true;
 }
 
-static char *debug_hex(const uint8_t *data, int n)
+char *debug_hex(const uint8_t *data, int n)
 {
     static const char digits[] = "0123456789abcdef";
     char *hex = g_malloc(2 * MAX(n, 0) + 1);
@@ -2164,6 +2636,74 @@ static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
         }
     }
     return true;
+}
+
+DebugReadStatus debug_read_guest(CPUState *cpu, uint64_t addr, void *buf,
+                                 size_t len)
+{
+    uint8_t *out = buf;
+
+    RCU_READ_LOCK_GUARD();
+    while (len > 0) {
+        uint64_t in_page = TARGET_PAGE_SIZE - (addr & ~TARGET_PAGE_MASK);
+        size_t l = MIN(in_page, len);
+        MemTxAttrs attrs = MEMTXATTRS_UNSPECIFIED;
+        hwaddr page, pa;
+        AddressSpace *as;
+
+        page = cpu_get_phys_page_attrs_debug(cpu, addr & TARGET_PAGE_MASK,
+                                             &attrs);
+        if (page == -1) {
+            return DEBUG_READ_UNMAPPED;
+        }
+        pa = page + (addr & ~TARGET_PAGE_MASK);
+        as = cpu_get_address_space(cpu, cpu_asidx_from_attrs(cpu, attrs));
+        addr += l;
+        len -= l;
+        while (l > 0) {
+            hwaddr xlat, mlen = l;
+            MemoryRegion *mr = address_space_translate(as, pa, &xlat, &mlen,
+                                                       false, attrs);
+
+            if (!memory_region_is_ram(mr) || memory_region_is_ram_device(mr) ||
+                address_space_read(as, pa, attrs, out, mlen) != MEMTX_OK) {
+                return DEBUG_READ_NOT_RAM;
+            }
+            pa += mlen;
+            out += mlen;
+            l -= mlen;
+        }
+    }
+    return DEBUG_READ_OK;
+}
+
+const char *debug_read_status_str(DebugReadStatus st)
+{
+    switch (st) {
+    case DEBUG_READ_OK:
+        return "read";
+    case DEBUG_READ_UNMAPPED:
+        return "the address is not mapped by the vCPU's page tables";
+    default:
+        return "the address is not guest RAM";
+    }
+}
+
+DebugTrace *debug_point_trace(int64_t id, Error **errp)
+{
+    DebugPoint *p = debug_find_point(id);
+
+    if (!p) {
+        error_setg(errp, "debug point %" PRId64 " does not exist "
+                   "(query-debug-points lists the points)", id);
+        return NULL;
+    }
+    if (!p->trace) {
+        error_setg(errp, "debug point %" PRId64 " is not a tracepoint (it "
+                   "stops the VM; insert one with 'action': 'trace')", id);
+        return NULL;
+    }
+    return p->trace;
 }
 
 static CPUState *debug_memory_cpu(bool has_cpu_index, int64_t cpu_index,
