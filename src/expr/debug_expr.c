@@ -727,6 +727,8 @@ virDebugExprEmitConst(virDebugExprCompiler *c, gsize start, guint64 value)
         return virDebugExprEmitOperand(c, start, VIR_DEBUG_AX_CONST16, value, 2);
     if (value <= G_MAXUINT32)
         return virDebugExprEmitOperand(c, start, VIR_DEBUG_AX_CONST32, value, 4);
+    if (s > 0)
+        return virDebugExprEmitOperand(c, start, VIR_DEBUG_AX_CONST64, value, 8);
     if (s >= G_MININT8)
         return virDebugExprEmitOperand(c, start, VIR_DEBUG_AX_CONST8, value, 1) &&
             virDebugExprEmitOperand(c, start, VIR_DEBUG_AX_EXT, 8, 1);
