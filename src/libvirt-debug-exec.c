@@ -12,10 +12,9 @@ virDomainDebugStopReasonName(virDomainDebugStopReason reason)
     return qemuDebugStopReasonTypeToString(reason);
 }
 
-/* The checks of a step, and the masking it takes */
-static int
-virDomainDebugStepPrepare(virDomainPtr dom, unsigned int count,
-                          unsigned int flags, bool *noirq, bool *notimer)
+int
+virDomainDebugStepPrepareArgs(virDomainPtr dom, unsigned int flags,
+                              qemuDebugStepArgs *args)
 {
     g_autoptr(virDomainDebugDef) def = NULL;
     g_autoptr(GError) error = NULL;
@@ -31,60 +30,58 @@ virDomainDebugStepPrepare(virDomainPtr dom, unsigned int count,
     if (virDomainDebugCheckDefPolicy(dom, def, NULL) < 0)
         return -1;
 
-    if (qemuDebugStepResolveMasks(def, flags, noirq, notimer, &error) < 0 ||
-        qemuDebugCheckStep(caps, count, *noirq, *notimer, &error) < 0) {
+    /* a range step is bounded by its range, not by a count */
+    if (qemuDebugStepResolveMasks(def, flags, &args->noirq, &args->notimer,
+                                  &error) < 0 ||
+        qemuDebugCheckStep(caps, args->range ? 1 : args->count,
+                           args->noirq, args->notimer, &error) < 0 ||
+        (args->range &&
+         qemuDebugCheckStepRange(caps, args->rangeStart, args->rangeEnd,
+                                 &error) < 0) ||
+        (args->trace &&
+         qemuDebugCheckStepTrace(caps, args->count, &error) < 0)) {
         virDomainDebugReportGError(dom, error);
         return -1;
     }
     return 0;
 }
 
+
 int
 virDomainDebugStep(virDomainPtr dom, int vcpu, unsigned int count,
                    unsigned int flags)
 {
-    bool noirq;
-    bool notimer;
+    qemuDebugStepArgs args = { .vcpu = vcpu, .count = count };
 
     virDomainDebugErrorReset();
-    if (virDomainDebugStepPrepare(dom, count, flags, &noirq, &notimer) < 0)
+    if (virDomainDebugStepPrepareArgs(dom, flags, &args) < 0)
         return -1;
-    return virDomainDebugRunEmpty(dom, qemuDebugBuildStep(vcpu, count,
-                                                          noirq, notimer));
+    return virDomainDebugRunEmpty(dom, qemuDebugBuildStepArgs(&args));
 }
 
-/**
- * virDomainDebugStepSync:
- *
- * A step of @count instructions that returns only when the vCPU stopped
- * again, with the stop in @stop and the registers @names (NULL: all) of
- * the stopped vCPU in @regs: one exchange on a debug channel, where a step is otherwise a
- * command, an event and a register read.  The stop is not also reported
- * as an event to this process.  Returns 1 when done, 0 without a debug
- * channel to @dom (nothing done: step the usual way), -1 on error.
- */
-int
-virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
-                       unsigned int flags, const char *const *names,
-                       virDomainDebugStopInfo *stop,
-                       virDomainDebugRegister **regs, int *nregs)
+
+/* A waited step on the channel: see virDomainDebugStepSync */
+static int
+virDomainDebugStepSyncArgs(virDomainPtr dom, unsigned int flags,
+                           qemuDebugStepArgs *args,
+                           virDomainDebugStopInfo *stop,
+                           virDomainDebugRegister **regs, int *nregs)
 {
     g_autofree char *cmd = NULL;
     g_autofree char *reply = NULL;
     g_autoptr(GError) error = NULL;
     qemuDebugStop parsed;
     size_t n = 0;
-    bool noirq;
-    bool notimer;
 
     virDomainDebugErrorReset();
     *regs = NULL;
     *nregs = 0;
     if (!virDomainDebugChannelActive(dom))
         return 0;
-    if (virDomainDebugStepPrepare(dom, count, flags, &noirq, &notimer) < 0)
+    if (virDomainDebugStepPrepareArgs(dom, flags, args) < 0)
         return -1;
-    cmd = qemuDebugBuildStepWait(vcpu, count, noirq, notimer, names);
+    args->wait = true;
+    cmd = qemuDebugBuildStepArgs(args);
     if (!(reply = virDomainDebugRun(dom, cmd)))
         return -1;
     if (qemuDebugParseRunReply(reply, "debug-step", &parsed, regs, &n,
@@ -96,6 +93,50 @@ virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
     *nregs = n;
     return 1;
 }
+
+
+/**
+ * virDomainDebugStepSync:
+ *
+ * A step of @count instructions that returns only when the vCPU stopped
+ * again, with the stop in @stop and the registers @names (NULL: all) of
+ * the stopped vCPU in @regs: one exchange on a debug channel, where a
+ * step is otherwise a command, an event and a register read.  The stop
+ * is not also reported as an event to this process.  Returns 1 when
+ * done, 0 without a debug channel to @dom (nothing done: step the usual
+ * way), -1 on error.
+ */
+int
+virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
+                       unsigned int flags, const char *const *names,
+                       virDomainDebugStopInfo *stop,
+                       virDomainDebugRegister **regs, int *nregs)
+{
+    qemuDebugStepArgs args = {
+        .vcpu = vcpu, .count = count, .registers = names,
+    };
+
+    return virDomainDebugStepSyncArgs(dom, flags, &args, stop, regs, nregs);
+}
+
+
+int
+virDomainDebugStepSyncRange(virDomainPtr dom, int vcpu,
+                            unsigned long long start,
+                            unsigned long long end,
+                            unsigned int flags,
+                            const char *const *names,
+                            virDomainDebugStopInfo *stop,
+                            virDomainDebugRegister **regs, int *nregs)
+{
+    qemuDebugStepArgs args = {
+        .vcpu = vcpu, .range = true, .rangeStart = start, .rangeEnd = end,
+        .registers = names,
+    };
+
+    return virDomainDebugStepSyncArgs(dom, flags, &args, stop, regs, nregs);
+}
+
 
 int
 virDomainDebugContinue(virDomainPtr dom, unsigned int flags)

@@ -23,19 +23,36 @@ virDomainDebugInsertPoint(virDomainPtr dom,
     virDomainDebugPointDef point = {
         .type = type, .addr = addr, .len = len, .vcpu = vcpu,
     };
+
+    virDomainDebugErrorReset();
+    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
+        return -1;
+    return virDomainDebugInsertPointDef(dom, &point);
+}
+
+
+/**
+ * virDomainDebugInsertPointDef:
+ *
+ * Inserts @point, compiling its readable condition (if any) first.
+ * Every check runs before QEMU is asked, so a refused point changes
+ * nothing.  Returns the new id, or -1 with the error reported.
+ */
+int
+virDomainDebugInsertPointDef(virDomainPtr dom,
+                             virDomainDebugPointDef *point)
+{
     const qemuDebugCaps *caps;
-    g_autofree virDomainDebugPoint *current = NULL;
+    virDomainDebugPoint *current = NULL;
     size_t ncurrent = 0;
     g_autofree char *client = NULL;
     g_autofree char *cmd = NULL;
     g_autofree char *reply = NULL;
     g_autoptr(GError) error = NULL;
+    int rc;
     int id;
 
-    virDomainDebugErrorReset();
-    if (virDomainDebugCheckFlags(dom, flags, 0) < 0)
-        return -1;
-    if (virDomainDebugPointDefValidate(&point, &error) < 0) {
+    if (virDomainDebugPointDefValidate(point, &error) < 0) {
         virDomainDebugReportGError(dom, error);
         return -1;
     }
@@ -46,14 +63,20 @@ virDomainDebugInsertPoint(virDomainPtr dom,
 
     /* Refuse before sending: the message then counts slots the way the
      * operator thinks of them ("4 of 4 shared debug registers in use"). */
-    if (qemuDebugCheckInsert(caps, &point, current, ncurrent,
-                             virDomainDebugVcpuCount(dom), &error) < 0) {
+    rc = qemuDebugCheckInsert(caps, point, current, ncurrent,
+                              virDomainDebugVcpuCount(dom), &error);
+    qemuDebugPointsFree(current, ncurrent);
+    if (rc < 0) {
         virDomainDebugReportGError(dom, error);
         return -1;
     }
+    if (point->condition && !point->conditionBytecode &&
+        !(point->conditionBytecode =
+          virDomainDebugCompileCondition(dom, point->condition, NULL, 0)))
+        return -1;
 
     client = virDomainDebugLeaseClient(dom);
-    cmd = qemuDebugBuildInsertOwned(&point, client);
+    cmd = qemuDebugBuildInsertOwned(point, client);
     if (!(reply = virDomainDebugRun(dom, cmd)))
         return -1;
     if ((id = qemuDebugParseInsertReply(reply, &error)) < 0) {
@@ -62,6 +85,7 @@ virDomainDebugInsertPoint(virDomainPtr dom,
     }
     return id;
 }
+
 
 int
 virDomainDebugRemovePoint(virDomainPtr dom, int id, unsigned int flags)

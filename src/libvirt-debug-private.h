@@ -86,6 +86,26 @@ char *virDomainDebugChannelRun(virDomainPtr dom, const char *cmd, bool *used);
 int virDomainDebugSyncLibvirt(virDomainPtr dom);
 
 /* libvirt-debug-exec.c: a step answered with its stop, on a channel */
+/* libvirt-debug-points.c */
+int virDomainDebugInsertPointDef(virDomainPtr dom,
+                                 virDomainDebugPointDef *point);
+
+/* libvirt-debug-trace.c */
+int virDomainDebugCompileDefConditions(virDomainPtr dom,
+                                       virDomainDebugDef *def);
+
+/* libvirt-debug-exec.c: the checks of a step (count, range, trace) and
+ * the masking it takes, into @args */
+int virDomainDebugStepPrepareArgs(virDomainPtr dom, unsigned int flags,
+                                  qemuDebugStepArgs *args);
+/* virDomainDebugStepSync of a range: keep stepping inside [start, end) */
+int virDomainDebugStepSyncRange(virDomainPtr dom, int vcpu,
+                                unsigned long long start,
+                                unsigned long long end,
+                                unsigned int flags,
+                                const char *const *names,
+                                virDomainDebugStopInfo *stop,
+                                virDomainDebugRegister **regs, int *nregs);
 int virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
                            unsigned int flags, const char *const *names,
                            virDomainDebugStopInfo *stop,

@@ -71,22 +71,27 @@ virDomainDebugArm(virDomainPtr dom,
                   const virDomainDebugDef *def,
                   const qemuDebugCaps *caps)
 {
-    g_autofree virDomainDebugPoint *current = NULL;
+    virDomainDebugPoint *current = NULL;
     size_t ncurrent = 0;
+    g_autoptr(virDomainDebugDef) compiled = virDomainDebugDefCopy(def);
     g_autoptr(GPtrArray) cmds = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GArray) armed = g_array_new(FALSE, FALSE, sizeof(int));
     g_autofree char *client = NULL;
     size_t i;
 
-    if (virDomainDebugQueryPoints(dom, &current, &ncurrent) < 0)
+    /* QEMU takes conditions as bytecode: compile the element's text */
+    if (virDomainDebugCompileDefConditions(dom, compiled) < 0 ||
+        virDomainDebugQueryPoints(dom, &current, &ncurrent) < 0)
         return -1;
 
     /* Every check (slot counts included) runs before the first insert. */
     client = virDomainDebugLeaseClient(dom);
-    if (!(cmds = qemuDebugBuildArmCommands(def, caps, current, ncurrent,
-                                           virDomainDebugVcpuCount(dom),
-                                           client, &error))) {
+    cmds = qemuDebugBuildArmCommands(compiled, caps, current, ncurrent,
+                                     virDomainDebugVcpuCount(dom),
+                                     client, &error);
+    qemuDebugPointsFree(current, ncurrent);
+    if (!cmds) {
         virDomainDebugReportGError(dom, error);
         return -1;
     }

@@ -174,6 +174,12 @@ struct _virDomainDebugCaps {
     int stepMaskIrq;              /* IRQ masking while stepping supported */
     int stepMaskTimers;           /* timer masking while stepping supported */
     unsigned long long maxMemorySize; /* per QMP call; the API splits */
+    /* Work QEMU does without a round trip per instruction or per hit */
+    int rangeStep;                /* virDomainDebugStepRange */
+    int conditions;               /* VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION* */
+    int ignoreCount;              /* VIR_DOMAIN_DEBUG_POINT_PARAM_IGNORE */
+    int tracepoints;              /* VIR_DOMAIN_DEBUG_POINT_PARAM_TRACE */
+    int stepTrace;                /* virDomainDebugStepTrace */
 };
 
 /**
@@ -262,6 +268,8 @@ int virDomainDebugStart(virDomainPtr dom, unsigned int flags);
 /* ------------------------------------------------------------------ */
 /* Debug points                                                        */
 
+typedef struct _virDomainDebugRegister virDomainDebugRegister;
+typedef struct _virDomainDebugSymbols virDomainDebugSymbols;
 typedef struct _virDomainDebugPoint virDomainDebugPoint;
 struct _virDomainDebugPoint {
     int id;
@@ -269,8 +277,140 @@ struct _virDomainDebugPoint {
     unsigned long long addr;
     unsigned long long len;       /* 0 for breakpoints */
     int vcpu;                     /* -1: every vCPU */
-    unsigned long long hits;
+    unsigned long long hits;      /* times reached, conditions true or not */
+    int trace;                    /* a tracepoint: collects and continues */
+    char *condition;              /* agent-expression bytecode, hex; NULL */
+    unsigned long long ignoreCount;     /* true hits still to ignore */
+    unsigned long long conditionErrors; /* evaluations that failed */
+    char *lastConditionError;     /* why the last one failed, or NULL */
+    unsigned long long traceRecords;    /* buffered, not drained yet */
+    unsigned long long traceDropped;    /* lost to overflow */
+    unsigned long long traceCapacity;   /* records the buffer holds */
 };
+
+/**
+ * virDomainDebugPointsFree:
+ * @points: an array from virDomainDebugListPoints
+ * @npoints: its length
+ *
+ * Frees the array and the strings of its points.
+ */
+void virDomainDebugPointsFree(virDomainDebugPoint *points, int npoints);
+
+/*
+ * Typed parameters of virDomainDebugInsertPointParams.  Each is
+ * optional; a parameter marked repeatable may be given several times.
+ */
+/* string: a condition in the readable syntax of docs/conditions.rst,
+ * compiled with the symbols of the domain's <symbols file=> */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION "condition"
+/* string: a condition as GDB agent-expression bytecode, in hex */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION_BYTECODE "condition-bytecode"
+/* uint: true hits that do not fire before one does */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_IGNORE "ignore"
+/* boolean: a tracepoint (breakpoint types only): collect and continue */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_TRACE "trace"
+/* string, repeatable: a register to collect, e.g. "rip" */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_COLLECT_REGISTER "collect-register"
+/* string, repeatable: memory to collect, "ADDR:LEN" (ADDR 0x-hex or
+ * decimal, LEN 1 to 4096 bytes) */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_COLLECT_MEMORY "collect-memory"
+/* uint: records the tracepoint's ring buffer holds (1 to 65536;
+ * QEMU's default 1024) */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_TRACE_CAPACITY "trace-capacity"
+/* boolean: a DEBUG_TRACE_FULL event when the buffer fills (at most one
+ * a second) */
+#define VIR_DOMAIN_DEBUG_POINT_PARAM_NOTIFY_FULL "notify-full"
+
+/**
+ * virDomainDebugInsertPointParams:
+ * @dom: a running domain
+ * @type: a virDomainDebugPointType
+ * @addr: guest virtual address
+ * @len: watchpoints: 1, 2, 4 or 8, @addr aligned to it; breakpoints: 0
+ * @vcpu: the vCPU to bind it to, or -1 for all
+ * @params: VIR_DOMAIN_DEBUG_POINT_PARAM_* (may be NULL)
+ * @nparams: how many
+ * @flags: 0
+ *
+ * virDomainDebugInsertPoint with a condition, an ignore count or a
+ * trace action, all evaluated by QEMU at each hit without a round trip:
+ * a false condition or an ignored hit lets the guest go on, a
+ * tracepoint records what it collects and lets it go on.
+ *
+ * Returns the new point's id (> 0), or -1.
+ */
+int virDomainDebugInsertPointParams(virDomainPtr dom,
+                                    virDomainDebugPointType type,
+                                    unsigned long long addr,
+                                    unsigned long long len,
+                                    int vcpu,
+                                    virTypedParameterPtr params,
+                                    int nparams,
+                                    unsigned int flags);
+
+/**
+ * virDomainDebugCompileCondition:
+ * @dom: a running domain (its registers name the $registers)
+ * @condition: text in the syntax of docs/conditions.rst
+ * @syms: symbols for the names in @condition, or NULL for the domain's
+ *        <symbols file=> (if any)
+ * @flags: 0
+ *
+ * Returns the condition as hex agent-expression bytecode (free()), for
+ * VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION_BYTECODE, or NULL with an
+ * error naming the column at fault.
+ */
+char *virDomainDebugCompileCondition(virDomainPtr dom,
+                                     const char *condition,
+                                     virDomainDebugSymbols *syms,
+                                     unsigned int flags);
+
+/* One record of a tracepoint */
+typedef struct _virDomainDebugTraceMemory virDomainDebugTraceMemory;
+struct _virDomainDebugTraceMemory {
+    unsigned long long addr;
+    size_t len;
+    unsigned char *data;          /* len bytes, or NULL if unreadable */
+    char *error;                  /* why it was unreadable, or NULL */
+};
+
+
+typedef struct _virDomainDebugTraceRecord virDomainDebugTraceRecord;
+struct _virDomainDebugTraceRecord {
+    unsigned long long seq;       /* 1, 2, ...: a gap is a dropped record */
+    int vcpu;
+    unsigned long long pc;
+    long long timestamp;          /* host realtime clock, ns */
+    virDomainDebugRegister *regs;
+    int nregs;
+    virDomainDebugTraceMemory *mem;
+    int nmem;
+};
+
+/**
+ * virDomainDebugTraceDrain:
+ * @dom: a running domain
+ * @id: a tracepoint
+ * @max: at most this many records (1 to 4096; 0: 256)
+ * @records: set to the records, oldest first (free with
+ *           virDomainDebugTraceRecordsFree)
+ * @dropped: set to the records lost to overflow since insertion (may
+ *           be NULL)
+ * @remaining: set to the records still buffered (may be NULL)
+ * @flags: 0
+ *
+ * Takes the oldest records out of the tracepoint's ring buffer.
+ *
+ * Returns the number of records, or -1.
+ */
+int virDomainDebugTraceDrain(virDomainPtr dom, int id, unsigned int max,
+                             virDomainDebugTraceRecord **records,
+                             unsigned long long *dropped,
+                             unsigned long long *remaining,
+                             unsigned int flags);
+void virDomainDebugTraceRecordsFree(virDomainDebugTraceRecord *records,
+                                    int nrecords);
 
 /**
  * virDomainDebugInsertPoint:
@@ -351,6 +491,69 @@ int virDomainDebugStep(virDomainPtr dom, int vcpu, unsigned int count,
                        unsigned int flags);
 
 /**
+ * virDomainDebugStepRange:
+ * @dom: a running domain whose vCPUs are stopped
+ * @vcpu: the vCPU to step
+ * @start: first address of the range
+ * @end: the address after the range (> @start)
+ * @flags: bitwise-OR of virDomainDebugStepFlags
+ *
+ * Steps @vcpu one instruction, then keeps stepping inside QEMU while its
+ * program counter stays in [@start, @end): GDB's range stepping, with
+ * no round trip per instruction.  Ends like virDomainDebugStep, with a
+ * VIR_DOMAIN_DEBUG_STOP_STEP event once the pc left the range (or an
+ * earlier point's stop, or virDomainDebugStop).
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugStepRange(virDomainPtr dom, int vcpu,
+                            unsigned long long start,
+                            unsigned long long end,
+                            unsigned int flags);
+
+/* One instruction of a traced step */
+typedef struct _virDomainDebugStepTraceEntry virDomainDebugStepTraceEntry;
+struct _virDomainDebugStepTraceEntry {
+    unsigned long long pc;        /* before the instruction */
+    virDomainDebugRegister *regs; /* those asked for, before it */
+    int nregs;
+};
+
+/**
+ * virDomainDebugStepTrace:
+ * @dom: a running domain whose vCPUs are stopped
+ * @vcpu: the vCPU to step
+ * @count: instructions to execute (1 to 100000)
+ * @registers: NULL-terminated names of registers to record before each
+ *             instruction, or NULL for the program counter only
+ * @flags: bitwise-OR of virDomainDebugStepFlags
+ *
+ * virDomainDebugStep that records each instruction it executes; after
+ * its stop event, virDomainDebugGetStepTrace returns the record.
+ *
+ * Returns 0, or -1.
+ */
+int virDomainDebugStepTrace(virDomainPtr dom, int vcpu, unsigned int count,
+                            const char *const *registers,
+                            unsigned int flags);
+
+/**
+ * virDomainDebugGetStepTrace:
+ * @dom: a running domain
+ * @vcpu: the vCPU of the traced step
+ * @entries: set to one entry per instruction executed, in order (free
+ *           with virDomainDebugStepTraceFree)
+ * @flags: 0
+ *
+ * Returns the number of entries of @vcpu's last traced step, or -1.
+ */
+int virDomainDebugGetStepTrace(virDomainPtr dom, int vcpu,
+                               virDomainDebugStepTraceEntry **entries,
+                               unsigned int flags);
+void virDomainDebugStepTraceFree(virDomainDebugStepTraceEntry *entries,
+                                 int nentries);
+
+/**
  * virDomainDebugContinue:
  *
  * Resumes the guest; a vCPU sitting on a breakpoint steps over it first.
@@ -381,7 +584,6 @@ int virDomainDebugGetStops(virDomainPtr dom, virDomainDebugStopInfo **stops,
 /* ------------------------------------------------------------------ */
 /* Registers and memory                                                */
 
-typedef struct _virDomainDebugRegister virDomainDebugRegister;
 struct _virDomainDebugRegister {
     char *name;
     int number;                   /* GDB register number */
@@ -530,7 +732,6 @@ int virDomainDebugEventDeregister(virConnectPtr conn, int callbackID);
  * symbols up at once; virDomainDebugSymbolsSetOffset must not run
  * concurrently with other calls on the same table.
  */
-typedef struct _virDomainDebugSymbols virDomainDebugSymbols;
 
 /**
  * virDomainDebugSymbolsOpen:

@@ -59,6 +59,8 @@
 /* Protocol limits */
 #define QEMU_DEBUG_STEP_COUNT_MAX 1000000
 #define QEMU_DEBUG_WATCH_LEN_MAX 8
+#define QEMU_DEBUG_STEP_TRACE_MAX 100000
+#define QEMU_DEBUG_TRACE_DRAIN_MAX 4096
 
 /* ------------------------------------------------------------------ */
 /* String tables (wire names)                                          */
@@ -92,6 +94,11 @@ struct _qemuDebugCaps {
     unsigned int stepFlags;      /* bit (1 << qemuDebugStepFlag) */
     unsigned long long maxMemorySize; /* per debug-read/write-memory call */
     bool hasChannel;             /* debug-channel-open exists */
+    bool rangeStep;              /* debug-step range-start/range-end */
+    bool conditions;             /* debug-insert condition */
+    bool ignoreCount;            /* debug-insert ignore-count */
+    bool tracepoints;            /* debug-insert action "trace" */
+    bool stepTrace;              /* debug-step trace */
 };
 
 qemuDebugCaps *qemuDebugCapsNew(void);
@@ -254,6 +261,15 @@ int qemuDebugCheckDeclared(const qemuDebugCaps *caps,
 
 /* A step: single-step support, 1 <= count <= QEMU_DEBUG_STEP_COUNT_MAX,
  * and the masking asked for is one QEMU can do. */
+/* A range step (after qemuDebugCheckStep with count 1) */
+int qemuDebugCheckStepRange(const qemuDebugCaps *caps,
+                            unsigned long long start,
+                            unsigned long long end,
+                            GError **error);
+/* A traced step of @count instructions */
+int qemuDebugCheckStepTrace(const qemuDebugCaps *caps,
+                            unsigned int count,
+                            GError **error);
 int qemuDebugCheckStep(const qemuDebugCaps *caps,
                        unsigned int count,
                        bool noirq,
@@ -336,3 +352,45 @@ int qemuDebugParseRunReply(const char *reply, const char *cmd,
                            qemuDebugStop *stop,
                            virDomainDebugRegister **regs, size_t *nregs,
                            GError **error);
+
+
+/* ------------------------------------------------------------------ */
+/* Work inside QEMU: range and traced steps, conditions, tracepoints   */
+/* (qemu_debug_trace.c)                                                */
+
+typedef struct _qemuDebugStepArgs qemuDebugStepArgs;
+struct _qemuDebugStepArgs {
+    int vcpu;
+    unsigned int count;                 /* 0: omitted (QEMU's default) */
+    bool noirq;
+    bool notimer;
+    bool range;                         /* keep stepping inside it */
+    unsigned long long rangeStart;
+    unsigned long long rangeEnd;
+    bool trace;                         /* record each instruction */
+    const char *const *traceRegisters;  /* NULL: the pc only */
+    bool wait;                          /* debug channel only */
+    const char *const *registers;       /* with wait; NULL: all */
+};
+
+char *qemuDebugBuildStepArgs(const qemuDebugStepArgs *args);
+char *qemuDebugBuildTraceDrain(int id, unsigned int max);
+char *qemuDebugBuildQueryStepTrace(int vcpu);
+
+int qemuDebugParseTraceDrainReply(const char *reply,
+                                  virDomainDebugTraceRecord **records,
+                                  size_t *nrecords,
+                                  unsigned long long *dropped,
+                                  unsigned long long *remaining,
+                                  GError **error);
+void qemuDebugTraceRecordsFree(virDomainDebugTraceRecord *records,
+                               size_t n);
+int qemuDebugParseStepTraceReply(const char *reply,
+                                 virDomainDebugStepTraceEntry **entries,
+                                 size_t *nentries,
+                                 GError **error);
+void qemuDebugStepTraceFree(virDomainDebugStepTraceEntry *entries,
+                            size_t n);
+
+/* query-debug-points entries own strings (condition, error) */
+void qemuDebugPointsFree(virDomainDebugPoint *points, size_t npoints);

@@ -56,6 +56,11 @@ qemuDebugCapsToPublic(const qemuDebugCaps *caps)
     pub->stepMaskIrq = !!(caps->stepFlags & (1U << QEMU_DEBUG_STEP_FLAG_NOIRQ));
     pub->stepMaskTimers = !!(caps->stepFlags & (1U << QEMU_DEBUG_STEP_FLAG_NOTIMER));
     pub->maxMemorySize = caps->maxMemorySize;
+    pub->rangeStep = caps->rangeStep;
+    pub->conditions = caps->conditions;
+    pub->ignoreCount = caps->ignoreCount;
+    pub->tracepoints = caps->tracepoints;
+    pub->stepTrace = caps->stepTrace;
     return pub;
 }
 
@@ -127,6 +132,33 @@ qemuDebugCheckSupported(const qemuDebugCaps *caps,
 }
 
 
+/* Conditions, ignore counts and tracepoints need a QEMU that does them */
+static int
+qemuDebugCheckPointExtras(const qemuDebugCaps *caps,
+                          const virDomainDebugPointDef *point,
+                          const char *desc,
+                          GError **error)
+{
+    const char *what = NULL;
+
+    if ((point->condition || point->conditionBytecode) && !caps->conditions)
+        what = "conditions";
+    else if (point->ignoreCount && !caps->ignoreCount)
+        what = "ignore counts";
+    else if (point->trace && !caps->tracepoints)
+        what = "tracepoints";
+    if (!what)
+        return 0;
+    g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
+                "%s: this QEMU (accelerator '%s') does not evaluate %s "
+                "(query-debug-capabilities says so); use a plain point, "
+                "or a QEMU with the debug module's %s",
+                desc, caps->accelerator ? caps->accelerator : "unknown",
+                what, what);
+    return -1;
+}
+
+
 /* The checks of one point that do not depend on the other points */
 static int
 qemuDebugCheckPointAlone(const qemuDebugCaps *caps,
@@ -161,6 +193,9 @@ qemuDebugCheckPointAlone(const qemuDebugCaps *caps,
                     offered->len ? offered->str : "none");
         return -1;
     }
+
+    if (qemuDebugCheckPointExtras(caps, point, desc, error) < 0)
+        return -1;
 
     if (qemuDebugPointTypeIsWatch(point->type)) {
         unsigned long long len = point->len;
@@ -396,6 +431,50 @@ qemuDebugCheckDeclared(const qemuDebugCaps *caps,
 {
     return qemuDebugCheckPoints(caps, def->points, def->npoints,
                                 current, ncurrent, nvcpus, true, error);
+}
+
+
+int
+qemuDebugCheckStepRange(const qemuDebugCaps *caps,
+                        unsigned long long start,
+                        unsigned long long end,
+                        GError **error)
+{
+    if (!caps->rangeStep) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
+                    "this QEMU (accelerator '%s') cannot step a range; "
+                    "step instructions one by one instead",
+                    caps->accelerator ? caps->accelerator : "unknown");
+        return -1;
+    }
+    if (start >= end) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "empty step range 0x%llx-0x%llx: the end must be "
+                    "above the start", start, end);
+        return -1;
+    }
+    return 0;
+}
+
+
+int
+qemuDebugCheckStepTrace(const qemuDebugCaps *caps,
+                        unsigned int count,
+                        GError **error)
+{
+    if (!caps->stepTrace) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_UNSUPPORTED,
+                    "this QEMU (accelerator '%s') cannot trace a step",
+                    caps->accelerator ? caps->accelerator : "unknown");
+        return -1;
+    }
+    if (count < 1 || count > QEMU_DEBUG_STEP_TRACE_MAX) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                    "traced step count %u is outside 1..%d", count,
+                    QEMU_DEBUG_STEP_TRACE_MAX);
+        return -1;
+    }
+    return 0;
 }
 
 

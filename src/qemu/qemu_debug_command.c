@@ -63,6 +63,7 @@ qemuDebugBuildInsertOwned(const virDomainDebugPointDef *point,
         json_builder_set_member_name(b, "client");
         json_builder_add_string_value(b, client);
     }
+    qemuDebugBuildInsertExtras(b, point);
     return qemuDebugJSONCommandEnd(b);
 }
 
@@ -116,38 +117,17 @@ qemuDebugBuildQueryPoints(void)
 }
 
 
-static JsonBuilder *
-qemuDebugBuildStepBegin(int vcpu,
-                        unsigned int count,
-                        bool noirq,
-                        bool notimer)
-{
-    JsonBuilder *b = qemuDebugJSONCommandBegin("debug-step");
-
-    json_builder_set_member_name(b, "cpu-index");
-    json_builder_add_int_value(b, vcpu);
-    if (count > 0) {
-        json_builder_set_member_name(b, "count");
-        json_builder_add_int_value(b, count);
-    }
-    /* Always explicit: the masking is the <debug> element's decision,
-     * not whatever default the QEMU at hand has. */
-    json_builder_set_member_name(b, "noirq");
-    json_builder_add_boolean_value(b, noirq);
-    json_builder_set_member_name(b, "notimer");
-    json_builder_add_boolean_value(b, notimer);
-    return b;
-}
-
-
 char *
 qemuDebugBuildStep(int vcpu,
                    unsigned int count,
                    bool noirq,
                    bool notimer)
 {
-    return qemuDebugJSONCommandEnd(qemuDebugBuildStepBegin(vcpu, count,
-                                                           noirq, notimer));
+    qemuDebugStepArgs args = {
+        .vcpu = vcpu, .count = count, .noirq = noirq, .notimer = notimer,
+    };
+
+    return qemuDebugBuildStepArgs(&args);
 }
 
 
@@ -161,16 +141,12 @@ qemuDebugBuildStepWait(int vcpu,
                        bool notimer,
                        const char *const *names)
 {
-    JsonBuilder *b = qemuDebugBuildStepBegin(vcpu, count, noirq, notimer);
+    qemuDebugStepArgs args = {
+        .vcpu = vcpu, .count = count, .noirq = noirq, .notimer = notimer,
+        .wait = true, .registers = names,
+    };
 
-    json_builder_set_member_name(b, "wait");
-    json_builder_add_boolean_value(b, true);
-    json_builder_set_member_name(b, "registers");
-    json_builder_begin_array(b);
-    for (; names && *names; names++)
-        json_builder_add_string_value(b, *names);
-    json_builder_end_array(b);
-    return qemuDebugJSONCommandEnd(b);
+    return qemuDebugBuildStepArgs(&args);
 }
 
 

@@ -75,3 +75,31 @@ int qemuDebugStopParseObject(JsonObject *obj,
                              bool event,
                              qemuDebugStop *stop,
                              GError **error);
+
+/* qemu_debug_reply.c: arrays of objects */
+
+/* Parses one element of a list into @elem */
+typedef int (*qemuDebugElementParser)(JsonObject *obj,
+                                      const char *ctx,
+                                      void *elem,
+                                      GError **error);
+
+/*
+ * An array of objects: parse each with @parse into a g_new0 array of
+ * @size-byte elements (NULL when empty).  @ctx names the array in
+ * errors.  On error, @clear (may be NULL) releases what the elements
+ * parsed so far own.
+ */
+int qemuDebugParseArray(JsonArray *arr, const char *ctx, size_t size,
+                        qemuDebugElementParser parse,
+                        void (*clear)(void *elems, size_t n),
+                        void **elems, size_t *nelems, GError **error);
+
+/* One DebugRegister object, and the release of an array's first @n */
+int qemuDebugParseRegisterElement(JsonObject *obj, const char *ctx,
+                                  void *elem, GError **error);
+void qemuDebugRegistersClear(void *elems, size_t n);
+
+/* qemu_debug_trace.c: debug-insert's condition and trace members */
+void qemuDebugBuildInsertExtras(JsonBuilder *b,
+                                const virDomainDebugPointDef *point);

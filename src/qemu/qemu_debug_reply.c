@@ -187,7 +187,18 @@ qemuDebugParseCapsReply(const char *reply,
                                qemuDebugStepFlagTypeFromString,
                                &caps->stepFlags, error) < 0 ||
         qemuDebugJSONGetUInt64(obj, ctx, "max-memory-size", true,
-                               &caps->maxMemorySize, NULL, error) < 0)
+                               &caps->maxMemorySize, NULL, error) < 0 ||
+        /* absent from a QEMU without them: false */
+        qemuDebugJSONGetBool(obj, ctx, "range-step", false,
+                             &caps->rangeStep, NULL, error) < 0 ||
+        qemuDebugJSONGetBool(obj, ctx, "conditions", false,
+                             &caps->conditions, NULL, error) < 0 ||
+        qemuDebugJSONGetBool(obj, ctx, "ignore-count", false,
+                             &caps->ignoreCount, NULL, error) < 0 ||
+        qemuDebugJSONGetBool(obj, ctx, "tracepoints", false,
+                             &caps->tracepoints, NULL, error) < 0 ||
+        qemuDebugJSONGetBool(obj, ctx, "step-trace", false,
+                             &caps->stepTrace, NULL, error) < 0)
         return NULL;
 
     caps->accelerator = g_strdup(accel);
@@ -252,6 +263,77 @@ qemuDebugParseReadMsrReply(const char *reply,
 }
 
 
+/* What a QEMU with conditions and tracepoints adds; all optional, so an
+ * older QEMU's reply reads as plain points. */
+static int
+qemuDebugParsePointExtras(JsonObject *obj,
+                          const char *ctx,
+                          virDomainDebugPoint *point,
+                          GError **error)
+{
+    const char *action = NULL;
+    const char *cond = NULL;
+    const char *condErr = NULL;
+
+    if (json_object_has_member(obj, "action") &&
+        qemuDebugJSONGetString(obj, ctx, "action", true, &action,
+                               error) < 0)
+        return -1;
+    if (action && !g_str_equal(action, "stop") &&
+        !g_str_equal(action, "trace")) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
+                    "malformed %s: point %d has unknown action '%s' "
+                    "(a newer QEMU? update libvirt-debug)",
+                    ctx, point->id, action);
+        return -1;
+    }
+    point->trace = action && g_str_equal(action, "trace");
+    if ((json_object_has_member(obj, "condition") &&
+         qemuDebugJSONGetString(obj, ctx, "condition", true, &cond,
+                                error) < 0) ||
+        (json_object_has_member(obj, "last-condition-error") &&
+         qemuDebugJSONGetString(obj, ctx, "last-condition-error", true,
+                                &condErr, error) < 0) ||
+        qemuDebugJSONGetUInt64(obj, ctx, "ignore-count", false,
+                               &point->ignoreCount, NULL, error) < 0 ||
+        qemuDebugJSONGetUInt64(obj, ctx, "condition-errors", false,
+                               &point->conditionErrors, NULL, error) < 0 ||
+        qemuDebugJSONGetUInt64(obj, ctx, "trace-records", false,
+                               &point->traceRecords, NULL, error) < 0 ||
+        qemuDebugJSONGetUInt64(obj, ctx, "trace-dropped", false,
+                               &point->traceDropped, NULL, error) < 0 ||
+        qemuDebugJSONGetUInt64(obj, ctx, "trace-capacity", false,
+                               &point->traceCapacity, NULL, error) < 0)
+        return -1;
+    point->condition = g_strdup(cond);
+    point->lastConditionError = g_strdup(condErr);
+    return 0;
+}
+
+
+static void
+qemuDebugPointsClear(void *elems, size_t n)
+{
+    virDomainDebugPoint *points = elems;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        g_clear_pointer(&points[i].condition, g_free);
+        g_clear_pointer(&points[i].lastConditionError, g_free);
+    }
+}
+
+
+void
+qemuDebugPointsFree(virDomainDebugPoint *points, size_t npoints)
+{
+    if (!points)
+        return;
+    qemuDebugPointsClear(points, npoints);
+    g_free(points);
+}
+
+
 static int
 qemuDebugParsePoint(JsonObject *obj,
                     const char *ctx,
@@ -288,23 +370,11 @@ qemuDebugParsePoint(JsonObject *obj,
 
     if (!hasVcpu)
         point->vcpu = VIR_DOMAIN_DEBUG_VCPU_ALL;
-    return 0;
+    return qemuDebugParsePointExtras(obj, ctx, point, error);
 }
 
 
-/* Parses one element of a list reply into @elem */
-typedef int (*qemuDebugElementParser)(JsonObject *obj,
-                                      const char *ctx,
-                                      void *elem,
-                                      GError **error);
-
-/*
- * An array of objects: parse each with @parse into a g_new0 array of
- * @size-byte elements (NULL when empty).  @ctx names the array in
- * errors.  On error, @clear (may be NULL) releases what the elements
- * parsed so far own.
- */
-static int
+int
 qemuDebugParseArray(JsonArray *arr,
                     const char *ctx,
                     size_t size,
@@ -388,7 +458,8 @@ qemuDebugParseQueryPointsReply(const char *reply,
 {
     return qemuDebugParseListReply(reply, "query-debug-points",
                                    sizeof(virDomainDebugPoint),
-                                   qemuDebugParsePointElement, NULL,
+                                   qemuDebugParsePointElement,
+                                   qemuDebugPointsClear,
                                    (void **) points, npoints, error);
 }
 
@@ -463,7 +534,7 @@ qemuDebugParseRegister(JsonObject *obj,
 
 /* Frees the strings of the first @n registers; the array itself stays
  * with qemuDebugParseListReply. */
-static void
+void
 qemuDebugRegistersClear(void *elems, size_t n)
 {
     virDomainDebugRegister *regs = elems;
@@ -487,7 +558,7 @@ qemuDebugRegistersFree(virDomainDebugRegister *regs,
 }
 
 
-static int
+int
 qemuDebugParseRegisterElement(JsonObject *obj, const char *ctx, void *elem,
                               GError **error)
 {
