@@ -6,10 +6,11 @@
  *
  * The language is in docs/conditions.rst.  Values are 64-bit two's
  * complement integers, as on QEMU's evaluation stack.  The compiler works
- * in three passes so that each error is reported once, with the column
- * of the token that caused it: the tokenizer finds malformed numbers and
- * stray characters, the parser finds misplaced tokens, unknown names and
- * excessive nesting, and code generation finds code that is too long.
+ * in two passes, each error reported once with the column of the token
+ * that caused it: the parser, pulling tokens from the tokenizer as it
+ * goes, builds the syntax tree and finds malformed numbers, stray
+ * characters, misplaced tokens, unknown names and excessive nesting; code
+ * generation from the tree finds code that is too long.
  */
 
 #include "config.h"
@@ -120,6 +121,7 @@ virDebugExprIsIdentChar(char c)
 typedef struct {
     const char *text;
     GPtrArray *tokens;      /* of virDebugExprToken */
+    gsize lexPos;           /* the tokenizer's next byte */
     guint pos;              /* the parser's next token */
     const virDebugExprResolver *resolver;
     guint depth;            /* current nesting */
@@ -225,13 +227,17 @@ virDebugExprUnsignedSuffix(const char *p)
 }
 
 
+/* Reads the next token into c->tokens.  Tokens are read as the parser
+ * asks for them, so that a long input stops costing memory as soon as
+ * the parser finds it too long, and the leftmost error is the one
+ * reported. */
 static gboolean
-virDebugExprTokenize(virDebugExprCompiler *c)
+virDebugExprLex(virDebugExprCompiler *c)
 {
     const char *text = c->text;
-    gsize i = 0;
+    gsize i = c->lexPos;
 
-    for (;;) {
+    {
         virDebugExprToken tok = { 0 };
         size_t k;
 
@@ -243,6 +249,7 @@ virDebugExprTokenize(virDebugExprCompiler *c)
         if (!text[i]) {
             tok.type = TOK_END;
             g_ptr_array_add(c->tokens, g_memdup2(&tok, sizeof(tok)));
+            c->lexPos = i;
             return TRUE;
         }
 
@@ -298,6 +305,8 @@ virDebugExprTokenize(virDebugExprCompiler *c)
             tok.len = i - tok.start;
         }
         g_ptr_array_add(c->tokens, g_memdup2(&tok, sizeof(tok)));
+        c->lexPos = i;
+        return TRUE;
     }
 }
 
@@ -363,19 +372,23 @@ virDebugExprNodeNew(virDebugExprCompiler *c, virDebugExprNodeKind kind,
 /* ------------------------------------------------------------------ */
 /* The parser: precedence climbing over C's binary operators           */
 
+/* The next token, or NULL (with the error set) if it is malformed. */
 static const virDebugExprToken *
 virDebugExprPeek(virDebugExprCompiler *c)
 {
+    if (c->pos == c->tokens->len && !virDebugExprLex(c))
+        return NULL;
     return g_ptr_array_index(c->tokens, c->pos);
 }
 
 
+/* Consumes the next token (never past the end) */
 static const virDebugExprToken *
 virDebugExprNext(virDebugExprCompiler *c)
 {
     const virDebugExprToken *tok = virDebugExprPeek(c);
 
-    if (tok->type != TOK_END)
+    if (tok && tok->type != TOK_END)
         c->pos++;
     return tok;
 }
@@ -453,6 +466,8 @@ virDebugExprExpectClose(virDebugExprCompiler *c, virDebugExprTokenType type,
     g_autofree char *found = NULL;
     char closer = type == TOK_RPAREN ? ')' : ']';
 
+    if (!tok)
+        return FALSE;
     if (tok->type == type) {
         virDebugExprNext(c);
         return TRUE;
@@ -555,12 +570,15 @@ virDebugExprParseUnary(virDebugExprCompiler *c)
 {
     guint index = c->pos;
     const virDebugExprToken *tok = virDebugExprNext(c);
-    const virDebugExprToken *open;
+    const virDebugExprToken *open = NULL;
     g_autoptr(virDebugExprNode) node = NULL;
     g_autoptr(virDebugExprNode) inner = NULL;
     g_autofree char *found = NULL;
     gboolean isSigned = FALSE;
     int size;
+
+    if (!tok)
+        return NULL;
 
     switch (tok->type) {
     case TOK_NUMBER:
@@ -574,7 +592,10 @@ virDebugExprParseUnary(virDebugExprCompiler *c)
 
     case TOK_IDENT:
         size = virDebugExprAccessSize(c, tok, &isSigned);
-        if (size == 0 || virDebugExprPeek(c)->type != TOK_LBRACKET)
+        /* u32 is a read only before '[': alone, it is a symbol's name */
+        if (size != 0 && !(open = virDebugExprPeek(c)))
+            return NULL;
+        if (size == 0 || open->type != TOK_LBRACKET)
             return virDebugExprParseSymbol(c, tok);
         if (!virDebugExprEnter(c, tok->start))
             return NULL;
@@ -650,10 +671,13 @@ virDebugExprParseBinary(virDebugExprCompiler *c, int minPrec)
 
     for (;;) {
         const virDebugExprToken *tok = virDebugExprPeek(c);
-        int prec = virDebugExprPrecedence(tok->type);
         g_autoptr(virDebugExprNode) right = NULL;
         virDebugExprNode *node;
+        int prec;
 
+        if (!tok)
+            return NULL;
+        prec = virDebugExprPrecedence(tok->type);
         if (prec == 0 || prec < minPrec)
             return g_steal_pointer(&left);
         virDebugExprNext(c);
@@ -936,10 +960,8 @@ virDebugExprCompile(const char *text, const virDebugExprResolver *resolver,
     };
     const virDebugExprToken *tok;
 
-    if (!virDebugExprTokenize(&c))
+    if (!(tok = virDebugExprPeek(&c)))
         return NULL;
-
-    tok = virDebugExprPeek(&c);
     if (tok->type == TOK_END) {
         virDebugExprFail(&c, VIR_DEBUG_EXPR_ERROR_EMPTY, tok->start,
                          "empty condition: expected an expression such as "
@@ -950,7 +972,8 @@ virDebugExprCompile(const char *text, const virDebugExprResolver *resolver,
     if (!(root = virDebugExprParseBinary(&c, 1)))
         return NULL;
 
-    tok = virDebugExprPeek(&c);
+    if (!(tok = virDebugExprPeek(&c)))
+        return NULL;
     if (tok->type != TOK_END) {
         g_autofree char *found = virDebugExprTokenDescribe(&c, tok);
 

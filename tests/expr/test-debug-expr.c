@@ -35,6 +35,9 @@ static const struct {
     { "rcx", 2, 8, 0x0000000000001000ULL },            /* fake memory base */
     { "rsp", 7, 8, 0x0000000000001080ULL },
     { "rip", 16, 8, 0xffffffff81000010ULL },
+    { "rsi", 4, 8, 0x0000000000003000ULL },
+    { "rdi", 5, 8, 0x0000000000000010ULL },
+    { "rdx", 1, 8, 0 },
     { "eflags", 17, 4, 0xdead000000000246ULL },
     { "cs", 18, 4, 0x1234567800000010ULL },
     { "al", 100, 1, 0xffffffffffffff80ULL },
@@ -833,6 +836,12 @@ testErrors(void)
         checkError(cases[i].text, &fakeResolver, cases[i].code,
                    cases[i].column, cases[i].names);
 
+    /* the leftmost problem is the one reported */
+    checkError("1 + nosuch + 0x", &fakeResolver, VIR_DEBUG_EXPR_ERROR_SYMBOL, 5,
+               "'nosuch'");
+    checkError("(1 + 0x) + nosuch", &fakeResolver, VIR_DEBUG_EXPR_ERROR_NUMBER, 6,
+               "'0x'");
+
     /* no resolver: every name is unknown */
     checkError("$rax", NULL, VIR_DEBUG_EXPR_ERROR_REGISTER, 1, "'$rax'");
     checkError("1 + guest_counter", NULL, VIR_DEBUG_EXPR_ERROR_SYMBOL, 5,
@@ -913,6 +922,63 @@ testLimits(void)
 }
 
 
+/* The examples of docs/conditions.rst compile, and those that only read
+ * the fake target's memory evaluate as the page says. */
+static void
+testDocExamples(void)
+{
+    static const char *const examples[] = {
+        "$rdi == 0x10",
+        "$rdi == 0d16",
+        "u32[guest_counter] > 100",
+        "s32[$rsp + 8] < 0",
+        "u64[per_cpu_offset + 0x10] != 0",
+        "($eflags >> 9) & 1",
+        "$rip >=u 0xffffffff80000000",
+        "$rax != 0 && u8[$rax] == 0x2f",
+        "$rsi % 4096 == 0 || !$rdx",
+    };
+    /* spellings the page says are the same */
+    static const struct {
+        const char *text;
+        const char *spelled;
+    } same[] = {
+        { "42", "0x2a" }, { "42", "0X2A" }, { "42", "0b101010" },
+        { "42", "0d42" }, { "-1", "0xffffffffffffffff" },
+        { "$rax <u $rbx", "$rax <u($rbx)" },
+        { "$rax < u8[$rbx]", "$rax <u8[$rbx]" },
+        { "$rax & 0xff == 1", "$rax & (0xff == 1)" },
+    };
+    g_autofree char *why = NULL;
+    guint64 result;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(examples); i++) {
+        g_autoptr(GByteArray) code = compileOk(examples[i]);
+    }
+
+    g_assert_true(run("$rdi == 0x10", &result, &why));
+    g_assert_cmpuint(result, ==, 1);
+    g_assert_true(run("$rip >=u 0xffffffff80000000", &result, &why));
+    g_assert_cmpuint(result, ==, 1);
+    g_assert_true(run("$rsi % 4096 == 0 || !$rdx", &result, &why));
+    g_assert_cmpuint(result, ==, 1);
+    /* $rax is 5, not an address of the fake memory: the read happens
+     * and faults; with $rdx (0) it does not happen */
+    g_assert_false(run("$rax != 0 && u8[$rax] == 0x2f", &result, &why));
+    g_clear_pointer(&why, g_free);
+    g_assert_true(run("$rdx != 0 && u8[$rdx] == 0x2f", &result, &why));
+    g_assert_cmpuint(result, ==, 0);
+
+    for (i = 0; i < G_N_ELEMENTS(same); i++) {
+        g_autoptr(GByteArray) a = compileOk(same[i].text);
+        g_autoptr(GByteArray) b = compileOk(same[i].spelled);
+
+        g_assert_cmpmem(a->data, a->len, b->data, b->len);
+    }
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -925,6 +991,7 @@ main(int argc, char **argv)
     g_test_add_func("/expr/check", testCheck);
     g_test_add_func("/expr/errors", testErrors);
     g_test_add_func("/expr/limits", testLimits);
+    g_test_add_func("/expr/doc-examples", testDocExamples);
 
     return g_test_run();
 }
