@@ -243,6 +243,12 @@ virDebugExprCheck(const guint8 *code, gsize len, guint *maxStack,
             deepest = MAX(deepest, cur);
         }
 
+        if ((op == VIR_DEBUG_AX_EXT || op == VIR_DEBUG_AX_ZERO_EXT) &&
+            code[off + 1] == 0)
+            /* the manual defines n >= 1 only: bit n-1 is the sign */
+            return virDebugAxFail(error, off, "%s 0 extends from no bits",
+                                  virDebugAxOps[op].name);
+
         if (op == VIR_DEBUG_AX_GOTO || op == VIR_DEBUG_AX_IF_GOTO) {
             gsize target = virDebugAxOperand(code + off + 1, 2);
 

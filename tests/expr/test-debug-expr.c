@@ -706,6 +706,8 @@ testCheck(void)
         { "2201" "200006" "230001" "27", "inside an instruction" },
         { "2201" "200007" "2201" "2202" "27", "stack heights" },
         { "2201" "210006" "2227" "27", "inside an instruction" },
+        { "2201" "1600" "27", "ext 0 extends from no bits" },
+        { "2201" "2a00" "27", "zero_ext 0" },
     };
     static const char *const good[] = {
         "2201" "27",
@@ -714,6 +716,7 @@ testCheck(void)
         "2201" "28" "29" "27",
         "2201" "0d04" "27",
         "22012202" "2b" "27" "27",  /* dead code after end */
+        "2201" "1640" "2a40" "16ff" "27",   /* n >= 64: no effect */
     };
     size_t i;
 
