@@ -684,6 +684,11 @@ testCapabilitiesTcg(void)
     g_assert_cmpstr(json_array_get_string_element(flags, 0), ==, "noirq");
     g_assert_cmpstr(json_array_get_string_element(flags, 1), ==, "notimer");
     g_assert_cmpint(json_object_get_int_member(caps, "max-memory-size"), ==, 65536);
+    g_assert_true(json_object_get_boolean_member(caps, "range-step"));
+    g_assert_true(json_object_get_boolean_member(caps, "conditions"));
+    g_assert_true(json_object_get_boolean_member(caps, "ignore-count"));
+    g_assert_true(json_object_get_boolean_member(caps, "tracepoints"));
+    g_assert_true(json_object_get_boolean_member(caps, "step-trace"));
 }
 
 static void
@@ -1429,6 +1434,990 @@ testGdbAttached(void)
     unlink(gdbsock);
 }
 
+/* Conditions, ignore counts, tracepoints, range and traced steps */
+
+#define GUEST_LOOP_SUM 124750       /* 0 + 1 + ... + 499 */
+
+/* Insert a point from a JSON object's members (printf-style); its id */
+static gint64 G_GNUC_PRINTF(2, 3)
+qmpInsertf(testQemu *qemu, const char *fmt, ...)
+{
+    g_autofree char *args = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    ret = testQmpOk(qemu->qmp, "debug-insert", "{%s}", args);
+    return json_object_get_int_member(json_node_get_object(ret), "id");
+}
+
+/* Agent expression: the 32-bit value at @addr equals @v */
+static char *
+axRef32Equal(guint64 addr, guint32 v)
+{
+    /* const32 addr, ref32, const32 v, equal, end */
+    return g_strdup_printf("24%08x" "19" "24%08x" "13" "27", (guint32) addr, v);
+}
+
+/* Agent expression: the 32-bit value at @addr is below @v */
+static char *
+axRef32Less(guint64 addr, guint32 v)
+{
+    /* const32 addr, ref32, const32 v, less_unsigned, end */
+    return g_strdup_printf("24%08x" "19" "24%08x" "15" "27", (guint32) addr, v);
+}
+
+/* The point @id as query-debug-points lists it */
+static JsonObject *
+pointInfo(testQemu *qemu, gint64 id)
+{
+    g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "query-debug-points", NULL);
+    JsonArray *arr = json_node_get_array(ret);
+    guint i;
+
+    for (i = 0; i < json_array_get_length(arr); i++) {
+        JsonObject *o = json_array_get_object_element(arr, i);
+
+        if (json_object_get_int_member(o, "id") == id)
+            return json_object_ref(o);
+    }
+    g_error("point %" G_GINT64_FORMAT " is not listed", id);
+    return NULL;
+}
+
+static gint64
+pointInt(testQemu *qemu, gint64 id, const char *member)
+{
+    g_autoptr(JsonObject) p = pointInfo(qemu, id);
+
+    g_assert_true(json_object_has_member(p, member));
+    return json_object_get_int_member(p, member);
+}
+
+/* Wait (polling, bounded generously) until @member of point @id is at
+ * least @min; returns its value. */
+static gint64
+waitPointInt(testQemu *qemu, gint64 id, const char *member, gint64 min)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      TEST_QMP_STOP_TIMEOUT_MS * (gint64) 1000;
+    gint64 v;
+
+    while ((v = pointInt(qemu, id, member)) < min) {
+        if (g_get_monotonic_time() > deadline)
+            g_error("point %" G_GINT64_FORMAT ": %s stayed %" G_GINT64_FORMAT
+                    ", below %" G_GINT64_FORMAT, id, member, v, min);
+        g_usleep(20 * 1000);
+    }
+    return v;
+}
+
+/* Stop the running guest (debug-interrupt), stepping out of the
+ * function at @func if it stopped in it (its first 16 bytes): a point
+ * inserted there then sees every call from the first one on. */
+static void
+interruptAway(testQemu *qemu, guint64 func)
+{
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 pc;
+
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    while ((pc = regValue(qemu, "rip", NULL)) >= func && pc < func + 16)
+        json_object_unref(stepAndWait(qemu, 1));
+    testQmpClearEvents(qemu->qmp);
+}
+
+static guint32
+le32(const char *b64)
+{
+    gsize len;
+    g_autofree guchar *p = g_base64_decode(b64, &len);
+
+    g_assert_cmpuint(len, ==, 4);
+    return p[0] | p[1] << 8 | p[2] << 16 | (guint32) p[3] << 24;
+}
+
+/* The value of register @name in a list of DebugRegister */
+static guint64
+listRegister(JsonArray *regs, const char *name)
+{
+    guint i, j, n;
+
+    for (i = 0; i < json_array_get_length(regs); i++) {
+        JsonObject *r = json_array_get_object_element(regs, i);
+        const char *hex = json_object_get_string_member(r, "value");
+        guint64 v = 0;
+
+        if (!g_str_equal(json_object_get_string_member(r, "name"), name))
+            continue;
+        n = strlen(hex) / 2;
+        for (j = MIN(n, 8); j > 0; j--)
+            v = v << 8 | (g_ascii_xdigit_value(hex[2 * j - 2]) << 4 |
+                          g_ascii_xdigit_value(hex[2 * j - 1]));
+        return v;
+    }
+    g_error("no register %s in the list", name);
+    return 0;
+}
+
+/*
+ * A condition on guest_tick that is true only when guest_tick_count
+ * reaches a value a few hundred calls ahead: the VM stops there, with
+ * that value in guest memory, and every false hit only counted.
+ */
+static void
+testConditionTrue(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonObject) p = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    guint64 count = testGuestSymbol("guest_tick_count");
+    g_autofree char *cond = NULL;
+    g_autofree char *upper = NULL;
+    guint32 cur, target;
+    gint64 id;
+
+    interruptAway(qemu, tick);
+    cur = readU32(qemu, "guest_tick_count");
+    target = cur + 300;
+    cond = axRef32Equal(count, target);
+    upper = g_ascii_strup(cond, -1);
+    id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"condition\": \"%s\"", tick, upper);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "sw-breakpoint");
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmphex(testQmpStopPc(ev), ==, tick);
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, target);
+    testQmpAssertRunState(qemu->qmp, "debug");
+
+    p = pointInfo(qemu, id);
+    /* reached at guest_tick_count cur, cur + 1, ..., target */
+    g_assert_cmpint(json_object_get_int_member(p, "hits"), ==, 301);
+    g_assert_cmpstr(json_object_get_string_member(p, "condition"), ==, cond);
+    g_assert_cmpstr(json_object_get_string_member(p, "action"), ==, "stop");
+    g_assert_cmpint(json_object_get_int_member(p, "condition-errors"), ==, 0);
+    g_assert_false(json_object_has_member(p, "last-condition-error"));
+    g_assert_cmpint(json_object_get_int_member(p, "ignore-count"), ==, 0);
+    g_assert_false(json_object_has_member(p, "trace-records"));
+
+    /* it never becomes true again: the guest runs on */
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    testQmpAssertNoStop(qemu->qmp);
+    testQmpAssertRunState(qemu->qmp, "running");
+    g_assert_cmpint(pointInt(qemu, id, "hits"), >, 301);
+}
+
+/*
+ * A condition on a register: at guest_tick+5 (after "mov
+ * guest_tick_count, %eax") rax is the count; "reg 0" (rax in GDB's
+ * numbering) selects one value.
+ */
+static void
+testConditionRegister(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 at = testGuestSymbol("guest_tick") + 5;
+    g_autofree char *cond = NULL;
+    guint32 target;
+    gint64 id;
+
+    interruptAway(qemu, at - 5);
+    target = readU32(qemu, "guest_tick_count") + 200;
+    /* reg 0, zero_ext 32, const32 target, equal, end */
+    cond = g_strdup_printf("260000" "2a20" "24%08x" "13" "27", target);
+    id = qmpInsertf(qemu, "\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"condition\": \"%s\"", at, cond);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmphex(testQmpStopPc(ev), ==, at);
+    g_assert_cmphex(regValue(qemu, "rax", NULL), ==, target);
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, target);
+    g_assert_cmpint(pointInt(qemu, id, "hits"), ==, 201);
+}
+
+/*
+ * A condition that reads unmapped memory (0x40000000) cannot be
+ * evaluated: that counts as true, as in gdbserver, and is recorded; the
+ * guest sees nothing.
+ */
+static void
+testConditionError(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonObject) p = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    const char *msg;
+    gint64 id;
+
+    /* const32 0x40000000, ref32, end */
+    id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"condition\": \"24400000001927\"", tick);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmphex(testQmpStopPc(ev), ==, tick);
+    p = pointInfo(qemu, id);
+    g_assert_cmpint(json_object_get_int_member(p, "hits"), ==, 1);
+    g_assert_cmpint(json_object_get_int_member(p, "condition-errors"), ==, 1);
+    msg = json_object_get_string_member(p, "last-condition-error");
+    g_test_message("last-condition-error: %s", msg);
+    g_assert_nonnull(strstr(msg, "ref32"));
+    g_assert_nonnull(strstr(msg, "offset 5"));
+    g_assert_nonnull(strstr(msg, "0x40000000"));
+    g_assert_nonnull(strstr(msg, "not mapped"));
+
+    /* the guest was not hurt: it runs on to the next stop */
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(pointInt(qemu, id, "condition-errors"), ==, 2);
+    g_assert_cmpuint(readU32(qemu, "guest_fault_count"), ==, 0);
+}
+
+/* An ignore count: the first N hits do not fire, then every one does. */
+static void
+testIgnoreCount(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    guint32 cur;
+    gint64 id;
+
+    interruptAway(qemu, tick);
+    cur = readU32(qemu, "guest_tick_count");
+    id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"ignore-count\": 5", tick);
+    g_assert_cmpint(pointInt(qemu, id, "ignore-count"), ==, 5);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, cur + 5);
+    g_assert_cmpint(pointInt(qemu, id, "hits"), ==, 6);
+    g_assert_cmpint(pointInt(qemu, id, "ignore-count"), ==, 0);
+
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, cur + 6);
+    g_assert_cmpint(pointInt(qemu, id, "hits"), ==, 7);
+
+    /* with a condition: N true hits are ignored, false ones do not count */
+    testQmpDo(qemu->qmp, "debug-remove-all", NULL);
+    {
+        g_autofree char *cond = NULL;
+        guint64 count = testGuestSymbol("guest_tick_count");
+
+        cur = readU32(qemu, "guest_tick_count");
+        /* true on every hit from cur + 10 on: the 3rd such one fires */
+        cond = g_strdup_printf("24%08x" "19" "24%08x" "15" "0e" "27",
+                               (guint32) count, cur + 10);
+        id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %"
+                        G_GUINT64_FORMAT ", \"condition\": \"%s\", "
+                        "\"ignore-count\": 2", tick, cond);
+    }
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, cur + 12);
+    g_assert_cmpint(pointInt(qemu, id, "ignore-count"), ==, 0);
+}
+
+/*
+ * Several conditional points at one address: every one is evaluated at
+ * each hit (each one's hits move), and the stop reports the first, by
+ * id, that fires.
+ */
+static void
+testConditionsSharedAddress(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 tick = testGuestSymbol("guest_tick");
+    guint64 count = testGuestSymbol("guest_tick_count");
+    g_autofree char *c100 = NULL;
+    g_autofree char *c50 = NULL;
+    g_autofree char *c150 = NULL;
+    gint64 a, b, c, d;
+    guint32 cur;
+
+    interruptAway(qemu, tick);
+    cur = readU32(qemu, "guest_tick_count");
+    c100 = axRef32Equal(count, cur + 100);
+    c50 = axRef32Equal(count, cur + 50);
+    c150 = axRef32Equal(count, cur + 150);
+    a = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                   ", \"condition\": \"%s\"", tick, c100);
+    b = qmpInsertf(qemu, "\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                   ", \"condition\": \"%s\"", tick, c50);
+    c = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                   ", \"condition\": \"%s\"", tick, c150);
+    d = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                   ", \"condition\": \"%s\"", tick, c150);
+
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, b);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "hw-breakpoint");
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, cur + 50);
+    g_assert_cmpint(pointInt(qemu, a, "hits"), ==, 51);
+    g_assert_cmpint(pointInt(qemu, b, "hits"), ==, 51);
+    g_assert_cmpint(pointInt(qemu, d, "hits"), ==, 51);
+    testQmpAssertNoStop(qemu->qmp);
+
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, a);
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, cur + 100);
+    /* continuing stepped over the point it sat on: no second hit there */
+    g_assert_cmpint(pointInt(qemu, b, "hits"), ==, 101);
+    g_assert_cmpint(pointInt(qemu, a, "hits"), ==, 101);
+
+    /* c and d both true at once: the lower id is the stop */
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, c);
+    g_assert_cmpuint(readU32(qemu, "guest_tick_count"), ==, cur + 150);
+    g_assert_cmpint(pointInt(qemu, c, "hits"), ==, pointInt(qemu, d, "hits"));
+    testQmpAssertNoStop(qemu->qmp);
+}
+
+/* A watchpoint with a condition: it stops at the write of one value. */
+static void
+testWatchCondition(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 wvar = testGuestSymbol("guest_write_var");
+    g_autofree char *cond = NULL;
+    guint32 cur, target;
+    gint64 id, hits;
+
+    interruptAway(qemu, 0);
+    cur = readU32(qemu, "guest_counter");
+    target = ((cur >> 8) + 4) << 8;
+    cond = axRef32Equal(wvar, target);
+    id = qmpInsertf(qemu, "\"type\": \"watchpoint-write\", \"addr\": %"
+                    G_GUINT64_FORMAT ", \"len\": 4, \"condition\": \"%s\"",
+                    wvar, cond);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "watchpoint-write");
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmpuint(readU32(qemu, "guest_write_var"), ==, target);
+    /* the writes of the three multiples of 256 before, and this one */
+    hits = pointInt(qemu, id, "hits");
+    g_assert_cmpint(hits, >=, 4);
+    g_assert_cmpint(hits, <=, 5);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    testQmpAssertNoStop(qemu->qmp);
+}
+
+/* Bad conditions, ignore counts, trace options and steps: each a clear
+ * error that leaves the guest and the points exactly as they were. */
+static void
+testConditionBadInput(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *toolong = NULL;
+    g_autoptr(GString) ranges = g_string_new(NULL);
+    guint64 tick = testGuestSymbol("guest_tick");
+    guint64 wvar = testGuestSymbol("guest_write_var");
+    gint64 id;
+    int i;
+
+    id = qmpInsert(qemu, "watchpoint-write", testGuestSymbol("guest_fault_count"), 4);
+    interruptAway(qemu, 0);
+    before = guestSnapshot(qemu);
+
+#define BAD_COND(expect, hex)                                           \
+    testQmpErr(qemu->qmp, expect, "debug-insert",                       \
+               "{\"type\": \"sw-breakpoint\", \"addr\": %"              \
+               G_GUINT64_FORMAT ", \"condition\": \"%s\"}", tick, hex)
+
+    BAD_COND("condition is empty", "");
+    BAD_COND("odd number of hex digits", "227");
+    BAD_COND("is not a hex digit", "22zz27");
+    BAD_COND("unknown opcode 0xff at offset 2", "2201ff27");
+    BAD_COND("unknown opcode 0x31 at offset 0", "3127");
+    BAD_COND("'float' (0x01) at offset 0 is not supported", "0127");
+    BAD_COND("'ref_double' (0x1c) at offset 5", "24001000001c27");
+    BAD_COND("'trace' (0x0c) at offset 4", "220122040c27");
+    BAD_COND("'getv' (0x2c) at offset 0", "2c000127");
+    BAD_COND("'tracev' (0x2e)", "2e000127");
+    BAD_COND("'printf' (0x34)", "3427");
+    BAD_COND("'const32' at offset 0 needs 4 operand bytes", "240010");
+    BAD_COND("'reg' at offset 0 needs 2 operand bytes", "2600");
+    BAD_COND("is 'const8', not 'end'", "2201");
+    BAD_COND("jumps to offset 4, which is not the start", "2100042201" "27");
+    BAD_COND("jumps to offset 16", "2000102201" "27");
+    BAD_COND("no register number 9999", "26270f27");
+    BAD_COND("width must be 1 to 64", "2201160027");
+    BAD_COND("width must be 1 to 64", "22012a4127");
+    toolong = g_strnfill(2 * 4097, '2');
+    memcpy(toolong + 2 * 4096, "27", 2);
+    BAD_COND("4097 bytes of bytecode, more than the 4096", toolong);
+#undef BAD_COND
+
+    testQmpErr(qemu->qmp, "ignore-count -1 is out of range", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"ignore-count\": -1}", tick);
+    testQmpErr(qemu->qmp, "ignore-count 2147483648 is out of range", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"ignore-count\": 2147483648}", tick);
+
+    /* tracepoints */
+    testQmpErr(qemu->qmp, "cannot trace", "debug-insert",
+               "{\"type\": \"watchpoint-write\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"len\": 4, \"action\": \"trace\"}", wvar);
+    testQmpErr(qemu->qmp, "'collect-registers' is only valid for a tracepoint",
+               "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+               G_GUINT64_FORMAT ", \"collect-registers\": [\"rip\"]}", tick);
+    testQmpErr(qemu->qmp, "'collect-memory' is only valid for a tracepoint",
+               "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+               G_GUINT64_FORMAT ", \"action\": \"stop\", \"collect-memory\": "
+               "[{\"addr\": 1024, \"len\": 4}]}", tick);
+    testQmpErr(qemu->qmp, "'trace-capacity' is only valid for a tracepoint",
+               "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+               G_GUINT64_FORMAT ", \"trace-capacity\": 4}", tick);
+    testQmpErr(qemu->qmp, "'notify-full' is only valid for a tracepoint",
+               "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+               G_GUINT64_FORMAT ", \"notify-full\": true}", tick);
+    testQmpErr(qemu->qmp, "collect-registers: vCPU 0 has no register named 'nosuch'",
+               "debug-insert", "{\"type\": \"sw-breakpoint\", \"addr\": %"
+               G_GUINT64_FORMAT ", \"action\": \"trace\", "
+               "\"collect-registers\": [\"rip\", \"nosuch\"]}", tick);
+    testQmpErr(qemu->qmp, "has length 0: it must be 1 to 4096", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"action\": \"trace\", \"collect-memory\": "
+               "[{\"addr\": 1024, \"len\": 0}]}", tick);
+    testQmpErr(qemu->qmp, "has length 4097", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"action\": \"trace\", \"collect-memory\": "
+               "[{\"addr\": 1024, \"len\": 4097}]}", tick);
+    testQmpErr(qemu->qmp, "wraps around", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"action\": \"trace\", \"collect-memory\": "
+               "[{\"addr\": 18446744073709551614, \"len\": 4}]}", tick);
+    for (i = 0; i < 17; i++)
+        g_string_append_printf(ranges, "%s{\"addr\": %d, \"len\": 4096}",
+                               i ? ", " : "", i * 4096);
+    testQmpErr(qemu->qmp, "more than 16 ranges", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"action\": \"trace\", \"collect-memory\": [%s]}", tick,
+               ranges->str);
+    testQmpErr(qemu->qmp, "trace-capacity 0 is out of range", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"action\": \"trace\", \"trace-capacity\": 0}", tick);
+    testQmpErr(qemu->qmp, "trace-capacity 65537 is out of range", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"action\": \"trace\", \"trace-capacity\": 65537}", tick);
+    /* 16 ranges of 4 KiB: 64 KiB a record, too many for 65536 records */
+    g_string_truncate(ranges, 0);
+    for (i = 0; i < 16; i++)
+        g_string_append_printf(ranges, "%s{\"addr\": %d, \"len\": 4096}",
+                               i ? ", " : "", i * 4096);
+    testQmpErr(qemu->qmp, "ring buffer too large: 65536 records of", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"action\": \"trace\", \"trace-capacity\": 65536, "
+               "\"collect-memory\": [%s]}", tick, ranges->str);
+
+    /* draining */
+    testQmpErr(qemu->qmp, "is not a tracepoint", "debug-trace-drain",
+               "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpErr(qemu->qmp, "debug point 999 does not exist", "debug-trace-drain",
+               "{\"id\": 999}");
+
+    /* steps */
+    testQmpErr(qemu->qmp, "(range-end is missing)", "debug-step",
+               "{\"cpu-index\": 0, \"range-start\": 4096}");
+    testQmpErr(qemu->qmp, "(range-start is missing)", "debug-step",
+               "{\"cpu-index\": 0, \"range-end\": 4096}");
+    testQmpErr(qemu->qmp, "range-start 0x2000 must be below range-end 0x1000",
+               "debug-step", "{\"cpu-index\": 0, \"range-start\": 8192, "
+               "\"range-end\": 4096}");
+    testQmpErr(qemu->qmp, "must be below", "debug-step",
+               "{\"cpu-index\": 0, \"range-start\": 4096, \"range-end\": 4096}");
+    testQmpErr(qemu->qmp, "out of range", "debug-step",
+               "{\"cpu-index\": 0, \"range-start\": 0, \"range-end\": 4096, "
+               "\"count\": 0}");
+    testQmpErr(qemu->qmp, "at most 100000 instructions, not 100001", "debug-step",
+               "{\"cpu-index\": 0, \"count\": 100001, \"trace\": true}");
+    testQmpErr(qemu->qmp, "'trace-registers' needs 'trace': true", "debug-step",
+               "{\"cpu-index\": 0, \"trace-registers\": [\"rip\"]}");
+    testQmpErr(qemu->qmp, "trace-registers: vCPU 0 has no register named 'nosuch'",
+               "debug-step", "{\"cpu-index\": 0, \"trace\": true, "
+               "\"trace-registers\": [\"nosuch\"]}");
+    testQmpErr(qemu->qmp, "made no traced step yet", "query-debug-step-trace",
+               "{\"cpu-index\": 0}");
+    testQmpErr(qemu->qmp, "vCPU 4 does not exist", "query-debug-step-trace",
+               "{\"cpu-index\": 4}");
+
+    after = guestSnapshot(qemu);
+    g_assert_cmpstr(before, ==, after);
+    testQmpAssertRunState(qemu->qmp, "debug");
+    testQmpAssertNoStop(qemu->qmp);
+    g_assert_cmpint(qmpInsert(qemu, "sw-breakpoint", tick, 0), ==, id + 1);
+}
+
+/* Stop at guest_loop and step to the first instruction of its loop body
+ * (guest_loop+0x10, after the three instructions before the loop, as
+ * objdump shows); returns guest_loop's address. */
+static guint64
+stopAtLoopBody(testQemu *qemu)
+{
+    guint64 loop = stopAtHwBreakpoint(qemu, "guest_loop");
+    g_autoptr(JsonObject) ev = stepAndWait(qemu, 3);
+
+    g_assert_cmphex(testQmpStopPc(ev), ==, loop + 0x10);
+    testQmpClearEvents(qemu->qmp);
+    return loop;
+}
+
+/* A range step over guest_loop's body: one command, 500 iterations, and
+ * the stop at the first instruction after the loop. */
+static void
+testRangeStepLoop(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 loop = stopAtLoopBody(qemu);
+    gint64 t0, t1;
+
+    t0 = g_get_monotonic_time();
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"range-start\": %"
+              G_GUINT64_FORMAT ", \"range-end\": %" G_GUINT64_FORMAT "}",
+              loop + 0x10, loop + 0x28);
+    ev = testQmpWaitStop(qemu->qmp);
+    t1 = g_get_monotonic_time();
+    g_test_message("range step over guest_loop (~3000 instructions): %.1f ms "
+                   "from the command to its DEBUG_STOP", (t1 - t0) / 1000.0);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_assert_cmphex(testQmpStopPc(ev), ==, loop + 0x28);
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, loop + 0x28);
+    g_assert_cmpuint(readU32(qemu, "guest_loop_sum"), ==, GUEST_LOOP_SUM);
+    testQmpAssertRunState(qemu->qmp, "debug");
+    testQmpAssertNoStop(qemu->qmp);
+    g_assert_cmpuint(testQmpCountEvents(qemu->qmp, "RESUME"), ==, 0);
+
+    /* at the next call, a count bounds it: 7 instructions of the body */
+    json_object_unref(g_steal_pointer(&ev));
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    loop = stopAtLoopBody(qemu);
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"count\": 7, "
+              "\"range-start\": %" G_GUINT64_FORMAT ", \"range-end\": %"
+              G_GUINT64_FORMAT "}", loop + 0x10, loop + 0x28);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_assert_cmphex(testQmpStopPc(ev), ==, loop + 0x16);
+    g_assert_cmphex(regValue(qemu, "rax", NULL), ==, 1);
+}
+
+/* A range step ends earlier at a breakpoint inside the range, with its
+ * condition evaluated at each pass. */
+static void
+testRangeStepBreakpoint(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint64 loop = stopAtLoopBody(qemu);
+    guint64 store = loop + 0x1b;        /* mov %edx, guest_loop_sum */
+    gint64 id;
+
+    /* eax is i + 1 there: reg 0, zero_ext 32, const8 7, equal, end */
+    id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"condition\": \"2600002a20220713" "27\"", store);
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"range-start\": %"
+              G_GUINT64_FORMAT ", \"range-end\": %" G_GUINT64_FORMAT "}",
+              loop + 0x10, loop + 0x28);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "sw-breakpoint");
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmphex(testQmpStopPc(ev), ==, store);
+    g_assert_cmphex(regValue(qemu, "rax", NULL), ==, 7);
+    g_assert_cmpint(pointInt(qemu, id, "hits"), ==, 7);
+    testQmpAssertNoStop(qemu->qmp);
+
+    /* from the breakpoint on, the rest of the loop in one step */
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"range-start\": %"
+              G_GUINT64_FORMAT ", \"range-end\": %" G_GUINT64_FORMAT "}",
+              loop + 0x10, loop + 0x28);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    g_assert_cmphex(testQmpStopPc(ev), ==, loop + 0x28);
+    g_assert_cmpuint(readU32(qemu, "guest_loop_sum"), ==, GUEST_LOOP_SUM);
+    g_assert_cmpint(pointInt(qemu, id, "hits"), ==, 500);
+}
+
+/* debug-interrupt ends a range step that would never leave its range. */
+static void
+testRangeStepInterrupt(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    guint32 before;
+
+    interruptAway(qemu, 0);
+    before = readU32(qemu, "guest_counter");
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"range-start\": 0, "
+              "\"range-end\": 18446744073709551615}");
+    /* it runs, one instruction at a time, until interrupted */
+    testQmpAssertNoStop(qemu->qmp);
+    testQmpAssertRunState(qemu->qmp, "running");
+    testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "interrupt");
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, testQmpStopPc(ev));
+    testQmpAssertRunState(qemu->qmp, "debug");
+    testQmpAssertNoStop(qemu->qmp);
+    g_assert_cmpuint(readU32(qemu, "guest_counter"), >, before);
+
+    /* and the vCPU steps and runs normally afterwards */
+    json_object_unref(stepAndWait(qemu, 1));
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    testQmpAssertRunState(qemu->qmp, "running");
+}
+
+/* A traced step records the pc (and registers) before each instruction:
+ * guest_loop's instructions as objdump shows them, and the pcs that
+ * single steps from the same place stop at. */
+static void
+testStepTrace(void)
+{
+    static const guint offsets[] = {
+        0x00, 0x0a, 0x0c,                           /* before the loop */
+        0x10, 0x16, 0x18, 0x1b, 0x21, 0x26,         /* i = 0 */
+        0x10, 0x16, 0x18, 0x1b, 0x21, 0x26,         /* i = 1 */
+        0x10, 0x16, 0x18, 0x1b, 0x21,
+    };
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonNode) trace = NULL;
+    guint64 loop = testGuestSymbol("guest_loop");
+    gint64 id = qmpInsert(qemu, "hw-breakpoint", loop, 0);
+    JsonArray *entries;
+    guint64 last;
+    guint i;
+
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmphex(testQmpStopPc(ev), ==, loop);
+    testQmpClearEvents(qemu->qmp);
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"count\": 20, "
+              "\"trace\": true, \"trace-registers\": [\"rip\", \"rax\"]}");
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==, "step");
+    last = testQmpStopPc(ev);
+    g_assert_cmphex(last, ==, loop + 0x26);
+
+    trace = testQmpOk(qemu->qmp, "query-debug-step-trace", "{\"cpu-index\": 0}");
+    entries = json_node_get_array(trace);
+    g_assert_cmpuint(json_array_get_length(entries), ==, G_N_ELEMENTS(offsets));
+    for (i = 0; i < G_N_ELEMENTS(offsets); i++) {
+        JsonObject *e = json_array_get_object_element(entries, i);
+        JsonArray *regs = json_object_get_array_member(e, "registers");
+        guint64 pc = (guint64) json_object_get_int_member(e, "pc");
+
+        g_assert_cmphex(pc, ==, loop + offsets[i]);
+        g_assert_cmpuint(json_array_get_length(regs), ==, 2);
+        g_assert_cmphex(listRegister(regs, "rip"), ==, pc);
+        /* i at the loop's head */
+        if (i >= 3 && offsets[i] == 0x10)
+            g_assert_cmphex(listRegister(regs, "rax"), ==, (i - 3) / 6);
+    }
+
+    /* the next call of guest_loop, single-stepped: the same pcs */
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    testQmpDo(qemu->qmp, "debug-remove-all", NULL);
+    for (i = 0; i < G_N_ELEMENTS(offsets); i++) {
+        JsonObject *e = json_array_get_object_element(entries, i);
+
+        g_assert_cmphex(regValue(qemu, "rip", NULL), ==,
+                        (guint64) json_object_get_int_member(e, "pc"));
+        json_object_unref(stepAndWait(qemu, 1));
+    }
+    g_assert_cmphex(regValue(qemu, "rip", NULL), ==, last);
+
+    /* a traced range step: every instruction of the loop, 3000 of them */
+    testQmpDo(qemu->qmp, "debug-step", "{\"cpu-index\": 0, \"trace\": true, "
+              "\"range-start\": %" G_GUINT64_FORMAT ", \"range-end\": %"
+              G_GUINT64_FORMAT "}", loop + 0x10, loop + 0x28);
+    json_object_unref(g_steal_pointer(&ev));
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmphex(testQmpStopPc(ev), ==, loop + 0x28);
+    json_node_unref(g_steal_pointer(&trace));
+    trace = testQmpOk(qemu->qmp, "query-debug-step-trace", "{\"cpu-index\": 0}");
+    entries = json_node_get_array(trace);
+    /* from +0x26 of i = 2 to the last jne of i = 499 */
+    g_assert_cmpuint(json_array_get_length(entries), ==, 1 + 497 * 6);
+    g_assert_false(json_object_has_member(json_array_get_object_element(entries, 0),
+                                          "registers"));
+}
+
+/*
+ * A tracepoint on guest_hot collecting guest_hot_count and rip: the guest
+ * never stops, and each record holds the count at that call, one more
+ * than the record before.
+ */
+static void
+testTracepoint(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonNode) ret = NULL;
+    g_autoptr(JsonObject) p = NULL;
+    guint64 hot = testGuestSymbol("guest_hot");
+    guint64 count = testGuestSymbol("guest_hot_count");
+    JsonObject *batch;
+    JsonArray *records;
+    gint64 id, prev_ts = 0;
+    guint32 prev = 0;
+    guint i;
+
+    id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"action\": \"trace\", \"collect-registers\": [\"rip\", \"rax\"], "
+                    "\"collect-memory\": [{\"addr\": %" G_GUINT64_FORMAT
+                    ", \"len\": 4}, {\"addr\": 1073741824, \"len\": 8}], "
+                    "\"trace-capacity\": 65536", hot, count);
+    waitPointInt(qemu, id, "trace-records", 20);
+    testQmpAssertNoStop(qemu->qmp);
+    testQmpAssertRunState(qemu->qmp, "running");
+
+    ret = testQmpOk(qemu->qmp, "debug-trace-drain", "{\"id\": %" G_GINT64_FORMAT
+                    ", \"max\": 20}", id);
+    batch = json_node_get_object(ret);
+    records = json_object_get_array_member(batch, "records");
+    g_assert_cmpuint(json_array_get_length(records), ==, 20);
+    g_assert_cmpint(json_object_get_int_member(batch, "dropped"), ==, 0);
+    for (i = 0; i < 20; i++) {
+        JsonObject *r = json_array_get_object_element(records, i);
+        JsonArray *regs = json_object_get_array_member(r, "registers");
+        JsonArray *mem = json_object_get_array_member(r, "memory");
+        JsonObject *m0 = json_array_get_object_element(mem, 0);
+        JsonObject *m1 = json_array_get_object_element(mem, 1);
+        guint32 v = le32(json_object_get_string_member(m0, "data"));
+
+        g_assert_cmpint(json_object_get_int_member(r, "seq"), ==, i + 1);
+        g_assert_cmpint(json_object_get_int_member(r, "cpu-index"), ==, 0);
+        g_assert_cmphex((guint64) json_object_get_int_member(r, "pc"), ==, hot);
+        g_assert_cmphex(listRegister(regs, "rip"), ==, hot);
+        g_assert_cmphex((guint64) json_object_get_int_member(m0, "addr"), ==, count);
+        g_assert_cmpint(json_object_get_int_member(m0, "len"), ==, 4);
+        /* the unmapped range: an error in the record, nothing else */
+        g_assert_false(json_object_has_member(m1, "data"));
+        g_assert_nonnull(strstr(json_object_get_string_member(m1, "error"),
+                                "not mapped"));
+        if (i > 0)
+            g_assert_cmpuint(v, ==, prev + 1);
+        prev = v;
+        g_assert_cmpint(json_object_get_int_member(r, "timestamp"), >=, prev_ts);
+        prev_ts = json_object_get_int_member(r, "timestamp");
+    }
+
+    p = pointInfo(qemu, id);
+    g_assert_cmpstr(json_object_get_string_member(p, "action"), ==, "trace");
+    g_assert_cmpint(json_object_get_int_member(p, "trace-capacity"), ==, 65536);
+    g_assert_cmpint(json_object_get_int_member(p, "trace-dropped"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(p, "hits"), >=, 20);
+
+    /* the guest's own count agrees: it is past the last record's */
+    g_assert_cmpuint(readU32(qemu, "guest_hot_count"), >, prev);
+    testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}", id);
+    testQmpAssertNoStop(qemu->qmp);
+}
+
+/* A tracepoint and a stopping breakpoint at one address: the record is
+ * made, and the VM stops. */
+static void
+testTracepointAndBreakpoint(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonNode) ret = NULL;
+    guint64 hot = testGuestSymbol("guest_hot");
+    gint64 t, b;
+
+    interruptAway(qemu, hot);
+    t = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                   ", \"action\": \"trace\"", hot);
+    b = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                   ", \"ignore-count\": 2", hot);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    ev = testQmpWaitStop(qemu->qmp);
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, b);
+    g_assert_cmpint(pointInt(qemu, t, "trace-records"), ==, 3);
+    ret = testQmpOk(qemu->qmp, "debug-trace-drain", "{\"id\": %" G_GINT64_FORMAT "}", t);
+    g_assert_cmpuint(json_array_get_length(json_object_get_array_member(
+                         json_node_get_object(ret), "records")), ==, 3);
+    g_assert_false(json_object_has_member(
+        json_array_get_object_element(json_object_get_array_member(
+            json_node_get_object(ret), "records"), 0), "registers"));
+}
+
+/* Overflow drops the oldest records and counts them. */
+static void
+testTraceOverflow(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(JsonNode) ret = NULL;
+    guint64 hot = testGuestSymbol("guest_hot");
+    guint64 count = testGuestSymbol("guest_hot_count");
+    JsonObject *batch;
+    JsonArray *records;
+    gint64 id, dropped, seq0;
+    guint32 v0;
+
+    id = qmpInsertf(qemu, "\"type\": \"hw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"action\": \"trace\", \"collect-memory\": [{\"addr\": %"
+                    G_GUINT64_FORMAT ", \"len\": 4}], \"trace-capacity\": 4",
+                    hot, count);
+    waitPointInt(qemu, id, "trace-dropped", 10);
+    g_assert_cmpint(pointInt(qemu, id, "trace-records"), ==, 4);
+
+    ret = testQmpOk(qemu->qmp, "debug-trace-drain", "{\"id\": %" G_GINT64_FORMAT
+                    ", \"max\": 3}", id);
+    batch = json_node_get_object(ret);
+    records = json_object_get_array_member(batch, "records");
+    dropped = json_object_get_int_member(batch, "dropped");
+    g_assert_cmpuint(json_array_get_length(records), ==, 3);
+    g_assert_cmpint(json_object_get_int_member(batch, "remaining"), ==, 1);
+    g_assert_cmpint(dropped, >=, 10);
+    /* the oldest kept is the first not dropped: the gap shows the drops */
+    seq0 = json_object_get_int_member(json_array_get_object_element(records, 0), "seq");
+    g_assert_cmpint(seq0, ==, dropped + 1);
+    v0 = le32(json_object_get_string_member(json_array_get_object_element(
+        json_object_get_array_member(json_array_get_object_element(records, 0),
+                                     "memory"), 0), "data"));
+    g_assert_cmpint(json_object_get_int_member(json_array_get_object_element(records, 2),
+                                               "seq"), ==, seq0 + 2);
+    g_assert_cmpuint(le32(json_object_get_string_member(json_array_get_object_element(
+        json_object_get_array_member(json_array_get_object_element(records, 2),
+                                     "memory"), 0), "data")), ==, v0 + 2);
+    testQmpAssertRunState(qemu->qmp, "running");
+    testQmpAssertNoStop(qemu->qmp);
+}
+
+/* Draining in batches: a tracepoint whose condition lets exactly 600
+ * records through, taken out 256 at a time, oldest first. */
+static void
+testTraceDrainBatches(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    guint64 hot = testGuestSymbol("guest_hot");
+    guint64 count = testGuestSymbol("guest_hot_count");
+    g_autofree char *cond = NULL;
+    static const gint64 sizes[] = { 256, 256, 88, 0 };
+    gint64 id, seq = 1;
+    guint32 cur;
+    guint i, j;
+
+    interruptAway(qemu, hot);
+    cur = readU32(qemu, "guest_hot_count");
+    cond = axRef32Less(count, cur + 600);
+    id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"action\": \"trace\", \"condition\": \"%s\", "
+                    "\"collect-memory\": [{\"addr\": %" G_GUINT64_FORMAT
+                    ", \"len\": 4}]", hot, cond, count);
+    g_assert_cmpint(pointInt(qemu, id, "trace-capacity"), ==, 1024);
+    testQmpDo(qemu->qmp, "debug-continue", NULL);
+    waitPointInt(qemu, id, "hits", 700);
+    g_assert_cmpint(pointInt(qemu, id, "trace-records"), ==, 600);
+
+    for (i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        g_autoptr(JsonNode) ret = testQmpOk(qemu->qmp, "debug-trace-drain",
+                                            "{\"id\": %" G_GINT64_FORMAT "}", id);
+        JsonObject *batch = json_node_get_object(ret);
+        JsonArray *records = json_object_get_array_member(batch, "records");
+
+        g_assert_cmpuint(json_array_get_length(records), ==, sizes[i]);
+        g_assert_cmpint(json_object_get_int_member(batch, "dropped"), ==, 0);
+        for (j = 0; j < json_array_get_length(records); j++, seq++) {
+            JsonObject *r = json_array_get_object_element(records, j);
+            JsonObject *m = json_array_get_object_element(
+                json_object_get_array_member(r, "memory"), 0);
+
+            g_assert_cmpint(json_object_get_int_member(r, "seq"), ==, seq);
+            g_assert_cmpuint(le32(json_object_get_string_member(m, "data")), ==,
+                             cur + seq - 1);
+        }
+    }
+    g_assert_cmpint(seq, ==, 601);
+    g_assert_cmpint(pointInt(qemu, id, "trace-records"), ==, 0);
+    testQmpErr(qemu->qmp, "max 0 is out of range", "debug-trace-drain",
+               "{\"id\": %" G_GINT64_FORMAT ", \"max\": 0}", id);
+    testQmpErr(qemu->qmp, "max 4097 is out of range", "debug-trace-drain",
+               "{\"id\": %" G_GINT64_FORMAT ", \"max\": 4097}", id);
+}
+
+/*
+ * DEBUG_TRACE_FULL: sent when the buffer becomes full, to the monitor and
+ * to every debug channel, at most once per second per point however
+ * often it fills.
+ */
+static void
+testTraceFullEvent(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(testQmp) ch = testQmpOpenChannel(qemu->qmp, NULL, NULL, &err);
+    g_autoptr(JsonObject) ev = NULL;
+    g_autoptr(JsonObject) evc = NULL;
+    guint64 hot = testGuestSymbol("guest_hot");
+    gint64 id, t0, t1;
+    guint n;
+    double secs;
+
+    g_assert_no_error(err);
+    id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+                    ", \"action\": \"trace\", \"trace-capacity\": 4, "
+                    "\"notify-full\": true", hot);
+    ev = testQmpWaitEvent(qemu->qmp, "DEBUG_TRACE_FULL", TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    t0 = g_get_monotonic_time();
+    g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+    g_assert_cmpint(json_object_get_int_member(ev, "records"), ==, 4);
+    evc = testQmpWaitEvent(ch, "DEBUG_TRACE_FULL", TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(json_object_get_int_member(evc, "point-id"), ==, id);
+
+    /* it fills again within milliseconds of each drain */
+    testQmpClearEvents(qemu->qmp);
+    do {
+        testQmpDo(qemu->qmp, "debug-trace-drain", "{\"id\": %" G_GINT64_FORMAT
+                  ", \"max\": 4096}", id);
+        g_usleep(20 * 1000);
+        t1 = g_get_monotonic_time();
+    } while (t1 - t0 < 2500 * 1000);
+    ev = (json_object_unref(ev), testQmpWaitEvent(qemu->qmp, "DEBUG_TRACE_FULL",
+                                                  TEST_QMP_STOP_TIMEOUT_MS, &err));
+    g_assert_no_error(err);
+    t1 = g_get_monotonic_time();
+    n = testQmpCountEvents(qemu->qmp, "DEBUG_TRACE_FULL") + 1;
+    secs = (t1 - t0) / 1e6;
+    g_test_message("%u more DEBUG_TRACE_FULL in %.2f s of drains", n, secs);
+    /* one a second at most since the first (not a timing promise: the
+     * bound holds however slow the machine is) */
+    g_assert_cmpuint(n, <=, (guint) secs + 1);
+    g_assert_cmpint(pointInt(qemu, id, "hits"), >, 100);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1472,6 +2461,24 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/lease/expires", testLeaseExpires);
     g_test_add_func("/qmp-debug/lease/two-clients", testLeaseTwoClients);
     g_test_add_func("/qmp-debug/lease/bad-input", testLeaseBadInput);
+    g_test_add_func("/qmp-debug/condition/true", testConditionTrue);
+    g_test_add_func("/qmp-debug/condition/register", testConditionRegister);
+    g_test_add_func("/qmp-debug/condition/error", testConditionError);
+    g_test_add_func("/qmp-debug/condition/ignore-count", testIgnoreCount);
+    g_test_add_func("/qmp-debug/condition/shared-address",
+                    testConditionsSharedAddress);
+    g_test_add_func("/qmp-debug/condition/watchpoint", testWatchCondition);
+    g_test_add_func("/qmp-debug/condition/bad-input", testConditionBadInput);
+    g_test_add_func("/qmp-debug/range-step/loop", testRangeStepLoop);
+    g_test_add_func("/qmp-debug/range-step/breakpoint", testRangeStepBreakpoint);
+    g_test_add_func("/qmp-debug/range-step/interrupt", testRangeStepInterrupt);
+    g_test_add_func("/qmp-debug/step/trace", testStepTrace);
+    g_test_add_func("/qmp-debug/trace/collect", testTracepoint);
+    g_test_add_func("/qmp-debug/trace/with-breakpoint",
+                    testTracepointAndBreakpoint);
+    g_test_add_func("/qmp-debug/trace/overflow", testTraceOverflow);
+    g_test_add_func("/qmp-debug/trace/drain-batches", testTraceDrainBatches);
+    g_test_add_func("/qmp-debug/trace/full-event", testTraceFullEvent);
     g_test_add_func("/qmp-debug/record-replay", testRecordReplay);
     g_test_add_func("/qmp-debug/hw-limits/shared", testHwLimitsShared);
     g_test_add_func("/qmp-debug/hw-limits/separate", testHwLimitsSeparate);
