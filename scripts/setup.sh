@@ -23,7 +23,7 @@ PACKAGES="
     qemu-system-x86 qemu-system-data seabios qemu-utils
     gdb python3 python3-docutils bash-completion dpkg-dev libreadline-dev
     libpixman-1-dev zlib1g-dev python3-venv flex bison libfdt-dev
-    libelf-dev
+    libelf-dev libdw-dev
     clang libclang-rt-14-dev
     openssh-client openssh-server
 "

@@ -72,10 +72,19 @@ gdbBridgeGetTargetXML(void *opaque, const char *annex)
 
 static int
 gdbBridgeInsertPoint(void *opaque, virDomainDebugPointType type,
-                     unsigned long long addr, unsigned long long len)
+                     unsigned long long addr, unsigned long long len,
+                     const char *condition)
 {
+    virTypedParameter param = { .type = VIR_TYPED_PARAM_STRING };
+
     /* GDB's breakpoints stop every thread: bind them to no vCPU */
-    return virDomainDebugInsertPoint(opaque, type, addr, len, -1, 0);
+    if (!condition)
+        return virDomainDebugInsertPoint(opaque, type, addr, len, -1, 0);
+    g_strlcpy(param.field, VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION_BYTECODE,
+              sizeof(param.field));
+    param.value.s = (char *) condition;
+    return virDomainDebugInsertPointParams(opaque, type, addr, len, -1,
+                                           &param, 1, 0);
 }
 
 static int
@@ -92,12 +101,41 @@ gdbBridgeStep(void *opaque, int vcpu)
 }
 
 static int
-gdbBridgeStepSync(void *opaque, int vcpu, const char *const *names,
+gdbBridgeStepRange(void *opaque, int vcpu, unsigned long long start,
+                   unsigned long long end)
+{
+    return virDomainDebugStepRange(opaque, vcpu, start, end, 0);
+}
+
+static int
+gdbBridgeStepSync(void *opaque, int vcpu, unsigned long long start,
+                  unsigned long long end, const char *const *names,
                   virDomainDebugStopInfo *stop,
                   virDomainDebugRegister **regs, int *nregs)
 {
+    if (end > start)
+        return virDomainDebugStepSyncRange(opaque, vcpu, start, end, 0,
+                                           names, stop, regs, nregs);
     return virDomainDebugStepSync(opaque, vcpu, 1, 0, names, stop, regs,
                                   nregs);
+}
+
+static unsigned int
+gdbBridgeFeatures(void *opaque)
+{
+    virDomainDebugCaps *caps = virDomainDebugGetCapabilities(opaque, 0);
+    unsigned int features = 0;
+
+    if (!caps) {
+        virDomainDebugResetLastError();
+        return 0;
+    }
+    if (caps->rangeStep)
+        features |= GDB_RSP_TARGET_RANGE_STEP;
+    if (caps->conditions)
+        features |= GDB_RSP_TARGET_CONDITIONS;
+    virDomainDebugCapsFree(caps);
+    return features;
 }
 
 static int
@@ -146,7 +184,9 @@ static const gdbRspTargetOps gdbBridgeTargetOps = {
     .insertPoint = gdbBridgeInsertPoint,
     .removePoint = gdbBridgeRemovePoint,
     .step = gdbBridgeStep,
+    .stepRange = gdbBridgeStepRange,
     .stepSync = gdbBridgeStepSync,
+    .features = gdbBridgeFeatures,
     .cont = gdbBridgeCont,
     .stop = gdbBridgeStop,
     .getStops = gdbBridgeGetStops,

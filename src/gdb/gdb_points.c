@@ -45,12 +45,14 @@ gdbRspPointRemoveIds(gdbRspSession *session, GArray *ids)
 
 static int
 gdbRspPointInsertOne(gdbRspSession *session, virDomainDebugPointType type,
-                     guint64 addr, guint64 len, GArray *ids)
+                     guint64 addr, guint64 len, const char *condition,
+                     GArray *ids)
 {
     gdbRspPointRange *range;
     int id;
 
-    if ((id = session->ops->insertPoint(session->opaque, type, addr, len)) < 0)
+    if ((id = session->ops->insertPoint(session->opaque, type, addr, len,
+                                        condition)) < 0)
         return -1;
     g_array_append_val(ids, id);
     range = g_new0(gdbRspPointRange, 1);
@@ -58,6 +60,34 @@ gdbRspPointInsertOne(gdbRspSession *session, virDomainDebugPointType type,
     range->len = len;
     g_hash_table_insert(session->pointRanges, GINT_TO_POINTER(id), range);
     return 0;
+}
+
+
+/*
+ * The conditions of a Z0/Z1: ";X LEN,BYTECODE" repeated (GDB manual,
+ * "General Query Packets": Z0 cond_list), into hex strings.  GDB sends
+ * them only to a target that said ConditionalBreakpoints+; the point
+ * fires when any is true.  Returns false if malformed.
+ */
+static bool
+gdbRspPointParseConditions(const char *p, GPtrArray *conds)
+{
+    while (*p == ';') {
+        guint64 len;
+        size_t i;
+
+        if (p[1] != 'X' || !(p = gdbRspParseHexU64(p + 2, &len)) ||
+            *p != ',' || len == 0 || len > 4096)
+            return false;
+        p++;
+        for (i = 0; i < len * 2; i++) {
+            if (!g_ascii_isxdigit(p[i]))
+                return false;
+        }
+        g_ptr_array_add(conds, g_strndup(p, len * 2));
+        p += len * 2;
+    }
+    return *p == '\0';
 }
 
 
@@ -74,7 +104,10 @@ gdbRspHandlePoint(gdbRspSession *session, bool insert, const char *args,
         VIR_DOMAIN_DEBUG_POINT_WATCH_ACCESS,
     };
     g_autoptr(GArray) ids = NULL;
+    g_autoptr(GPtrArray) conds = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *condKey = NULL;
     g_autofree char *key = NULL;
+    gdbRspPointEntry *entry;
     virDomainDebugPointType type;
     const char *p;
     guint64 addr;
@@ -85,10 +118,15 @@ gdbRspHandlePoint(gdbRspSession *session, bool insert, const char *args,
     if (args[0] < '0' || args[0] > '4' || args[1] != ',' ||
         !(p = gdbRspParseHexU64(args + 2, &addr)) || *p != ',' ||
         !(p = gdbRspParseHexU64(p + 1, &kind)) ||
-        (*p != '\0' && *p != ';')) {
+        !gdbRspPointParseConditions(p, conds) ||
+        (conds->len > 0 &&
+         (!insert || args[0] > '1' ||
+          !(gdbRspSessionFeatures(session) & GDB_RSP_TARGET_CONDITIONS)))) {
         g_string_assign(reply, GDB_RSP_ERR_INVAL);
         return;
     }
+    g_ptr_array_add(conds, NULL);
+    condKey = g_strjoinv(";", (char **) conds->pdata);
     type = types[args[0] - '0'];
     /* breakpoints: the kind is the instruction size, meaningless to
      * QEMU, which does not patch guest memory */
@@ -100,28 +138,42 @@ gdbRspHandlePoint(gdbRspSession *session, bool insert, const char *args,
     }
     key = gdbRspPointKey(type, addr, len);
 
+    entry = g_hash_table_lookup(session->points, key);
     if (!insert) {
-        GArray *old = g_hash_table_lookup(session->points, key);
-
         /* removing what is not there is not an error: GDB may remove a
          * point twice after a failed insert */
-        if (old) {
-            gdbRspPointRemoveIds(session, old);
+        if (entry) {
+            gdbRspPointRemoveIds(session, entry->ids);
             g_hash_table_remove(session->points, key);
         }
         g_string_assign(reply, "OK");
         return;
     }
 
-    /* The protocol asks for idempotent inserts */
-    if (g_hash_table_contains(session->points, key)) {
-        g_string_assign(reply, "OK");
-        return;
+    /* The protocol asks for idempotent inserts; an insert with other
+     * conditions replaces them (GDB's "condition N ..." on a point that
+     * is in) */
+    if (entry) {
+        if (g_str_equal(entry->conditions, condKey)) {
+            g_string_assign(reply, "OK");
+            return;
+        }
+        gdbRspPointRemoveIds(session, entry->ids);
+        g_hash_table_remove(session->points, key);
     }
 
     ids = g_array_new(FALSE, FALSE, sizeof(int));
-    if (len == 0) {
-        if (gdbRspPointInsertOne(session, type, addr, 0, ids) < 0)
+    if (len == 0 && conds->len > 1) {
+        guint c;
+
+        /* one point per condition: QEMU fires when any is true */
+        for (c = 0; c + 1 < conds->len; c++) {
+            if (gdbRspPointInsertOne(session, type, addr, 0,
+                                     g_ptr_array_index(conds, c), ids) < 0)
+                goto error;
+        }
+    } else if (len == 0) {
+        if (gdbRspPointInsertOne(session, type, addr, 0, NULL, ids) < 0)
             goto error;
     } else {
         /* split into the largest aligned power-of-two blocks */
@@ -130,13 +182,15 @@ gdbRspHandlePoint(gdbRspSession *session, bool insert, const char *args,
 
             while (chunk > 1 && ((a & (chunk - 1)) || a + chunk > addr + len))
                 chunk /= 2;
-            if (gdbRspPointInsertOne(session, type, a, chunk, ids) < 0)
+            if (gdbRspPointInsertOne(session, type, a, chunk, NULL, ids) < 0)
                 goto error;
             a += chunk;
         }
     }
-    g_hash_table_insert(session->points, g_steal_pointer(&key),
-                        g_steal_pointer(&ids));
+    entry = g_new0(gdbRspPointEntry, 1);
+    entry->ids = g_steal_pointer(&ids);
+    entry->conditions = g_steal_pointer(&condKey);
+    g_hash_table_insert(session->points, g_steal_pointer(&key), entry);
     g_string_assign(reply, "OK");
     return;
 
@@ -149,6 +203,17 @@ gdbRspHandlePoint(gdbRspSession *session, bool insert, const char *args,
         gdbRspSessionError(session, reply, what);
         gdbRspPointRemoveIds(session, ids);
     }
+}
+
+
+void
+gdbRspPointEntryFree(gdbRspPointEntry *entry)
+{
+    if (!entry)
+        return;
+    g_array_unref(entry->ids);
+    g_free(entry->conditions);
+    g_free(entry);
 }
 
 

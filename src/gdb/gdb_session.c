@@ -35,7 +35,7 @@ gdbRspSessionNew(const gdbRspTargetOps *ops, void *opaque,
     session->lastStop.vcpu = 0;
     session->lastStop.pointId = -1;
     session->points = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                            (GDestroyNotify)g_array_unref);
+                                            (GDestroyNotify)gdbRspPointEntryFree);
     session->pointRanges = g_hash_table_new_full(g_direct_hash,
                                                  g_direct_equal,
                                                  NULL, g_free);
@@ -57,6 +57,7 @@ gdbRspSessionFree(gdbRspSession *session)
         return;
     gdbRspRegCacheFree(session);
     gdbRspFilesClose(session);
+    gdbRspLinesFree(session->lines);
     g_clear_pointer(&session->memCache, g_ptr_array_unref);
     g_hash_table_unref(session->points);
     g_hash_table_unref(session->pointRanges);
@@ -409,21 +410,34 @@ gdbRspSessionDetach(gdbRspSession *session)
 /* ------------------------------------------------------------------ */
 /* Execution                                                           */
 
+/* What GDB asks a resume to do */
+typedef struct {
+    bool step;
+    int vcpu;                       /* to step; -1: the current thread */
+    unsigned long long rangeStart;  /* a range step when end > start */
+    unsigned long long rangeEnd;
+} gdbRspResumeReq;
+
+
 static gdbRspAction
-gdbRspResume(gdbRspSession *session, bool step, int vcpu, GString *reply)
+gdbRspResume(gdbRspSession *session, gdbRspResumeReq *req, GString *reply)
 {
+    bool range = req->rangeEnd > req->rangeStart;
+    int vcpu = req->vcpu;
     int rc;
 
     /* Whatever was queued belongs to the stop GDB already knows about */
     g_free(gdbRspSessionPopStops(session));
     gdbRspRegCacheInvalidate(session);
 
-    if (step && !gdbRspValidVcpu(session, vcpu))
+    if (req->step && !gdbRspValidVcpu(session, vcpu))
         vcpu = session->gThread;
+    if (range)
+        gdbRspLinesWiden(session, &req->rangeStart, &req->rangeEnd);
 
     /* running before the call: the stop may be posted before it returns */
     session->running = true;
-    if (step && session->ops->stepSync) {
+    if (req->step && session->ops->stepSync) {
         virDomainDebugStopInfo stop;
         virDomainDebugRegister *regs = NULL;
         int nregs = 0;
@@ -432,6 +446,7 @@ gdbRspResume(gdbRspSession *session, bool step, int vcpu, GString *reply)
          * come with the step's answer (all of them until a full read
          * told which those are) */
         rc = session->ops->stepSync(session->opaque, vcpu,
+                                    req->rangeStart, req->rangeEnd,
                                     (const char *const *) session->frameNames,
                                     &stop, &regs, &nregs);
         if (rc > 0) {
@@ -446,29 +461,55 @@ gdbRspResume(gdbRspSession *session, bool step, int vcpu, GString *reply)
             return GDB_RSP_ACTION_REPLY;
         }
     }
-    if (step)
+    if (req->step && range)
+        rc = session->ops->stepRange(session->opaque, vcpu,
+                                     req->rangeStart, req->rangeEnd);
+    else if (req->step)
         rc = session->ops->step(session->opaque, vcpu);
     else
         rc = session->ops->cont(session->opaque);
     if (rc < 0) {
         session->running = false;
-        gdbRspSessionError(session, reply, step ? "step" : "continue");
+        gdbRspSessionError(session, reply,
+                           req->step ? "step" : "continue");
         return GDB_RSP_ACTION_REPLY;
     }
     return GDB_RSP_ACTION_RESUMED;
 }
 
 
+/* What the target does itself, asked once per session */
+unsigned int
+gdbRspSessionFeatures(gdbRspSession *session)
+{
+    if (!session->featuresKnown) {
+        session->features = session->ops->features ?
+            session->ops->features(session->opaque) : 0;
+        session->featuresKnown = true;
+    }
+    return session->features;
+}
+
+
+/* Whether the target steps ranges itself (vCont;r) */
+static bool
+gdbRspCanRangeStep(gdbRspSession *session)
+{
+    return session->ops->stepRange &&
+           (gdbRspSessionFeatures(session) & GDB_RSP_TARGET_RANGE_STEP);
+}
+
+
 /* vCont;ACTION[:TID];ACTION[:TID]...  All-stop with one stepping vCPU:
- * the first 's' picks the vCPU to step (the others stay stopped, as the
- * debug-step command does); otherwise any 'c' continues the guest. */
+ * the first 's' or 'r' picks the vCPU to step (the others stay
+ * stopped, as the debug-step command does); otherwise any 'c' continues
+ * the guest.  rSTART,END steps while the pc stays in [START, END). */
 static gdbRspAction
 gdbRspHandleVCont(gdbRspSession *session, const char *args, GString *reply)
 {
     g_auto(GStrv) actions = NULL;
-    bool step = false;
+    gdbRspResumeReq req = { .vcpu = -1 };
     bool cont = false;
-    int stepVcpu = -1;
     size_t i;
 
     if (*args != ';') {
@@ -479,6 +520,8 @@ gdbRspHandleVCont(gdbRspSession *session, const char *args, GString *reply)
     for (i = 0; actions[i]; i++) {
         const char *a = actions[i];
         const char *p = a + 1;
+        guint64 start = 0;
+        guint64 end = 0;
         int vcpu = -1;
 
         if (*a == 'C' || *a == 'S') {
@@ -486,6 +529,11 @@ gdbRspHandleVCont(gdbRspSession *session, const char *args, GString *reply)
 
             /* the signal means nothing to a guest kernel: ignored */
             if (!(p = gdbRspParseHexU64(p, &sig)))
+                goto invalid;
+        } else if (*a == 'r') {
+            if (!gdbRspCanRangeStep(session) ||
+                !(p = gdbRspParseHexU64(p, &start)) || *p != ',' ||
+                !(p = gdbRspParseHexU64(p + 1, &end)))
                 goto invalid;
         } else if (*a != 'c' && *a != 's') {
             goto invalid;
@@ -498,18 +546,24 @@ gdbRspHandleVCont(gdbRspSession *session, const char *args, GString *reply)
         if (*p != '\0')
             goto invalid;
 
-        if (*a == 's' || *a == 'S') {
-            if (!step) {
-                step = true;
-                stepVcpu = vcpu;
+        if (*a == 's' || *a == 'S' || *a == 'r') {
+            if (!req.step) {
+                req.step = true;
+                req.vcpu = vcpu;
+                /* an empty range (start == end) is one step, as in
+                 * gdbserver */
+                if (*a == 'r' && end > start) {
+                    req.rangeStart = start;
+                    req.rangeEnd = end;
+                }
             }
         } else {
             cont = true;
         }
     }
-    if (!step && !cont)
+    if (!req.step && !cont)
         goto invalid;
-    return gdbRspResume(session, step, stepVcpu, reply);
+    return gdbRspResume(session, &req, reply);
 
  invalid:
     g_string_assign(reply, GDB_RSP_ERR_INVAL);
@@ -537,6 +591,11 @@ gdbRspHandleSupported(gdbRspSession *session, const char *args,
                     "PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+;"
                     "vContSupported+;QStartNoAckMode+",
                     GDB_RSP_MAX_PACKET);
+    /* Z0/Z1 may carry conditions (;X) that QEMU evaluates at each hit:
+     * GDB's default "condition-evaluation auto" then sends them */
+    if (session->ops->insertPoint &&
+        (gdbRspSessionFeatures(session) & GDB_RSP_TARGET_CONDITIONS))
+        g_string_append(reply, ";ConditionalBreakpoints+");
     /* a GDB started without a file reads the guest's symbol file */
     if (session->execFile)
         g_string_append(reply, ";qXfer:exec-file:read+");
@@ -790,12 +849,18 @@ gdbRspSessionHandlePacket(gdbRspSession *session,
         gdbRspHandlePoint(session, packet[0] == 'Z', args, reply);
         break;
     case 'c':
-    case 'C':
+    case 'C': {
+        gdbRspResumeReq req = { .vcpu = -1 };
+
         /* an address (c) or signal (C) argument changes nothing here */
-        return gdbRspResume(session, false, -1, reply);
+        return gdbRspResume(session, &req, reply);
+    }
     case 's':
-    case 'S':
-        return gdbRspResume(session, true, session->cThread, reply);
+    case 'S': {
+        gdbRspResumeReq req = { .step = true, .vcpu = session->cThread };
+
+        return gdbRspResume(session, &req, reply);
+    }
     case 'H':
         gdbRspHandleSetThread(session, args, reply);
         break;
@@ -817,7 +882,8 @@ gdbRspSessionHandlePacket(gdbRspSession *session,
         break;
     case 'v':
         if (g_str_equal(packet, "vCont?"))
-            g_string_assign(reply, "vCont;c;C;s;S");
+            g_string_assign(reply, gdbRspCanRangeStep(session) ?
+                            "vCont;c;C;s;S;r" : "vCont;c;C;s;S");
         else if (g_str_has_prefix(packet, "vCont"))
             return gdbRspHandleVCont(session, packet + strlen("vCont"), reply);
         else if (g_str_has_prefix(packet, "vKill"))

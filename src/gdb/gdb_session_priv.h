@@ -25,6 +25,8 @@ typedef struct {
     bool partial;                   /* only some: g/p read them all */
 } gdbRspRegCache;
 
+typedef struct _gdbRspLines gdbRspLines;
+
 struct _gdbRspSession {
     const gdbRspTargetOps *ops;
     void *opaque;
@@ -44,7 +46,7 @@ struct _gdbRspSession {
     char **frameNames;              /* the frame registers this target has,
                                      * once known (gdb_registers.c) */
     GPtrArray *memCache;            /* gdbRspMemBlock: reads of this stop */
-    GHashTable *points;             /* "type:addr:len" -> GArray of ids */
+    GHashTable *points;             /* "type:addr:len" -> gdbRspPointEntry */
     GHashTable *pointRanges;        /* id -> gdbRspPointRange */
     GHashTable *xmlCache;           /* annex -> target description */
 
@@ -53,6 +55,10 @@ struct _gdbRspSession {
     char *execFile;
     long long execOffset;       /* a relocated kernel's offset (qOffsets) */
     int files[8];           /* GDB_RSP_MAX_FILES */
+
+    unsigned int features;      /* GDB_RSP_TARGET_*, once known */
+    bool featuresKnown;
+    gdbRspLines *lines;         /* the line table of execFile (gdb_lines.c) */
 
     /* Stops posted by the event thread, drained by the loop */
     GMutex lock;
@@ -65,7 +71,14 @@ typedef struct {
     unsigned long long len;
 } gdbRspPointRange;
 
+/* What one Z packet inserted */
+typedef struct {
+    GArray *ids;            /* the target's point ids */
+    char *conditions;       /* the ;X bytecodes joined by ';', "" if none */
+} gdbRspPointEntry;
+
 /* gdb_session.c */
+unsigned int gdbRspSessionFeatures(gdbRspSession *session);
 void gdbRspSessionError(gdbRspSession *session, GString *reply,
                         const char *what);
 const char *gdbRspParseThreadId(const char *p, int *vcpu);
@@ -106,7 +119,14 @@ void gdbRspHandleFile(gdbRspSession *session, const char *args,
                       GString *reply);
 void gdbRspFilesClose(gdbRspSession *session);
 
+/* gdb_lines.c: GDB steps a source line as ranges of its line-table
+ * rows; widen [*start, *end) to the whole run of rows of that line */
+void gdbRspLinesWiden(gdbRspSession *session, unsigned long long *start,
+                      unsigned long long *end);
+void gdbRspLinesFree(gdbRspLines *lines);
+
 /* gdb_points.c */
 void gdbRspHandlePoint(gdbRspSession *session, bool insert,
                        const char *args, GString *reply);
 void gdbRspPointsForget(gdbRspSession *session);
+void gdbRspPointEntryFree(gdbRspPointEntry *entry);

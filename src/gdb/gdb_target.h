@@ -17,6 +17,12 @@
 
 #include "libvirt-debug/libvirt-debug.h"
 
+/* gdbRspTargetOps.features */
+enum {
+    GDB_RSP_TARGET_RANGE_STEP = 1 << 0,   /* stepRange works */
+    GDB_RSP_TARGET_CONDITIONS = 1 << 1,   /* insertPoint's condition */
+};
+
 typedef struct _gdbRspTargetOps gdbRspTargetOps;
 struct _gdbRspTargetOps {
     /* Number of vCPUs (GDB threads 1..n) */
@@ -37,9 +43,12 @@ struct _gdbRspTargetOps {
     /* The GDB target description (allocated), or NULL */
     char *(*getTargetXML)(void *opaque, const char *annex);
 
-    /* Returns a point id (> 0), or -1 */
+    /* Returns a point id (> 0), or -1.  @condition: NULL, or GDB
+     * agent-expression bytecode (hex) the target evaluates at each hit,
+     * stopping only when it is true */
     int (*insertPoint)(void *opaque, virDomainDebugPointType type,
-                       unsigned long long addr, unsigned long long len);
+                       unsigned long long addr, unsigned long long len,
+                       const char *condition);
     int (*removePoint)(void *opaque, int id);
 
     /* Execution: the end of step/cont/stop is reported asynchronously with
@@ -48,14 +57,24 @@ struct _gdbRspTargetOps {
     int (*cont)(void *opaque);
     int (*stop)(void *opaque);
 
-    /* Optional: a step answered with its stop and registers of the
-     * stopped vCPU (*regs, sorted or not): those named by @names (NULL:
-     * all), reported by the return value instead of
-     * gdbRspSessionPostStop().  Returns 1 when done, 0 when the target
-     * cannot do it now (use step), -1 on error. */
-    int (*stepSync)(void *opaque, int vcpu, const char *const *names,
+    /* Optional: step once, then keep stepping while the pc stays in
+     * [@start, @end), inside the target (GDB's range stepping) */
+    int (*stepRange)(void *opaque, int vcpu, unsigned long long start,
+                     unsigned long long end);
+
+    /* Optional: a step (a range step when @end > @start, else one
+     * instruction) answered with its stop and registers of the stopped
+     * vCPU (*regs, sorted or not): those named by @names (NULL: all),
+     * reported by the return value instead of gdbRspSessionPostStop().
+     * Returns 1 when done, 0 when the target cannot do it now (use
+     * step/stepRange), -1 on error. */
+    int (*stepSync)(void *opaque, int vcpu, unsigned long long start,
+                    unsigned long long end, const char *const *names,
                     virDomainDebugStopInfo *stop,
                     virDomainDebugRegister **regs, int *nregs);
+
+    /* Optional: what the target does itself (GDB_RSP_TARGET_*) */
+    unsigned int (*features)(void *opaque);
 
     /* Where each vCPU stopped, as virDomainDebugGetStops() */
     int (*getStops)(void *opaque, virDomainDebugStopInfo **stops);

@@ -146,13 +146,24 @@ fakeTargetCountPoints(fakeTarget *fake, virDomainDebugPointType type)
     return n;
 }
 
+static void
+fakePointClear(void *data)
+{
+    fakePoint *p = data;
+
+    g_clear_pointer(&p->condition, g_free);
+}
+
+
 static int
 fakeInsertPoint(void *opaque, virDomainDebugPointType type,
-                unsigned long long addr, unsigned long long len)
+                unsigned long long addr, unsigned long long len,
+                const char *condition)
 {
     fakeTarget *fake = opaque;
     fakePoint p = { .id = ++fake->nextId, .type = type,
-                    .addr = addr, .len = len };
+                    .addr = addr, .len = len,
+                    .condition = g_strdup(condition) };
 
     if (type == VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT &&
         fakeTargetCountPoints(fake, type) >= fake->hwBreakLimit) {
@@ -219,7 +230,29 @@ fakeStep(void *opaque, int vcpu)
 }
 
 static int
-fakeStepSync(void *opaque, int vcpu, const char *const *names,
+fakeStepRange(void *opaque, int vcpu, unsigned long long start,
+              unsigned long long end)
+{
+    fakeTarget *fake = opaque;
+
+    fake->lastRangeStart = start;
+    fake->lastRangeEnd = end;
+    return fakeStep(opaque, vcpu);
+}
+
+
+static unsigned int
+fakeFeatures(void *opaque)
+{
+    fakeTarget *fake = opaque;
+
+    return fake->features;
+}
+
+
+static int
+fakeStepSync(void *opaque, int vcpu, unsigned long long start,
+             unsigned long long end, const char *const *names,
              virDomainDebugStopInfo *stop,
              virDomainDebugRegister **regs, int *nregs)
 {
@@ -229,6 +262,8 @@ fakeStepSync(void *opaque, int vcpu, const char *const *names,
 
     if (!fake->syncSteps)
         return 0;
+    fake->lastRangeStart = start;
+    fake->lastRangeEnd = end;
     fake->lastStepVcpu = vcpu;
     g_clear_pointer(&fake->lastStepNames, g_strfreev);
     fake->lastStepNames = g_strdupv((char **) names);
@@ -310,7 +345,18 @@ static int
 fakeDetach(void *opaque)
 {
     fakeTarget *fake = opaque;
+    g_autoptr(GString) left = g_string_new(NULL);
+    guint i;
 
+    for (i = 0; i < fake->points->len; i++) {
+        fakePoint *p = &g_array_index(fake->points, fakePoint, i);
+
+        g_string_append_printf(left, "%s%d@%llx%s%s", i ? " " : "", p->id,
+                               p->addr, p->condition ? ":" : "",
+                               p->condition ? p->condition : "");
+    }
+    g_free(fake->pointsAtDetach);
+    fake->pointsAtDetach = g_string_free(g_steal_pointer(&left), FALSE);
     g_array_set_size(fake->points, 0);
     fake->running = true;
     fake->detaches++;
@@ -341,7 +387,9 @@ const gdbRspTargetOps fakeTargetOps = {
     .insertPoint = fakeInsertPoint,
     .removePoint = fakeRemovePoint,
     .step = fakeStep,
+    .stepRange = fakeStepRange,
     .stepSync = fakeStepSync,
+    .features = fakeFeatures,
     .cont = fakeCont,
     .stop = fakeStop,
     .getStops = fakeGetStops,
@@ -369,6 +417,7 @@ fakeTargetNew(void)
         }
     }
     fake->points = g_array_new(FALSE, FALSE, sizeof(fakePoint));
+    g_array_set_clear_func(fake->points, fakePointClear);
     fake->hwBreakLimit = 2;
     fake->watchLimit = 4;
     fake->running = true;
@@ -378,6 +427,7 @@ fakeTargetNew(void)
 void
 fakeTargetFree(fakeTarget *fake)
 {
+    g_free(fake->pointsAtDetach);
     int v;
     int i;
 

@@ -19,6 +19,7 @@ typedef struct {
     virDomainDebugPointType type;
     unsigned long long addr;
     unsigned long long len;
+    char *condition;                /* hex bytecode, or NULL */
 } fakePoint;
 
 typedef struct {
@@ -38,6 +39,10 @@ typedef struct {
     int setRegisterCalls;
     int lastStepVcpu;
     char **lastStepNames;           /* the registers stepSync asked for */
+    unsigned int features;          /* GDB_RSP_TARGET_* it claims */
+    char *pointsAtDetach;           /* "ID@ADDR[:COND] ..." at the detach */
+    unsigned long long lastRangeStart;  /* of the last step (0, 0: none) */
+    unsigned long long lastRangeEnd;
     int errCode;
     char *errMsg;
 } fakeTarget;

@@ -351,12 +351,12 @@ testPoints(void)
     pkt(s, "Z9,1000,1");
     pkt(s, "Z0,zz,1");
     pkt(s, "Z0,1000");
-    pkt(s, "Z0,3000,1;X2,0a");          /* a condition list is ignored */
+    pkt(s, "Z0,3000,1;X1,27");          /* no conditions on this target */
     pkt(s, "z0,1000,1");
     pkt(s, "z0,1000,1");                /* already gone: still OK */
     RUN(fake, s,
         "OK", "OK", "OK", "OK", "E1c", "OK", "OK", "E1c", "OK", "OK",
-        "E16", "E16", "E16", "E16", "E16", "OK", "OK", "OK");
+        "E16", "E16", "E16", "E16", "E16", "E16", "OK", "OK");
     /* detach at EOF removed the rest */
     g_assert_cmpuint(fake->points->len, ==, 0);
     g_assert_cmpint(fake->detaches, ==, 1);
@@ -508,6 +508,91 @@ testStep(void)
     runResultClear(&res);
     fakeTargetFree(fake);
 }
+
+/* A target that evaluates conditions and steps ranges: GDB is told so,
+ * Z0 conditions reach it (one point per condition, replaced when GDB
+ * sends others), and vCont;r becomes a range step. */
+static void
+testConditionsAndRanges(void)
+{
+    fakeTarget *fake = fakeTargetNew();
+    g_autoptr(GString) s = g_string_new(NULL);
+    runResult res;
+
+    fake->features = GDB_RSP_TARGET_CONDITIONS | GDB_RSP_TARGET_RANGE_STEP;
+    pkt(s, "vCont?");
+    pkt(s, "Z0,3000,1;X3,220527");
+    pkt(s, "Z0,3000,1;X3,220527");      /* the same: idempotent */
+    pkt(s, "Z0,4000,1;X3,220527");
+    pkt(s, "Z0,4000,1;X3,220627");      /* "condition 1 ...": replaced */
+    pkt(s, "Z0,5000,1;X2,2201;X2,2200"); /* two breakpoints, one place */
+    pkt(s, "Z0,6000,1;X2,2201");
+    pkt(s, "Z0,6000,1");                /* "condition 1": now plain */
+    RUN(fake, s, "vCont;c;C;s;S;r", "OK", "OK", "OK", "OK", "OK", "OK",
+        "OK");
+    g_assert_cmpstr(fake->pointsAtDetach, ==,
+                    "1@3000:220527 3@4000:220627 4@5000:2201 5@5000:2200 "
+                    "7@6000");
+    runResultClear(&res);
+
+    g_string_truncate(s, 0);
+    pkt(s, "Z2,1000,4;X2,2201");        /* GDB evaluates watchpoints' */
+    pkt(s, "Z0,4000,1;X0,");
+    pkt(s, "Z0,4000,1;X2,zz01");
+    pkt(s, "Z0,4000,1;X3,2201");        /* shorter than it says */
+    pkt(s, "Z0,4000,1;Y2,2201");
+    pkt(s, "z0,3000,1;X2,2201");
+    RUN(fake, s, "E16", "E16", "E16", "E16", "E16", "E16");
+    g_assert_cmpstr(fake->pointsAtDetach, ==, "");
+    runResultClear(&res);
+
+    /* a range step on vCPU 1, an empty range is one step, a malformed
+     * range is refused */
+    g_string_truncate(s, 0);
+    pkt(s, "vCont;r1000,1010:1;c");
+    RUN(fake, s, "T05thread:01;");
+    g_assert_cmphex(fake->lastRangeStart, ==, 0x1000);
+    g_assert_cmphex(fake->lastRangeEnd, ==, 0x1010);
+    runResultClear(&res);
+
+    g_string_truncate(s, 0);
+    fake->lastRangeStart = fake->lastRangeEnd = 0;
+    pkt(s, "vCont;r1000,1000:1");
+    pkt(s, "vCont;r1000:1");
+    pkt(s, "vCont;rzz,1000:1");
+    RUN(fake, s, "T05thread:01;", "E16", "E16");
+    g_assert_cmphex(fake->lastRangeEnd, ==, 0);
+    runResultClear(&res);
+    fakeTargetFree(fake);
+}
+
+
+/* A target without conditions or range steps: GDB is not told of
+ * either, and a vCont;r is refused */
+static void
+testNoConditionsOrRanges(void)
+{
+    fakeTarget *fake = fakeTargetNew();
+    g_autoptr(GString) s = g_string_new(NULL);
+    runResult res;
+
+    pkt(s, "qSupported:swbreak+");
+    pkt(s, "vCont;r1000,1010:1");
+    runScript(fake, s, &res);
+    g_assert_null(strstr(res.replies->pdata[0], "ConditionalBreakpoints"));
+    g_assert_cmpstr(res.replies->pdata[1], ==, "E16");
+    runResultClear(&res);
+
+    fake->features = GDB_RSP_TARGET_CONDITIONS;
+    g_string_truncate(s, 0);
+    pkt(s, "qSupported:swbreak+");
+    runScript(fake, s, &res);
+    g_assert_nonnull(strstr(res.replies->pdata[0],
+                            ";ConditionalBreakpoints+"));
+    runResultClear(&res);
+    fakeTargetFree(fake);
+}
+
 
 /* A target that answers a step with its stop and the registers: the
  * stop reply expedites the pc, and GDB's reads at that stop cost no
@@ -709,6 +794,10 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/session/stops", testStops);
     g_test_add_func("/gdb/session/step", testStep);
     g_test_add_func("/gdb/session/step-sync", testStepSync);
+    g_test_add_func("/gdb/session/conditions-ranges",
+                    testConditionsAndRanges);
+    g_test_add_func("/gdb/session/no-conditions-ranges",
+                    testNoConditionsOrRanges);
     g_test_add_func("/gdb/session/interrupt", testInterrupt);
     g_test_add_func("/gdb/session/detach-kill", testDetachKill);
     g_test_add_func("/gdb/session/malformed", testMalformed);
