@@ -1483,7 +1483,8 @@ static bool debug_check_trace_options(CPUState *cpu, DebugPointType type,
     }
     if (debug_is_watchpoint(type)) {
         error_setg(errp, "a %s cannot trace: 'action': 'trace' is for "
-                   "sw-breakpoints and hw-breakpoints", DebugPointType_str(type));
+                   "sw-breakpoints and hw-breakpoints",
+                   DebugPointType_str(type));
         return false;
     }
     if (debug_accel_is_kvm()) {

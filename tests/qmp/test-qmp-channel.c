@@ -765,6 +765,133 @@ testContinueWait(void)
     assertChannels(qemu->qmp, "");
 }
 
+/*
+ * A traced step with wait=true: the reply carries the pc (and the
+ * registers asked for) before each instruction, and query-debug-step-trace
+ * returns the same afterwards.
+ */
+static void
+testStepTraceWait(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    g_autoptr(JsonObject) reply = NULL;
+    g_autoptr(JsonNode) again = NULL;
+    JsonObject *ret, *stop;
+    JsonArray *trace;
+    guint i;
+
+    stopAtTick(qemu, ch);
+    reply = rawRequest(ch, "{\"execute\": \"debug-step\", \"arguments\": "
+                           "{\"cpu-index\": 0, \"count\": 5, \"wait\": true, "
+                           "\"trace\": true, \"trace-registers\": [\"rip\"]}, "
+                           "\"id\": \"t\"}");
+    ret = json_object_get_object_member(reply, "return");
+    stop = json_object_get_object_member(ret, "stop");
+    g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==, "step");
+    trace = json_object_get_array_member(ret, "trace");
+    g_assert_cmpuint(json_array_get_length(trace), ==, 5);
+    g_assert_cmphex((guint64) json_object_get_int_member(
+                        json_array_get_object_element(trace, 0), "pc"), ==,
+                    testGuestSymbol("guest_tick"));
+    for (i = 0; i < 5; i++) {
+        JsonObject *e = json_array_get_object_element(trace, i);
+        JsonArray *regs = json_object_get_array_member(e, "registers");
+        JsonObject *rip = json_array_get_object_element(regs, 0);
+
+        g_assert_cmpstr(json_object_get_string_member(rip, "name"), ==, "rip");
+        g_assert_cmphex(hexLe(json_object_get_string_member(rip, "value")), ==,
+                        (guint64) json_object_get_int_member(e, "pc"));
+        if (i > 0)
+            g_assert_cmphex((guint64) json_object_get_int_member(e, "pc"), !=,
+                            (guint64) json_object_get_int_member(
+                                json_array_get_object_element(trace, i - 1),
+                                "pc"));
+    }
+    testQmpAssertNoStop(ch);
+
+    /* the monitor gets the same afterwards */
+    again = testQmpOk(qemu->qmp, "query-debug-step-trace", "{\"cpu-index\": 0}");
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(again)), ==, 5);
+    g_assert_cmpint(json_object_get_int_member(
+                        json_array_get_object_element(json_node_get_array(again), 4),
+                        "pc"), ==,
+                    json_object_get_int_member(
+                        json_array_get_object_element(trace, 4), "pc"));
+
+    /* a step without trace leaves the last trace alone, and its reply
+     * has none */
+    g_clear_pointer(&reply, json_object_unref);
+    reply = rawRequest(ch, "{\"execute\": \"debug-step\", \"arguments\": "
+                           "{\"cpu-index\": 0, \"wait\": true}, \"id\": 2}");
+    g_assert_false(json_object_has_member(
+                       json_object_get_object_member(reply, "return"), "trace"));
+    g_clear_pointer(&again, json_node_unref);
+    again = testQmpOk(ch, "query-debug-step-trace", "{\"cpu-index\": 0}");
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(again)), ==, 5);
+}
+
+/*
+ * A range step with wait=true that never leaves its range: debug-interrupt
+ * on the same channel ends it promptly, and the waited reply carries the
+ * interrupt stop.
+ */
+static void
+testRangeStepWaitInterrupt(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    g_autoptr(testQmp) ch = openChannel(qemu, NULL, NULL);
+    g_autoptr(JsonObject) first = NULL;
+    g_autoptr(JsonObject) second = NULL;
+    g_autoptr(JsonObject) reply = NULL;
+    g_autoptr(GError) err = NULL;
+    JsonObject *step, *intr, *stop;
+    const char *line;
+
+    stopAtTick(qemu, ch);
+    line = "{\"execute\": \"debug-step\", \"arguments\": {\"cpu-index\": 0, "
+           "\"range-start\": 0, \"range-end\": 18446744073709551615, "
+           "\"wait\": true}, \"id\": \"r\"}\n";
+    testQmpSendRaw(ch, line, strlen(line), &err);
+    g_assert_no_error(err);
+    g_usleep(TEST_QMP_QUIET_MS * 1000);
+    testQmpAssertRunState(qemu->qmp, "running");
+
+    line = "{\"execute\": \"debug-interrupt\", \"id\": \"i\"}\n";
+    testQmpSendRaw(ch, line, strlen(line), &err);
+    g_assert_no_error(err);
+    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    second = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    if (g_str_equal(json_object_get_string_member(first, "id"), "r")) {
+        step = first;
+        intr = second;
+    } else {
+        step = second;
+        intr = first;
+    }
+    g_assert_cmpstr(json_object_get_string_member(step, "id"), ==, "r");
+    g_assert_cmpstr(json_object_get_string_member(intr, "id"), ==, "i");
+    g_assert_true(json_object_has_member(intr, "return"));
+    stop = json_object_get_object_member(
+        json_object_get_object_member(step, "return"), "stop");
+    g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==,
+                    "interrupt");
+    g_assert_cmpint(json_object_get_int_member(stop, "cpu-index"), ==, 0);
+    testQmpAssertNoStop(ch);
+    testQmpAssertRunState(qemu->qmp, "debug");
+
+    /* a range step that leaves its range: one exchange */
+    reply = rawRequest(ch, "{\"execute\": \"debug-step\", \"arguments\": "
+                           "{\"cpu-index\": 0, \"range-start\": 0, "
+                           "\"range-end\": 4096, \"wait\": true}, \"id\": 3}");
+    stop = json_object_get_object_member(
+        json_object_get_object_member(reply, "return"), "stop");
+    g_assert_cmpstr(json_object_get_string_member(stop, "reason"), ==, "step");
+    g_assert_cmpuint(testQmpStopPc(stop), >=, 4096);
+}
+
 /* wait and registers are for channels; the monitor refuses them and
  * nothing happens. */
 static void
@@ -871,6 +998,9 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-channel/step-wait", testStepWait);
     g_test_add_func("/qmp-channel/continue-wait", testContinueWait);
     g_test_add_func("/qmp-channel/wait-refused", testWaitRefused);
+    g_test_add_func("/qmp-channel/step-trace-wait", testStepTraceWait);
+    g_test_add_func("/qmp-channel/range-step-wait-interrupt",
+                    testRangeStepWaitInterrupt);
     g_test_add_func("/qmp-channel/lease-takeover", testLeaseTakeover);
     return g_test_run();
 }
