@@ -31,6 +31,14 @@
 #define VIRSH_DEBUG_OPT_VCPU(helpstr) \
     { "vcpu", VIRSH_DEBUG_OT_STRING, 0, "number", helpstr }
 
+/* evaluated by QEMU at each hit (virsh-debug-trace.c) */
+#define VIRSH_DEBUG_OPTS_CONDITION \
+    { "if", VIRSH_DEBUG_OT_STRING, 0, "condition", \
+      "fire only when this condition holds, e.g. 'u32[guest_counter] > 100' " \
+      "(syntax: docs/conditions.rst); QEMU evaluates it at each hit" }, \
+    { "ignore", VIRSH_DEBUG_OT_STRING, 0, "count", \
+      "let the first COUNT hits (with a true condition) pass" }
+
 
 static bool
 virshDebugIsSessionDomain(virshDebugControl *ctl, virDomainPtr dom)
@@ -231,14 +239,19 @@ virshDebugCheckAligned(unsigned long long addr, unsigned long long len)
  * is known: it may be a symbol) */
 static bool
 virshDebugInsert(virshDebugControl *ctl, const virshDebugCmd *cmd,
-                 virDomainDebugPointType type, unsigned long long len, int vcpu)
+                 virDomainDebugPointType type, unsigned long long len, int vcpu,
+                 bool trace)
 {
     VIRSH_DEBUG_AUTO_DOMAIN dom = NULL;
-    const char *typeName = virDomainDebugPointTypeName(type);
+    const char *typeName = trace ? "tracepoint" : virDomainDebugPointTypeName(type);
+    const char *cond = virshDebugCmdString(cmd, "if");
     g_autofree char *hex = NULL;
     g_autofree char *where = NULL;
     g_autofree char *sym = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
     unsigned long long addr;
+    unsigned long long ignore = 0;
     int id;
 
     if (!(dom = virshDebugCommandDomain(ctl, cmd)))
@@ -247,10 +260,16 @@ virshDebugInsert(virshDebugControl *ctl, const virshDebugCmd *cmd,
         return false;
     if (len && virshDebugCheckAligned(addr, len) < 0)
         return false;
-    if ((id = virDomainDebugInsertPoint(dom, type, addr, len, vcpu, 0)) < 0) {
+    if (virshDebugPointParams(ctl, dom, cmd, trace, &params, &nparams) < 0)
+        return false;
+    id = virDomainDebugInsertPointParams(dom, type, addr, len, vcpu,
+                                         params, nparams, 0);
+    virTypedParamsFree(params, nparams);
+    if (id < 0) {
         virshDebugReportDebugError();
         return false;
     }
+    virshDebugCmdULongLong(cmd, "ignore", "ignore count", 0, &ignore);
     sym = virshDebugSymbolName(ctl, addr);
     if (ctl->json)
         virshDebugPrintJsonObject(ctl,
@@ -259,6 +278,8 @@ virshDebugInsert(virshDebugControl *ctl, const virshDebugCmd *cmd,
                                   "address", 'a', addr,
                                   "len", 'i', (gint64)len,
                                   "vcpu", 'i', (gint64)vcpu,
+                                  "condition", 's', cond,
+                                  "ignore", 'i', (gint64)ignore,
                                   sym ? "symbol" : NULL, 's', sym,
                                   NULL);
     hex = g_strdup_printf("0x%llx", addr);
@@ -269,6 +290,14 @@ virshDebugInsert(virshDebugControl *ctl, const virshDebugCmd *cmd,
         virshDebugPrint(ctl, ", %llu byte%s", len, len == 1 ? "" : "s");
     if (vcpu >= 0)
         virshDebugPrint(ctl, " on vCPU %d", vcpu);
+    if (cond)
+        virshDebugPrint(ctl, ", if %s", cond);
+    if (ignore)
+        virshDebugPrint(ctl, ", ignoring the first %llu hit%s", ignore,
+                        ignore == 1 ? "" : "s");
+    if (trace)
+        virshDebugPrint(ctl, "; 'debug-trace-records %s %d' prints what it "
+                        "collects", virDomainGetName(dom), id);
     virshDebugPrint(ctl, "\n");
     return true;
 }
@@ -282,6 +311,7 @@ static const virshDebugOptDef opts_break[] = {
     { "hw", VIRSH_DEBUG_OT_BOOL, 0, NULL,
       "hardware breakpoint (uses a debug register under KVM)" },
     VIRSH_DEBUG_OPT_VCPU("only stop on this vCPU (default: every vCPU)"),
+    VIRSH_DEBUG_OPTS_CONDITION,
     { NULL }
 };
 
@@ -297,7 +327,45 @@ cmdDebugBreak(virshDebugControl *ctl, const virshDebugCmd *cmd)
                             virshDebugCmdHas(cmd, "hw") ?
                             VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT :
                             VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
-                            0, vcpu);
+                            0, vcpu, false);
+}
+
+
+static const virshDebugOptDef opts_trace[] = {
+    VIRSH_DEBUG_OPT_DOMAIN,
+    { "address", VIRSH_DEBUG_OT_STRING,
+      VIRSH_DEBUG_OFLAG_REQUIRED | VIRSH_DEBUG_OFLAG_POSITIONAL,
+      "address", "guest virtual address: SYMBOL, SYMBOL+OFFSET, 0xHEX or 0dDECIMAL" },
+    { "collect", VIRSH_DEBUG_OT_STRING, 0, "registers",
+      "registers to record at each hit, separated by commas (e.g. rip,rdi)" },
+    { "mem", VIRSH_DEBUG_OT_STRING, 0, "ranges",
+      "memory to record at each hit: ADDR:LEN, separated by commas "
+      "(ADDR a symbol or a number, LEN 1 to 4096 bytes)" },
+    { "capacity", VIRSH_DEBUG_OT_STRING, 0, "number",
+      "records the ring buffer holds, 1 to 65536 (default 1024); the "
+      "oldest are dropped when it is full" },
+    { "notify-full", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "have QEMU send an event when the buffer fills (at most one a second)" },
+    { "hw", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "use a hardware breakpoint (a debug register under KVM)" },
+    VIRSH_DEBUG_OPT_VCPU("only record on this vCPU (default: every vCPU)"),
+    VIRSH_DEBUG_OPTS_CONDITION,
+    { NULL }
+};
+
+static bool
+cmdDebugTrace(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    int vcpu;
+
+    if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
+        virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
+        return false;
+    return virshDebugInsert(ctl, cmd,
+                            virshDebugCmdHas(cmd, "hw") ?
+                            VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT :
+                            VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                            0, vcpu, true);
 }
 
 
@@ -312,6 +380,7 @@ static const virshDebugOptDef opts_watch[] = {
     { "read", VIRSH_DEBUG_OT_BOOL, 0, NULL, "stop on reads instead of writes" },
     { "access", VIRSH_DEBUG_OT_BOOL, 0, NULL, "stop on reads and writes" },
     VIRSH_DEBUG_OPT_VCPU("only stop on this vCPU (default: every vCPU)"),
+    VIRSH_DEBUG_OPTS_CONDITION,
     { NULL }
 };
 
@@ -347,7 +416,7 @@ cmdDebugWatch(virshDebugControl *ctl, const virshDebugCmd *cmd)
         virshDebugCheckAligned(addr, len) < 0)
         return false;
     virDomainDebugResetLastError();
-    return virshDebugInsert(ctl, cmd, type, len, vcpu);
+    return virshDebugInsert(ctl, cmd, type, len, vcpu, false);
 }
 
 
@@ -424,7 +493,7 @@ cmdDebugList(virshDebugControl *ctl, const virshDebugCmd *cmd)
         return false;
     }
     virshDebugPrintPoints(ctl, points, n);
-    g_free(points);
+    virDomainDebugPointsFree(points, n);
     return true;
 }
 
@@ -440,6 +509,12 @@ static const virshDebugOptDef opts_step[] = {
     { "no-irq", VIRSH_DEBUG_OT_BOOL, 0, NULL, "mask interrupts while stepping" },
     { "timers", VIRSH_DEBUG_OT_BOOL, 0, NULL, "let timers run while stepping" },
     { "no-timers", VIRSH_DEBUG_OT_BOOL, 0, NULL, "stop timers while stepping" },
+    { "trace", VIRSH_DEBUG_OT_BOOL, 0, NULL,
+      "print the address of every instruction executed (up to 100000, "
+      "in one exchange with QEMU)" },
+    { "regs", VIRSH_DEBUG_OT_STRING, 0, "registers",
+      "with --trace: registers to print before each instruction, "
+      "separated by commas" },
     { NULL }
 };
 
@@ -460,6 +535,11 @@ cmdDebugStep(virshDebugControl *ctl, const virshDebugCmd *cmd)
     if (count == 0 || count > G_MAXUINT) {
         virshDebugError("invalid count %llu: expected 1 to %u instructions",
                         count, G_MAXUINT);
+        return false;
+    }
+    if (virshDebugCmdHas(cmd, "regs") && !virshDebugCmdHas(cmd, "trace")) {
+        virshDebugError("--regs needs --trace: it names the registers "
+                        "printed before each traced instruction");
         return false;
     }
     if (virshDebugCmdHas(cmd, "irq") && virshDebugCmdHas(cmd, "no-irq")) {
@@ -490,12 +570,19 @@ cmdDebugStep(virshDebugControl *ctl, const virshDebugCmd *cmd)
         return false;
     virshDebugInstallSignals(ctl);
     gen = virshDebugEventsGeneration(ctl);
-    if (virDomainDebugStep(dom, vcpu, count, flags) < 0) {
+    if (virshDebugCmdHas(cmd, "trace")) {
+        if (virshDebugStepTraced(dom, vcpu, count,
+                                 virshDebugCmdString(cmd, "regs"), flags) < 0)
+            return false;
+    } else if (virDomainDebugStep(dom, vcpu, count, flags) < 0) {
         virshDebugReportDebugError();
         return false;
     }
     /* The step is over when its debug-exit event arrives. */
     if (virshDebugEventsWait(ctl, gen, VIRSH_DEBUG_STEP_TIMEOUT, &stop) < 0)
+        return false;
+    if (virshDebugCmdHas(cmd, "trace") &&
+        virshDebugPrintStepTraceOf(ctl, dom, vcpu) < 0)
         return false;
     virshDebugReportStop(ctl, dom, &stop);
     return true;
@@ -1377,9 +1464,21 @@ static const virshDebugCmdDef virshDebugCommands[] = {
       "single-step a stopped vCPU",
       "Executes instructions on one vCPU and reports where it stopped.  Without "
       "masking options the <debug> element decides (default: interrupts and "
-      "timers masked)." },
+      "timers masked).  With --trace, QEMU records the address of each "
+      "instruction it executes and the list is printed before the stop." },
     { "debug-stop", cmdDebugStop, opts_domain_only, VIRSH_DEBUG_CMD_DOMAIN,
       "stop every vCPU for the debugger", NULL },
+    { "debug-trace", cmdDebugTrace, opts_trace, VIRSH_DEBUG_CMD_DOMAIN,
+      "insert a tracepoint: collect and continue",
+      "At each hit QEMU records the registers and memory named into the "
+      "tracepoint's ring buffer and the guest goes on without stopping; "
+      "debug-trace-records prints what it collected." },
+    { "debug-trace-records", virshDebugCmdTraceRecords,
+      virshDebugOptsTraceRecords, VIRSH_DEBUG_CMD_DOMAIN,
+      "print (and take out) what a tracepoint collected",
+      "Prints the buffered records, oldest first, and removes them from the "
+      "buffer; --follow keeps printing new ones until interrupted.  With "
+      "--json, one JSON object per record and line." },
     { "debug-wait", cmdDebugWait, opts_wait, VIRSH_DEBUG_CMD_DOMAIN,
       "wait for the next debug exit",
       "Waits until a vCPU of the domain stops for the debugger (a breakpoint, "
@@ -1388,7 +1487,8 @@ static const virshDebugCmdDef virshDebugCommands[] = {
     { "debug-watch", cmdDebugWatch, opts_watch, VIRSH_DEBUG_CMD_DOMAIN,
       "insert a watchpoint",
       "Stops the guest when it writes (default), reads (--read) or accesses "
-      "(--access) the watched bytes." },
+      "(--access) the watched bytes; --if and --ignore are evaluated by QEMU, "
+      "the guest does not stop for a hit they let pass." },
     { "debug-where", cmdDebugWhere, opts_domain_only, VIRSH_DEBUG_CMD_DOMAIN,
       "show where each vCPU stopped", NULL },
     { "debug-writemem", cmdDebugWritemem, opts_writemem, VIRSH_DEBUG_CMD_DOMAIN,

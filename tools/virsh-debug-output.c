@@ -472,6 +472,53 @@ virshDebugPrintStops(virshDebugControl *ctl,
 }
 
 
+/* What a point does beyond stopping, for debug-list's last column */
+static char *
+virshDebugPointExtras(const virDomainDebugPoint *p)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    if (p->conditionText)
+        g_string_append_printf(out, "  if %s", p->conditionText);
+    else if (p->condition)
+        g_string_append_printf(out, "  if <agent expression, %zu bytes>",
+                               strlen(p->condition) / 2);
+    if (p->ignoreCount)
+        g_string_append_printf(out, "  (ignoring the next %llu)",
+                               p->ignoreCount);
+    if (p->conditionErrors)
+        g_string_append_printf(out, "  %llu condition error%s: %s",
+                               p->conditionErrors,
+                               p->conditionErrors == 1 ? "" : "s",
+                               p->lastConditionError ? p->lastConditionError : "?");
+    if (p->trace)
+        g_string_append_printf(out, "  %llu of %llu records buffered, "
+                               "%llu dropped", p->traceRecords,
+                               p->traceCapacity, p->traceDropped);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+
+static void
+virshDebugJsonPointExtras(JsonBuilder *b, const virDomainDebugPoint *p)
+{
+    if (p->condition) {
+        virshDebugJsonStr(b, "condition", p->conditionText);
+        virshDebugJsonStr(b, "condition-bytecode", p->condition);
+        virshDebugJsonInt(b, "condition-errors", p->conditionErrors);
+        if (p->lastConditionError)
+            virshDebugJsonStr(b, "last-condition-error", p->lastConditionError);
+    }
+    virshDebugJsonInt(b, "ignore", p->ignoreCount);
+    virshDebugJsonBool(b, "trace", p->trace);
+    if (p->trace) {
+        virshDebugJsonInt(b, "trace-records", p->traceRecords);
+        virshDebugJsonInt(b, "trace-dropped", p->traceDropped);
+        virshDebugJsonInt(b, "trace-capacity", p->traceCapacity);
+    }
+}
+
+
 void
 virshDebugPrintPoints(virshDebugControl *ctl,
                       const virDomainDebugPoint *points, int npoints)
@@ -494,6 +541,7 @@ virshDebugPrintPoints(virshDebugControl *ctl,
             virshDebugJsonInt(b, "len", p->len);
             virshDebugJsonInt(b, "vcpu", p->vcpu);
             virshDebugJsonInt(b, "hits", p->hits);
+            virshDebugJsonPointExtras(b, p);
             json_builder_end_object(b);
         }
         json_builder_end_array(b);
@@ -529,10 +577,13 @@ virshDebugPrintPoints(virshDebugControl *ctl,
         g_autofree char *vcpu = p->vcpu >= 0 ? g_strdup_printf("%d", p->vcpu)
                                              : g_strdup("all");
 
-        printf(" %-4d %-18s %-20s ", p->id, virshDebugPointTypeName(p->type), addr);
+        g_autofree char *extras = virshDebugPointExtras(p);
+
+        printf(" %-4d %-18s %-20s ", p->id,
+               p->trace ? "tracepoint" : virshDebugPointTypeName(p->type), addr);
         if (width)
             printf("%-*s  ", width, sym ? sym : "-");
-        printf("%-5s %-6s %llu\n", len, vcpu, p->hits);
+        printf("%-5s %-6s %llu%s\n", len, vcpu, p->hits, extras);
     }
     printf("\n");
     fflush(stdout);
@@ -828,4 +879,177 @@ virshDebugPrintConfig(virshDebugControl *ctl, const char *xml)
     }
     printf("%s%s", xml, g_str_has_suffix(xml, "\n") ? "" : "\n");
     fflush(stdout);
+}
+
+
+/* "rip=0x1000c3 rax=0x5" */
+static void
+virshDebugAppendRegs(GString *out, const virDomainDebugRegister *regs,
+                     int nregs)
+{
+    int i;
+
+    for (i = 0; i < nregs; i++) {
+        g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
+
+        g_string_append_printf(out, " %s=%s", regs[i].name, num);
+    }
+}
+
+
+static void
+virshDebugJsonRegs(JsonBuilder *b, const virDomainDebugRegister *regs,
+                   int nregs)
+{
+    int i;
+
+    if (nregs <= 0)
+        return;
+    json_builder_set_member_name(b, "registers");
+    json_builder_begin_object(b);
+    for (i = 0; i < nregs; i++) {
+        g_autofree char *num = virshDebugRegisterNumber(&regs[i]);
+
+        virshDebugJsonStr(b, regs[i].name, num);
+    }
+    json_builder_end_object(b);
+}
+
+
+/* Up to 8 bytes: the little-endian number too, as a guest variable */
+static char *
+virshDebugTraceMemoryValue(const virDomainDebugTraceMemory *m)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    size_t i;
+
+    if (!m->data)
+        return g_strdup_printf("<%s>", m->error ? m->error : "unreadable");
+    if (m->len <= 8) {
+        unsigned long long v = 0;
+
+        for (i = m->len; i > 0; i--)
+            v = (v << 8) | m->data[i - 1];
+        return g_strdup_printf("0x%llx", v);
+    }
+    for (i = 0; i < m->len; i++)
+        g_string_append_printf(out, "%02x", m->data[i]);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+
+/**
+ * virshDebugPrintTraceRecords:
+ *
+ * One line per record: in text, "#SEQ vCPU N at ADDR <symbol> regs mem";
+ * in JSON, one object per line (so that --follow streams JSON lines).
+ */
+void
+virshDebugPrintTraceRecords(virshDebugControl *ctl,
+                            const virDomainDebugTraceRecord *recs, int n)
+{
+    int i;
+    int m;
+
+    for (i = 0; i < n; i++) {
+        const virDomainDebugTraceRecord *r = &recs[i];
+        g_autofree char *sym = virshDebugSymbolName(ctl, r->pc);
+
+        if (ctl->json) {
+            g_autoptr(JsonBuilder) b = json_builder_new();
+
+            json_builder_begin_object(b);
+            virshDebugJsonInt(b, "seq", r->seq);
+            virshDebugJsonInt(b, "vcpu", r->vcpu);
+            virshDebugJsonAddr(b, "pc", r->pc);
+            virshDebugJsonSymbol(ctl->symbols, b, "symbol", r->pc);
+            virshDebugJsonInt(b, "timestamp", r->timestamp);
+            virshDebugJsonRegs(b, r->regs, r->nregs);
+            if (r->nmem > 0) {
+                json_builder_set_member_name(b, "memory");
+                json_builder_begin_array(b);
+                for (m = 0; m < r->nmem; m++) {
+                    const virDomainDebugTraceMemory *mem = &r->mem[m];
+
+                    json_builder_begin_object(b);
+                    virshDebugJsonAddr(b, "address", mem->addr);
+                    virshDebugJsonInt(b, "len", mem->len);
+                    if (mem->data) {
+                        g_autofree char *hex = g_malloc0(mem->len * 2 + 1);
+                        size_t k;
+
+                        for (k = 0; k < mem->len; k++)
+                            g_snprintf(hex + k * 2, 3, "%02x", mem->data[k]);
+                        virshDebugJsonStr(b, "bytes", hex);
+                    } else {
+                        virshDebugJsonStr(b, "error", mem->error);
+                    }
+                    json_builder_end_object(b);
+                }
+                json_builder_end_array(b);
+            }
+            json_builder_end_object(b);
+            virshDebugPutJson(b);
+        } else {
+            g_autoptr(GString) line = g_string_new(NULL);
+
+            g_string_append_printf(line, "#%llu vCPU %d at 0x%llx", r->seq,
+                                   r->vcpu, r->pc);
+            if (sym)
+                g_string_append_printf(line, " <%s>", sym);
+            virshDebugAppendRegs(line, r->regs, r->nregs);
+            for (m = 0; m < r->nmem; m++) {
+                g_autofree char *what = virshDebugSymbolName(ctl, r->mem[m].addr);
+                g_autofree char *val = virshDebugTraceMemoryValue(&r->mem[m]);
+
+                if (what)
+                    g_string_append_printf(line, " [%s]=%s", what, val);
+                else
+                    g_string_append_printf(line, " [0x%llx]=%s",
+                                           r->mem[m].addr, val);
+            }
+            virshDebugPrint(ctl, "%s\n", line->str);
+        }
+    }
+}
+
+
+/* debug-step --trace: the instructions a step executed */
+void
+virshDebugPrintStepTrace(virshDebugControl *ctl, int vcpu,
+                         const virDomainDebugStepTraceEntry *entries, int n)
+{
+    int i;
+
+    if (ctl->json) {
+        g_autoptr(JsonBuilder) b = json_builder_new();
+
+        json_builder_begin_object(b);
+        virshDebugJsonInt(b, "vcpu", vcpu);
+        json_builder_set_member_name(b, "trace");
+        json_builder_begin_array(b);
+        for (i = 0; i < n; i++) {
+            json_builder_begin_object(b);
+            virshDebugJsonAddr(b, "pc", entries[i].pc);
+            virshDebugJsonSymbol(ctl->symbols, b, "symbol", entries[i].pc);
+            virshDebugJsonRegs(b, entries[i].regs, entries[i].nregs);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+        virshDebugPutJson(b);
+        return;
+    }
+    virshDebugPrint(ctl, "%d instruction%s executed on vCPU %d:\n", n,
+                    n == 1 ? "" : "s", vcpu);
+    for (i = 0; i < n; i++) {
+        g_autoptr(GString) line = g_string_new(NULL);
+        g_autofree char *sym = virshDebugSymbolName(ctl, entries[i].pc);
+
+        g_string_append_printf(line, "  0x%llx", entries[i].pc);
+        if (sym)
+            g_string_append_printf(line, " <%s>", sym);
+        virshDebugAppendRegs(line, entries[i].regs, entries[i].nregs);
+        virshDebugPrint(ctl, "%s\n", line->str);
+    }
 }

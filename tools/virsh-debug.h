@@ -199,6 +199,12 @@ void virshDebugPrintStops(virshDebugControl *ctl,
                           bool paused);
 void virshDebugPrintPoints(virshDebugControl *ctl,
                            const virDomainDebugPoint *points, int npoints);
+void virshDebugPrintTraceRecords(virshDebugControl *ctl,
+                                 const virDomainDebugTraceRecord *recs,
+                                 int n);
+void virshDebugPrintStepTrace(virshDebugControl *ctl, int vcpu,
+                              const virDomainDebugStepTraceEntry *entries,
+                              int n);
 void virshDebugPrintCaps(virshDebugControl *ctl, const char *domain,
                          const virDomainDebugCaps *caps);
 void virshDebugPrintRegisters(virshDebugControl *ctl, int vcpu,
@@ -253,5 +259,17 @@ int virshDebugSession(virshDebugControl *ctl, virDomainPtr dom);
 /* debug-gdb (virsh-debug-gdb.c)                                       */
 
 extern const virshDebugOptDef virshDebugOptsGdb[];
+
+/* Conditions, tracepoints, traced steps (virsh-debug-trace.c) */
+int virshDebugPointParams(virshDebugControl *ctl, virDomainPtr dom,
+                          const virshDebugCmd *cmd, bool trace,
+                          virTypedParameterPtr *params, int *nparams);
+extern const virshDebugOptDef virshDebugOptsTraceRecords[];
+bool virshDebugCmdTraceRecords(virshDebugControl *ctl,
+                               const virshDebugCmd *cmd);
+int virshDebugStepTraced(virDomainPtr dom, int vcpu, unsigned int count,
+                         const char *regs, unsigned int flags);
+int virshDebugPrintStepTraceOf(virshDebugControl *ctl, virDomainPtr dom,
+                               int vcpu);
 bool virshDebugCmdGdb(virshDebugControl *ctl, const virshDebugCmd *cmd);
 

@@ -280,6 +280,7 @@ struct _virDomainDebugPoint {
     unsigned long long hits;      /* times reached, conditions true or not */
     int trace;                    /* a tracepoint: collects and continues */
     char *condition;              /* agent-expression bytecode, hex; NULL */
+    char *conditionText;          /* as written, if in readable syntax */
     unsigned long long ignoreCount;     /* true hits still to ignore */
     unsigned long long conditionErrors; /* evaluations that failed */
     char *lastConditionError;     /* why the last one failed, or NULL */
@@ -302,7 +303,9 @@ void virDomainDebugPointsFree(virDomainDebugPoint *points, int npoints);
  * optional; a parameter marked repeatable may be given several times.
  */
 /* string: a condition in the readable syntax of docs/conditions.rst,
- * compiled with the symbols of the domain's <symbols file=> */
+ * compiled with the symbols of the domain's <symbols file=>; with
+ * CONDITION_BYTECODE too, the bytecode is evaluated and this text is
+ * only what debug-list shows (conditionText) */
 #define VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION "condition"
 /* string: a condition as GDB agent-expression bytecode, in hex */
 #define VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION_BYTECODE "condition-bytecode"

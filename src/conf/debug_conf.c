@@ -318,12 +318,6 @@ virDomainDebugValidateCondition(const virDomainDebugPointDef *point,
     const char *p;
     size_t len;
 
-    if (point->condition && point->conditionBytecode) {
-        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
-                    "a <%s> has either a condition or condition bytecode, "
-                    "not both", elem);
-        return -1;
-    }
     if (point->condition) {
         len = strlen(point->condition);
         if (len == 0 || len > VIR_DOMAIN_DEBUG_CONDITION_MAX ||

@@ -69,8 +69,9 @@ struct _virDomainDebugPointDef {
 
     /* Evaluated by QEMU each time the point is reached: the readable
      * text (docs/conditions.rst; compiled by the library, with the
-     * domain's symbols), or GDB agent-expression bytecode in hex.  At
-     * most one of the two. */
+     * domain's symbols), or GDB agent-expression bytecode in hex.  With
+     * both, the bytecode is evaluated and the text labels it (a caller
+     * that compiled the text with symbols of its own). */
     char *condition;
     char *conditionBytecode;
     /* reached with a true condition this many times before it fires */

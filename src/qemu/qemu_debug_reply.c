@@ -274,6 +274,7 @@ qemuDebugParsePointExtras(JsonObject *obj,
     const char *action = NULL;
     const char *cond = NULL;
     const char *condErr = NULL;
+    const char *condText = NULL;
 
     if (json_object_has_member(obj, "action") &&
         qemuDebugJSONGetString(obj, ctx, "action", true, &action,
@@ -291,6 +292,9 @@ qemuDebugParsePointExtras(JsonObject *obj,
     if ((json_object_has_member(obj, "condition") &&
          qemuDebugJSONGetString(obj, ctx, "condition", true, &cond,
                                 error) < 0) ||
+        (json_object_has_member(obj, "condition-text") &&
+         qemuDebugJSONGetString(obj, ctx, "condition-text", true, &condText,
+                                error) < 0) ||
         (json_object_has_member(obj, "last-condition-error") &&
          qemuDebugJSONGetString(obj, ctx, "last-condition-error", true,
                                 &condErr, error) < 0) ||
@@ -306,6 +310,7 @@ qemuDebugParsePointExtras(JsonObject *obj,
                                &point->traceCapacity, NULL, error) < 0)
         return -1;
     point->condition = g_strdup(cond);
+    point->conditionText = g_strdup(condText);
     point->lastConditionError = g_strdup(condErr);
     return 0;
 }
@@ -319,6 +324,7 @@ qemuDebugPointsClear(void *elems, size_t n)
 
     for (i = 0; i < n; i++) {
         g_clear_pointer(&points[i].condition, g_free);
+        g_clear_pointer(&points[i].conditionText, g_free);
         g_clear_pointer(&points[i].lastConditionError, g_free);
     }
 }

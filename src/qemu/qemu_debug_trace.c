@@ -77,6 +77,11 @@ qemuDebugBuildInsertExtras(JsonBuilder *b,
 
         json_builder_set_member_name(b, "condition");
         json_builder_add_string_value(b, hex);
+        /* kept by QEMU only to be listed back (debug-list) */
+        if (point->condition) {
+            json_builder_set_member_name(b, "condition-text");
+            json_builder_add_string_value(b, point->condition);
+        }
     }
     if (point->ignoreCount > 0) {
         json_builder_set_member_name(b, "ignore-count");
