@@ -1003,6 +1003,30 @@ static void debug_step_trace_end(DebugCpu *dc)
 }
 
 /*
+ * TCG: whether @cpu's breakpoint list has a BP_GDB entry at @pc that is
+ * not ours (a gdb client's of the gdbstub), which must stop the VM even
+ * when none of ours fires.
+ */
+static bool debug_tcg_foreign_breakpoint(CPUState *cpu, uint64_t pc)
+{
+    CPUBreakpoint *bp;
+    int n = 0;
+    guint i;
+
+    QTAILQ_FOREACH(bp, &cpu->breakpoints, entry) {
+        n += bp->pc == pc && (bp->flags & BP_GDB);
+    }
+    for (i = 0; i < debug.points->len; i++) {
+        DebugPoint *p = g_ptr_array_index(debug.points, i);
+
+        n -= debug_is_breakpoint(p->type) && p->addr == pc &&
+             debug_point_applies(p, cpu) &&
+             !debug_tcg_is_lifted(cpu, p->id, false);
+    }
+    return n > 0;
+}
+
+/*
  * TCG: let @cpu, sitting at breakpoints none of which fired, execute the
  * instruction at its pc and run on, without leaving its thread: a
  * single-step overrides breakpoints (check_for_breakpoints()), so
@@ -1104,7 +1128,8 @@ bool qmp_debug_handle_guest_debug(CPUState *cpu)
         debug_record_stop(cpu, debug_reason_of(p->type), pc, p, false, 0, 0);
         return false;
     }
-    if (any && !debug_accel_is_kvm()) {
+    if (any && !debug_accel_is_kvm() &&
+        !(gdb_client_connected() && debug_tcg_foreign_breakpoint(cpu, pc))) {
         /* conditions false, hits ignored, or tracepoints: go on */
         debug_tcg_step_over_here(cpu, dc);
         return true;
@@ -1635,6 +1660,15 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                    "stop needs TCG's in-thread step over it); evaluate it "
                    "in the debugger instead",
                    has_condition ? "conditions are" : "ignore counts are");
+        return NULL;
+    }
+    if (debug_is_watchpoint(type) && (has_condition || has_ignore_count) &&
+        CPU_GET_CLASS(cpu ? cpu : first_cpu)->gdb_stop_before_watchpoint) {
+        /* the access would hit the watchpoint again at once */
+        error_setg(errp, "%s on watchpoints are not available on %s, whose "
+                   "watchpoints stop before the access",
+                   has_condition ? "conditions" : "ignore counts",
+                   TARGET_NAME);
         return NULL;
     }
     if (has_ignore_count &&
