@@ -73,6 +73,7 @@
 #define DEBUG_MAX_WATCH_LEN     8
 #define DEBUG_MAX_HW_LIMIT      64  /* x-debug-set-hw-limits */
 #define DEBUG_MAX_IGNORE_COUNT  INT32_MAX
+#define DEBUG_MAX_CONDITION_TEXT 1024
 #define DEBUG_MAX_TRACE_STEPS   100000
 #define DEBUG_MAX_TRACE_RANGES  16
 #define DEBUG_MAX_TRACE_LEN     4096
@@ -90,6 +91,7 @@ typedef struct DebugPoint {
     char *client;               /* the lease it belongs to, or NULL */
     DebugPointAction action;
     DebugAgentExpr *cond;       /* its condition, or NULL */
+    char *cond_text;            /* its condition-text, or NULL */
     int64_t ignore_left;        /* true hits still to ignore */
     int64_t cond_errors;
     char *last_cond_error;
@@ -182,6 +184,7 @@ static void debug_point_free(gpointer data)
 
     g_free(p->client);
     debug_ax_free(p->cond);
+    g_free(p->cond_text);
     g_free(p->last_cond_error);
     debug_trace_free(p->trace);
     g_free(p);
@@ -1574,6 +1577,8 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                                     bool has_cpu_index, int64_t cpu_index,
                                     bool has_client, const char *client,
                                     bool has_condition, const char *condition,
+                                    bool has_condition_text,
+                                    const char *condition_text,
                                     bool has_ignore_count,
                                     int64_t ignore_count,
                                     bool has_action, DebugPointAction action,
@@ -1671,6 +1676,15 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
                    TARGET_NAME);
         return NULL;
     }
+    if (has_condition_text &&
+        (!has_condition ||
+         strlen(condition_text) > DEBUG_MAX_CONDITION_TEXT)) {
+        error_setg(errp, "condition-text %s: it labels a condition of at "
+                   "most %d characters", has_condition ?
+                   "is too long" : "needs a condition",
+                   DEBUG_MAX_CONDITION_TEXT);
+        return NULL;
+    }
     if (has_ignore_count &&
         (ignore_count < 0 || ignore_count > DEBUG_MAX_IGNORE_COUNT)) {
         error_setg(errp, "ignore-count %" PRId64 " is out of range: 0 to %d",
@@ -1695,6 +1709,7 @@ DebugInsertResult *qmp_debug_insert(DebugPointType type, uint64_t addr,
     p = g_new0(DebugPoint, 1);
     p->action = trace ? DEBUG_POINT_ACTION_TRACE : DEBUG_POINT_ACTION_STOP;
     p->cond = cond;
+    p->cond_text = has_condition_text ? g_strdup(condition_text) : NULL;
     p->ignore_left = has_ignore_count ? ignore_count : 0;
     if (trace) {
         p->trace = debug_trace_new(debug.next_id,
@@ -1806,6 +1821,8 @@ DebugPointInfoList *qmp_query_debug_points(Error **errp)
         info->action = p->action;
         info->has_condition = p->cond != NULL;
         info->condition = p->cond ? g_strdup(debug_ax_hex(p->cond)) : NULL;
+        info->has_condition_text = p->cond_text != NULL;
+        info->condition_text = g_strdup(p->cond_text);
         info->ignore_count = p->ignore_left;
         info->condition_errors = p->cond_errors;
         info->has_last_condition_error = p->last_cond_error != NULL;

@@ -27,8 +27,8 @@
  *     one-line loop of GUEST_LOOP_ITERATIONS iterations is what "next"
  *     over a loop steps (range stepping); it counts guest_loop_runs.
  *
- * The ELF carries DWARF line information (for "next"), but no
- * .debug_frame: see meson.build.
+ * guest-debug.elf is this program with DWARF line information (for
+ * "next"): see meson.build.
  */
 
 #include <stdint.h>

@@ -1578,16 +1578,19 @@ testConditionTrue(void)
     guint64 count = testGuestSymbol("guest_tick_count");
     g_autofree char *cond = NULL;
     g_autofree char *upper = NULL;
+    g_autofree char *text = NULL;
     guint32 cur, target;
     gint64 id;
 
     interruptAway(qemu, tick);
     cur = readU32(qemu, "guest_tick_count");
     target = cur + 300;
+    text = g_strdup_printf("u32[guest_tick_count] == %u", target);
     cond = axRef32Equal(count, target);
     upper = g_ascii_strup(cond, -1);
     id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
-                    ", \"condition\": \"%s\"", tick, upper);
+                    ", \"condition\": \"%s\", \"condition-text\": "
+                    "\"u32[guest_tick_count] == %u\"", tick, upper, target);
     testQmpDo(qemu->qmp, "debug-continue", NULL);
 
     ev = testQmpWaitStop(qemu->qmp);
@@ -1601,6 +1604,8 @@ testConditionTrue(void)
     /* reached at guest_tick_count cur, cur + 1, ..., target */
     g_assert_cmpint(json_object_get_int_member(p, "hits"), ==, 301);
     g_assert_cmpstr(json_object_get_string_member(p, "condition"), ==, cond);
+    g_assert_cmpstr(json_object_get_string_member(p, "condition-text"), ==,
+                    text);
     g_assert_cmpstr(json_object_get_string_member(p, "action"), ==, "stop");
     g_assert_cmpint(json_object_get_int_member(p, "condition-errors"), ==, 0);
     g_assert_false(json_object_has_member(p, "last-condition-error"));
@@ -1873,6 +1878,15 @@ testConditionBadInput(void)
     BAD_COND("4097 bytes of bytecode, more than the 4096", toolong);
 #undef BAD_COND
 
+    testQmpErr(qemu->qmp, "condition-text needs a condition", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"condition-text\": \"x == 1\"}", tick);
+    g_free(toolong);
+    toolong = g_strnfill(1025, 'x');
+    testQmpErr(qemu->qmp, "condition-text is too long", "debug-insert",
+               "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+               ", \"condition\": \"220127\", \"condition-text\": \"%s\"}",
+               tick, toolong);
     testQmpErr(qemu->qmp, "ignore-count -1 is out of range", "debug-insert",
                "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
                ", \"ignore-count\": -1}", tick);
