@@ -710,6 +710,224 @@ testSlots(gconstpointer data)
     virDomainFree(d);
 }
 
+/* ------------------------------------------------------------------ */
+/* Work in QEMU: conditions, ignore counts, tracepoints, range and      */
+/* traced steps                                                         */
+
+static int
+insertWithParams(virDomainDebugPointType type, unsigned long long addr,
+                 const char *condition, unsigned int ignore, bool trace,
+                 const char *const *regs, const char *mem,
+                 unsigned int capacity)
+{
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int maxparams = 0;
+    int id;
+
+    if (condition)
+        g_assert_cmpint(virTypedParamsAddString(&params, &nparams, &maxparams,
+                            VIR_DOMAIN_DEBUG_POINT_PARAM_CONDITION,
+                            condition), ==, 0);
+    if (ignore)
+        g_assert_cmpint(virTypedParamsAddUInt(&params, &nparams, &maxparams,
+                            VIR_DOMAIN_DEBUG_POINT_PARAM_IGNORE, ignore), ==, 0);
+    if (trace)
+        g_assert_cmpint(virTypedParamsAddBoolean(&params, &nparams, &maxparams,
+                            VIR_DOMAIN_DEBUG_POINT_PARAM_TRACE, 1), ==, 0);
+    for (; regs && *regs; regs++)
+        g_assert_cmpint(virTypedParamsAddString(&params, &nparams, &maxparams,
+                            VIR_DOMAIN_DEBUG_POINT_PARAM_COLLECT_REGISTER,
+                            *regs), ==, 0);
+    if (mem)
+        g_assert_cmpint(virTypedParamsAddString(&params, &nparams, &maxparams,
+                            VIR_DOMAIN_DEBUG_POINT_PARAM_COLLECT_MEMORY,
+                            mem), ==, 0);
+    if (capacity)
+        g_assert_cmpint(virTypedParamsAddUInt(&params, &nparams, &maxparams,
+                            VIR_DOMAIN_DEBUG_POINT_PARAM_TRACE_CAPACITY,
+                            capacity), ==, 0);
+    id = virDomainDebugInsertPointParams(dom, type, addr, 0, -1, params,
+                                         nparams, 0);
+    virTypedParamsFree(params, nparams);
+    return id;
+}
+
+/* A condition in the readable syntax, compiled by the library: QEMU
+ * stops only when it holds, then an ignore count passes 200 true hits */
+static void
+testConditionIgnore(void)
+{
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    g_autofree virDomainDebugStopInfo *stop2 = NULL;
+    g_autofree char *cond = NULL;
+    virDomainDebugPoint *points = NULL;
+    unsigned long long tick = sym(GUEST_SYM_FUNCTION);
+    unsigned int count;
+    int id;
+    int id2;
+    int n;
+
+    beginSession();
+    /* the guest's value at the entry of guest_tick, before it counts */
+    cond = g_strdup_printf("u32[0x%llx] %% 1000 == 999", sym(GUEST_SYM_CALLS));
+    id = insertWithParams(VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT, tick, cond,
+                          0, false, NULL, NULL, 0);
+    g_assert_cmpint(id, >, 0);
+    stop = waitDebugExit();
+    g_assert_cmpint(stop->pointId, ==, id);
+    g_assert_cmphex(stop->pc, ==, tick);
+    count = readGuestU32(GUEST_SYM_CALLS);
+    g_assert_cmpuint(count % 1000, ==, 999);
+
+    n = virDomainDebugListPoints(dom, &points, 0);
+    g_assert_cmpint(n, ==, 1);
+    g_assert_cmpstr(points[0].conditionText, ==, cond);
+    g_assert_nonnull(points[0].condition);
+    g_assert_cmpuint(points[0].hits, >=, 1);
+    g_assert_cmpuint(points[0].conditionErrors, ==, 0);
+    virDomainDebugPointsFree(points, n);
+
+    /* continuing steps over the hit; the next 200 pass, the 201st stops */
+    g_assert_cmpint(virDomainDebugRemovePoint(dom, id, 0), ==, 0);
+    id2 = insertWithParams(VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT, tick, NULL,
+                           200, false, NULL, NULL, 0);
+    g_assert_cmpint(virDomainDebugContinue(dom, 0), ==, 0);
+    stop2 = waitDebugExit();
+    g_assert_cmpint(stop2->pointId, ==, id2);
+    g_assert_cmpuint(readGuestU32(GUEST_SYM_CALLS), ==, count + 201);
+
+    /* a condition that does not compile changes nothing */
+    g_assert_cmpint(insertWithParams(VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                     tick, "u32[", 0, false, NULL, NULL, 0),
+                    ==, -1);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "column"));
+    g_assert_cmpint(virDomainDebugListPoints(dom, &points, 0), ==, 1);
+    virDomainDebugPointsFree(points, 1);
+
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    assertGuestRunningClean();
+}
+
+/* A tracepoint collects and the guest never stops: each record holds the
+ * guest's own counter at that call, one more than the record before */
+static void
+testTracepoint(void)
+{
+    const char *regs[] = { "rip", NULL };
+    g_autofree char *mem = g_strdup_printf("0x%llx:4", sym("guest_hot_count"));
+    virDomainDebugTraceRecord *recs = NULL;
+    unsigned long long dropped = 0;
+    unsigned long long remaining = 0;
+    unsigned long long hot = sym("guest_hot");
+    gint64 base = 0;
+    int id;
+    int n;
+    int i;
+
+    beginSession();
+    id = insertWithParams(VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT, hot, NULL, 0,
+                          true, regs, mem, 16);
+    g_assert_cmpint(id, >, 0);
+    g_usleep(300 * 1000);
+    n = virDomainDebugTraceDrain(dom, id, 0, &recs, &dropped, &remaining, 0);
+    g_assert_cmpint(n, >, 0);
+    g_assert_cmpint(n, <=, 16);
+    for (i = 0; i < n; i++) {
+        unsigned long long rip = 0;
+        guint32 value;
+
+        g_assert_cmphex(recs[i].pc, ==, hot);
+        g_assert_cmpint(recs[i].nregs, ==, 1);
+        g_assert_cmpstr(recs[i].regs[0].name, ==, "rip");
+        g_assert_cmpint(virDomainDebugRegisterValue(&recs[i].regs[0], &rip), ==, 0);
+        g_assert_cmphex(rip, ==, hot);
+        g_assert_cmpint(recs[i].nmem, ==, 1);
+        g_assert_nonnull(recs[i].mem[0].data);
+        g_assert_cmpuint(recs[i].mem[0].len, ==, 4);
+        memcpy(&value, recs[i].mem[0].data, 4);
+        value = GUINT32_FROM_LE(value);
+        /* one call, one record, one increment: value - seq is constant */
+        if (i == 0)
+            base = (gint64) value - (gint64) recs[i].seq;
+        g_assert_cmpint((gint64) value - (gint64) recs[i].seq, ==, base);
+    }
+    /* 16 records cannot hold 300 ms of calls: the oldest went */
+    g_assert_cmpuint(dropped, >, 0);
+    g_assert_cmpuint(recs[0].seq, >, dropped - 1);
+    virDomainDebugTraceRecordsFree(recs, n);
+    /* the guest ran all along */
+    {
+        g_autofree virDomainDebugStopInfo *stops = NULL;
+
+        g_assert_cmpint(virDomainDebugGetStops(dom, &stops, 0), ==, 1);
+        g_assert_false(stops[0].stopped);
+    }
+
+    /* a plain breakpoint has no records */
+    g_assert_cmpint(virDomainDebugTraceDrain(dom, id + 1000, 0, &recs, NULL,
+                                             NULL, 0), ==, -1);
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    assertGuestRunningClean();
+}
+
+/* One range step runs guest_loop's 500 iterations inside QEMU; a traced
+ * step lists the instructions single steps go through */
+static void
+testRangeAndTracedStep(void)
+{
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    g_autofree virDomainDebugStopInfo *traced = NULL;
+    g_autofree virDomainDebugStopInfo *ranged = NULL;
+    virDomainDebugStepTraceEntry *entries = NULL;
+    unsigned long long loop = sym("guest_loop");
+    guint64 size = 0;
+    unsigned int runs;
+    int id;
+    int n;
+    int i;
+
+    beginSession();
+    id = virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                   loop, 0, -1, 0);
+    g_assert_cmpint(id, >, 0);
+    stop = waitDebugExit();
+    g_assert_cmphex(stop->pc, ==, loop);
+    g_assert_cmpint(virDomainDebugRemovePoint(dom, id, 0), ==, 0);
+
+    /* 4 instructions traced, then the same 4 by single steps */
+    g_assert_cmpint(virDomainDebugStepTrace(dom, 0, 4, NULL, 0), ==, 0);
+    traced = waitDebugExit();
+    g_assert_cmpint(traced->reason, ==, VIR_DOMAIN_DEBUG_STOP_STEP);
+    n = virDomainDebugGetStepTrace(dom, 0, &entries, 0);
+    g_assert_cmpint(n, ==, 4);
+    g_assert_cmphex(entries[0].pc, ==, loop);
+    for (i = 1; i < n; i++)
+        g_assert_cmphex(entries[i].pc, >, entries[i - 1].pc);
+    g_assert_cmphex(traced->pc, >, entries[3].pc);
+    virDomainDebugStepTraceFree(entries, n);
+
+    /* the rest of the function, loop included, in one step: it ends in
+     * the caller, with the loop's work done */
+    g_assert_true(testGuestLookupSymbol(testGuestPath(), "guest_loop", NULL,
+                                        &size, NULL));
+    runs = readGuestU32("guest_loop_runs");
+    g_assert_cmpint(virDomainDebugStepRange(dom, 0, loop, loop + size, 0),
+                    ==, 0);
+    ranged = waitDebugExit();
+    g_assert_cmpint(ranged->reason, ==, VIR_DOMAIN_DEBUG_STOP_STEP);
+    g_assert_true(ranged->pc < loop || ranged->pc >= loop + size);
+    g_assert_cmpuint(readGuestU32("guest_loop_sum"), ==, 499 * 500 / 2);
+    g_assert_cmpuint(readGuestU32("guest_loop_runs"), ==, runs + 1);
+    /* bad ranges change nothing */
+    g_assert_cmpint(virDomainDebugStepRange(dom, 0, loop, loop, 0), ==, -1);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "empty step range"));
+    g_assert_cmpint(virDomainDebugStepTrace(dom, 0, 100001, NULL, 0), ==, -1);
+
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    assertGuestRunningClean();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -740,6 +958,9 @@ main(int argc, char **argv)
     g_test_add_data_func("/e2e/api/watch-access",
                          GINT_TO_POINTER(VIR_DOMAIN_DEBUG_POINT_WATCH_ACCESS), testWatchpoint);
     g_test_add_func("/e2e/api/step", testStep);
+    g_test_add_func("/e2e/api/condition-ignore", testConditionIgnore);
+    g_test_add_func("/e2e/api/tracepoint", testTracepoint);
+    g_test_add_func("/e2e/api/range-traced-step", testRangeAndTracedStep);
     g_test_add_func("/e2e/api/write-register-memory", testRegisterAndMemoryWrite);
     g_test_add_func("/e2e/api/bad-input", testBadInput);
     g_test_add_func("/e2e/api/threads", testThreads);
