@@ -1027,6 +1027,222 @@ testDebugStart(void)
 /* The guest's ELF given with --symbols (before or after the command):
  * a breakpoint on a function name, and every address printed about it
  * named back. */
+/* ------------------------------------------------------------------ */
+/* Work in QEMU: --if, --ignore, tracepoints, traced steps             */
+
+static gint64
+insertedId(const Result *r)
+{
+    g_autoptr(JsonNode) node = parseJson(r);
+
+    return json_object_get_int_member(json_node_get_object(node), "id");
+}
+
+
+static void
+testCliConditionIgnore(void)
+{
+    const char *elf = testGuestPath();
+    g_autofree char *cond = g_strdup_printf("u32[%s] %% 1000 == 999",
+                                            GUEST_SYM_CALLS);
+    g_autofree char *listed = g_strdup_printf("  if %s", cond);
+    g_autofree char *idstr = NULL;
+    g_autoptr(JsonNode) stopNode = NULL;
+    g_autoptr(JsonNode) stop2Node = NULL;
+    g_autoptr(JsonNode) listNode = NULL;
+    g_auto(Result) r = { 0 };
+    JsonObject *obj;
+    unsigned int count;
+    gint64 id;
+
+    RUN(&r, "--symbols", elf, "--json", "debug-break", DOMAIN,
+        GUEST_SYM_FUNCTION, "--if", cond);
+    assertOk(&r);
+    id = insertedId(&r);
+    obj = waitStop(DOMAIN, &stopNode);
+    g_assert_cmpint(json_object_get_int_member(obj, "point"), ==, id);
+    count = readGuestU32(GUEST_SYM_CALLS);
+    g_assert_cmpuint(count % 1000, ==, 999);
+
+    /* the list shows the condition as written, and how often it held */
+    RUN(&r, "--symbols", elf, "debug-list", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, listed);
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    listNode = parseJson(&r);
+    obj = json_array_get_object_element(json_node_get_array(listNode), 0);
+    g_assert_cmpstr(json_object_get_string_member(obj, "condition"), ==, cond);
+    g_assert_nonnull(json_object_get_string_member(obj, "condition-bytecode"));
+    g_assert_cmpint(json_object_get_int_member(obj, "hits"), >=, 1);
+
+    /* an ignore count: the 201st hit after the continue stops */
+    idstr = g_strdup_printf("%" G_GINT64_FORMAT, id);
+    RUN(&r, "debug-delete", DOMAIN, idstr);
+    assertOk(&r);
+    RUN(&r, "debug-break", DOMAIN, symHex(GUEST_SYM_FUNCTION), "--ignore", "200");
+    assertOk(&r);
+    assertContains(r.out, ", ignoring the first 200 hits\n");
+    RUN(&r, "debug-continue", DOMAIN);
+    assertOk(&r);
+    waitStop(DOMAIN, &stop2Node);
+    g_assert_cmpuint(readGuestU32(GUEST_SYM_CALLS), ==, count + 201);
+
+    /* what does not compile is refused before QEMU sees it */
+    RUN(&r, "debug-break", DOMAIN, symHex(GUEST_SYM_FUNCTION), "--if", "u32[");
+    assertError(&r, "column 5");
+    RUN(&r, "--symbols", elf, "debug-break", DOMAIN, GUEST_SYM_FUNCTION,
+        "--if", "u32[no_such_symbol] == 1");
+    assertError(&r, "no_such_symbol");
+    RUN(&r, "debug-break", DOMAIN, symHex(GUEST_SYM_FUNCTION), "--ignore", "-1");
+    assertError(&r, "ignore count");
+    RUN(&r, "debug-delete", DOMAIN, "--all");
+    assertOk(&r);
+    RUN(&r, "--json", "debug-list", DOMAIN);
+    assertOk(&r);
+    g_assert_cmpstr(r.out, ==, "[]\n");
+    RUN(&r, "debug-continue", DOMAIN);
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+static void
+testCliTracepoint(void)
+{
+    const char *elf = testGuestPath();
+    g_autofree char *idstr = NULL;
+    g_autofree char *hot = g_strdup(symHex("guest_hot"));
+    g_auto(GStrv) lines = NULL;
+    g_auto(Result) r = { 0 };
+    gint64 base = 0;
+    gint64 id;
+    guint n = 0;
+    guint i;
+
+    RUN(&r, "--symbols", elf, "--json", "debug-trace", DOMAIN, "guest_hot",
+        "--collect", "rip", "--mem", "guest_hot_count:4", "--capacity", "64");
+    assertOk(&r);
+    id = insertedId(&r);
+    idstr = g_strdup_printf("%" G_GINT64_FORMAT, id);
+    g_usleep(300 * 1000);
+
+    /* one JSON object per record and line; the guest's counter at each
+     * call is one more than at the call before */
+    RUN(&r, "--symbols", elf, "--json", "debug-trace-records", DOMAIN, idstr);
+    assertOk(&r);
+    lines = g_strsplit(r.out, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        g_autoptr(JsonNode) node = NULL;
+        JsonObject *rec;
+        JsonObject *mem;
+        guint32 value;
+        gint64 seq;
+
+        if (!*lines[i])
+            continue;
+        node = json_from_string(lines[i], NULL);
+        g_assert_nonnull(node);
+        rec = json_node_get_object(node);
+        g_assert_cmpstr(json_object_get_string_member(rec, "pc"), ==, hot);
+        g_assert_cmpstr(json_object_get_string_member(rec, "symbol"), ==, "guest_hot");
+        g_assert_cmpuint(g_ascii_strtoull(json_object_get_string_member(
+                             json_object_get_object_member(rec, "registers"), "rip"),
+                             NULL, 16), ==, sym("guest_hot"));
+        mem = json_array_get_object_element(json_object_get_array_member(rec, "memory"), 0);
+        g_assert_cmpstr(json_object_get_string_member(mem, "address"), ==,
+                        symHex("guest_hot_count"));
+        value = g_ascii_strtoull(json_object_get_string_member(mem, "bytes"), NULL, 16);
+        value = GUINT32_SWAP_LE_BE(value);     /* the bytes are little-endian */
+        seq = json_object_get_int_member(rec, "seq");
+        if (n++ == 0)
+            base = (gint64) value - seq;
+        g_assert_cmpint((gint64) value - seq, ==, base);
+    }
+    g_assert_cmpuint(n, >, 0);
+    g_assert_cmpuint(n, <=, 64);
+
+    /* as an operator reads them */
+    g_usleep(100 * 1000);
+    RUN(&r, "--symbols", elf, "debug-trace-records", DOMAIN, idstr, "--max", "2");
+    assertOk(&r);
+    g_strfreev(lines);
+    lines = g_strsplit(r.out, "\n", -1);
+    g_assert_cmpuint(g_strv_length(lines), ==, 4);
+    for (i = 0; i < 2; i++) {
+        g_autofree char *at = g_strdup_printf(" vCPU 0 at %s <guest_hot> "
+                                              "rip=0x%016llx "
+                                              "[guest_hot_count]=0x", hot,
+                                              sym("guest_hot"));
+
+        g_assert_true(g_str_has_prefix(lines[i], "#"));
+        assertContains(lines[i], at);
+    }
+    assertContains(lines[2], "2 records, ");
+    RUN(&r, "debug-list", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, " tracepoint ");
+    assertContains(r.out, "records buffered");
+
+    /* the guest never stopped */
+    RUN(&r, "--json", "debug-where", DOMAIN);
+    assertOk(&r);
+    assertContains(r.out, "\"stopped\":false");
+
+    /* bad input */
+    RUN(&r, "debug-trace-records", DOMAIN, "9999");
+    assertError(&r, "9999");
+    RUN(&r, "debug-trace", DOMAIN, hot, "--mem", "guest_hot_count");
+    assertError(&r, "ADDR:LEN");
+    RUN(&r, "debug-trace", DOMAIN, hot, "--capacity", "70000");
+    assertError(&r, "--capacity");
+    RUN(&r, "debug-trace", DOMAIN, hot, "--collect", "no_such_reg");
+    assertError(&r, "no_such_reg");
+    RUN(&r, "debug-delete", DOMAIN, idstr);
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
+static void
+testCliStepTrace(void)
+{
+    const char *elf = testGuestPath();
+    g_autoptr(JsonNode) stopNode = NULL;
+    g_autofree char *first = NULL;
+    g_autofree char *idstr = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_auto(Result) r = { 0 };
+    guint i;
+
+    RUN(&r, "--json", "debug-break", DOMAIN, symHex("guest_loop"));
+    assertOk(&r);
+    idstr = g_strdup_printf("%" G_GINT64_FORMAT, insertedId(&r));
+    waitStop(DOMAIN, &stopNode);
+    RUN(&r, "debug-delete", DOMAIN, idstr);
+    assertOk(&r);
+
+    RUN(&r, "--symbols", elf, "debug-step", DOMAIN, "--trace", "--count", "6",
+        "--regs", "rax");
+    assertOk(&r);
+    lines = g_strsplit(r.out, "\n", -1);
+    g_assert_cmpstr(lines[0], ==, "6 instructions executed on vCPU 0:");
+    first = g_strdup_printf("  %s <guest_loop> rax=0x", symHex("guest_loop"));
+    g_assert_true(g_str_has_prefix(lines[1], first));
+    for (i = 1; i <= 6; i++)
+        g_assert_true(g_str_has_prefix(lines[i], "  0x"));
+    g_assert_true(g_str_has_prefix(lines[7], "debug-exit: vcpu 0 step at "));
+
+    RUN(&r, "debug-step", DOMAIN, "--regs", "rax");
+    assertError(&r, "--regs needs --trace");
+    RUN(&r, "debug-step", DOMAIN, "--trace", "--count", "100001");
+    assertError(&r, "100001");
+    RUN(&r, "debug-continue", DOMAIN);
+    assertOk(&r);
+    assertGuestRunningClean();
+}
+
+
 static void
 testSymbolsElf(void)
 {
@@ -2092,6 +2308,9 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/detach", testDetach);
     g_test_add_func("/e2e/cli/debug-start", testDebugStart);
     g_test_add_func("/e2e/cli/symbols/elf", testSymbolsElf);
+    g_test_add_func("/e2e/cli/condition-ignore", testCliConditionIgnore);
+    g_test_add_func("/e2e/cli/tracepoint", testCliTracepoint);
+    g_test_add_func("/e2e/cli/step-trace", testCliStepTrace);
     g_test_add_func("/e2e/cli/symbols/map-from-xml", testSymbolsMapFromXml);
     g_test_add_func("/e2e/cli/symbols/errors", testSymbolsErrors);
     g_test_add_func("/e2e/cli/symbols/offset", testSymbolsOffset);
