@@ -1,0 +1,927 @@
+/*
+ * inqemu-bench.c: work done inside QEMU against GDB on QEMU's raw gdbstub
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One run, one patched QEMU binary, one test guest (two instances of
+ * it: one a libvirt domain, one a bare QEMU with `-gdb unix:...`), the
+ * raw anchor and our path side by side, repetitions interleaved; while
+ * one side is measured the other QEMU is SIGSTOPped, so that the two
+ * guests do not share the machine's cores.  Each figure is the median of
+ * RUNS repetitions; ratios matter, not absolute times.
+ *
+ *  1. GDB `next` over guest_loop's one-line loop of 500 iterations:
+ *     through the bridge (`target remote | virsh-debug debug-gdb`, which
+ *     range-steps with vCont;r, widened to the whole line) against GDB on
+ *     the raw gdbstub (a single step per instruction).  GDB times the
+ *     `next` itself (Python's monotonic clock around the command), from
+ *     a stop at the loop's line; afterwards guest_loop_sum must be
+ *     124750 and GDB on the next line.
+ *  2. `break guest_tick if guest_tick_count == N`, N 301 more than the
+ *     count at the stop before, i.e. 300 false hits: the `continue` that
+ *     ends at the true hit.  Through the bridge GDB sends the condition
+ *     as agent-expression bytecode (Z0,...;X) and QEMU evaluates it; on
+ *     the raw stub GDB evaluates it at each hit.
+ *  3. A 10,000-instruction trace: virDomainDebugStepTrace +
+ *     virDomainDebugGetStepTrace (timed from the call to having the 10,000
+ *     entries) and `virsh-debug debug-step --trace --count 10000` (the
+ *     whole process) against GDB's `stepi 10000` on the raw stub (the raw
+ *     path's best chance: one command, nothing printed per step, the
+ *     program counters not kept) and a GDB Python loop of 10,000 `stepi`
+ *     that keeps each pc (the equivalent work).
+ *  4. 1,000 tracepoint hits on guest_hot collecting rip and
+ *     guest_hot_count (4 bytes): the API from insertion to having drained
+ *     1,000 records, against GDB on the raw stub with `break guest_hot`
+ *     and `commands` that print $pc and guest_hot_count (to a pipe) and
+ *     continue, until the 1,000th hit.
+ *  5. Guest slowdown: guest_hot_count per second (read with the API)
+ *     with no point, a tracepoint on guest_hot (drained as it goes), and
+ *     a plain breakpoint on guest_never_called, which is never hit but
+ *     sits on the same code page.
+ *
+ * The embedded driver's root is locked by the first process that opens
+ * it until that process exits, so every libvirt call of this benchmark
+ * is made by a child process (this program with --api ...), which
+ * prints "bench-KEY VALUE" lines; GDB and virsh-debug are children too.
+ * Nothing is asserted about time; wrong results (a wrong sum, count,
+ * line, record) abort the run.
+ */
+
+#include <gio/gio.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "libvirt-debug/libvirt-debug.h"
+#include "bench-stats.h"
+#include "testutils-guest.h"
+#include "testutils-libvirt.h"
+
+#define RUNS 3
+#define GDB_TIMEOUT "600"
+#define DOMAIN "bench"
+#define LOOP_SUM (499 * 500 / 2)
+#define COND_FALSE_HITS 300
+#define TRACE_STEPS 10000
+#define TRACE_HITS 1000
+#define RATE_PERIODS 5
+#define RATE_PERIOD_US (2 * G_USEC_PER_SEC)
+
+static char *selfPath;
+static char *scratch;
+/* the two QEMUs: the raw one, and the libvirt domain's */
+static GPid rawQemu;
+static GPid domQemu;
+static char *rawSock;
+static char *uri;
+static char *virsh;
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                              */
+
+static const char *
+guestDebugPath(void)
+{
+    const char *p = g_getenv("LIBVIRT_DEBUG_GUEST_DEBUG");
+
+    if (!p)
+        g_error("LIBVIRT_DEBUG_GUEST_DEBUG is not set: run through meson");
+    return p;
+}
+
+/* The line of guest.c that holds guest_loop's loop */
+static int
+loopLine(void)
+{
+    g_autofree char *path = g_build_filename(g_getenv("LIBVIRT_DEBUG_SRCDIR"),
+                                             "tests", "guest", "guest.c", NULL);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    int i;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        g_error("cannot read %s", path);
+    lines = g_strsplit(text, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        if (strstr(lines[i], "guest_loop_sum += i"))
+            return i + 1;
+    }
+    g_error("no loop line in %s", path);
+    return -1;
+}
+
+/* Only @run's QEMU gets the CPU */
+static void
+onlyRun(GPid run)
+{
+    if (rawQemu)
+        kill(rawQemu, run == rawQemu ? SIGCONT : SIGSTOP);
+    if (domQemu)
+        kill(domQemu, run == domQemu ? SIGCONT : SIGSTOP);
+    g_usleep(50 * 1000);
+}
+
+/* The value of "bench-KEY VALUE" in @out */
+static double
+outValue(const char *out, const char *key)
+{
+    g_autofree char *pat = g_strdup_printf("bench-%s ", key);
+    const char *p = strstr(out, pat);
+
+    if (!p)
+        g_error("no '%s' in output:\n%s", pat, out);
+    return g_ascii_strtod(p + strlen(pat), NULL);
+}
+
+static guint
+countLines(const char *text, const char *needle)
+{
+    guint n = 0;
+    const char *p = text;
+
+    while ((p = strstr(p, needle))) {
+        n++;
+        p += strlen(needle);
+    }
+    return n;
+}
+
+/* Lines of @text that hold both @a and @b */
+static guint
+countLinesWith(const char *text, const char *a, const char *b)
+{
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    guint n = 0;
+    size_t i;
+
+    for (i = 0; lines[i]; i++) {
+        if (strstr(lines[i], a) && strstr(lines[i], b))
+            n++;
+    }
+    return n;
+}
+
+/* Runs gdb on @script (connecting with @target); returns its stdout,
+ * stderr in @err */
+static char *
+runGdb(const char *target, const char *script, char **err)
+{
+    g_autofree char *path = g_build_filename(scratch, "bench.gdb", NULL);
+    g_autofree char *full = NULL;
+    g_autoptr(GError) error = NULL;
+    char *out = NULL;
+    const char *argv[] = { "timeout", "-s", "KILL", GDB_TIMEOUT,
+                           "gdb", "-nx", "-batch", "-x", path, NULL };
+    int status;
+
+    full = g_strdup_printf("set pagination off\nset confirm off\n"
+                           "set height 0\nset width 0\n"
+                           "symbol-file %s\n%s\n"
+                           "python import time\n"
+                           "%s"
+                           "printf \"bench-done 1\\n\"\ndetach\n",
+                           guestDebugPath(), target, script);
+    if (!g_file_set_contents(path, full, -1, &error))
+        g_error("%s", error->message);
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH,
+                      NULL, NULL, &out, err, &status, &error))
+        g_error("cannot run gdb: %s", error->message);
+    if (!g_spawn_check_wait_status(status, NULL) || !strstr(out, "bench-done"))
+        g_error("gdb failed on '%s':\n%s%s", target, out, *err);
+    return out;
+}
+
+static char *
+rawTarget(void)
+{
+    return g_strdup_printf("target remote %s", rawSock);
+}
+
+static char *
+bridgeTarget(void)
+{
+    return g_strdup_printf("target remote | env LIBVIRT_DEBUG_TRANSPORT=channel "
+                           "%s -c '%s' --symbols %s debug-gdb %s",
+                           virsh, uri, guestDebugPath(), DOMAIN);
+}
+
+#define TIME_START "python t0 = time.monotonic()\n"
+/* (for g_strdup_printf formats) */
+#define TIME_END "python print(\"bench-ms %%.3f\" %% ((time.monotonic() - t0) * 1000))\n"
+
+/* Runs this program with --api @what in a child; returns its stdout */
+static char *
+runApi(const char *what, const char *arg)
+{
+    const char *argv[] = { selfPath, "--api", what, uri, arg, NULL };
+    g_autoptr(GError) error = NULL;
+    char *out = NULL;
+    int status;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                      NULL, NULL, &out, NULL, &status, &error) ||
+        !g_spawn_check_wait_status(status, NULL))
+        g_error("bench child '%s' failed: %s\n%s", what,
+                error ? error->message : "", out ? out : "");
+    return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. next over the loop                                                */
+
+typedef struct {
+    double ms;
+    guint ranges;     /* vCont;r packets */
+    guint steps;      /* vCont;s and s packets */
+    guint packets;    /* all packets sent */
+} gdbFigure;
+
+static void
+countPackets(const char *err, gdbFigure *f)
+{
+    f->ranges = countLines(err, "Sending packet: $vCont;r");
+    f->steps = countLines(err, "Sending packet: $vCont;s") +
+               countLines(err, "Sending packet: $s#");
+    f->packets = countLines(err, "Sending packet: $");
+}
+
+static double
+benchNext(const char *target, bool debug, gdbFigure *f)
+{
+    g_autofree char *script = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int line = loopLine();
+
+    script = g_strdup_printf("break guest.c:%d\n"
+                             "continue\n"
+                             "delete\n"
+                             "%s"
+                             TIME_START
+                             "next\n"
+                             TIME_END
+                             "%s"
+                             "printf \"bench-sum %%u\\n\", guest_loop_sum\n"
+                             "python print(\"bench-line %%d\" %% gdb.selected_frame().find_sal().line)\n",
+                             line, debug ? "set debug remote 1\n" : "",
+                             debug ? "set debug remote 0\n" : "");
+    out = runGdb(target, script, &err);
+    if (outValue(out, "sum") != LOOP_SUM || outValue(out, "line") != line + 1)
+        g_error("'next' over the loop went wrong on '%s':\n%s", target, out);
+    if (debug)
+        countPackets(err, f);
+    return outValue(out, "ms");
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. a condition with 300 false hits                                   */
+
+static double
+benchCond(const char *target, bool debug, gdbFigure *f)
+{
+    g_autofree char *script = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    /* GDB compiles a condition to bytecode only with no convenience
+     * variable in it: the number is written out with eval */
+    script = g_strdup_printf("break guest_tick\n"
+                             "continue\n"
+                             "delete\n"
+                             "set $target = guest_tick_count + %d\n"
+                             "eval \"break guest_tick if guest_tick_count == %%u\", $target\n"
+                             "printf \"bench-target %%u\\n\", $target\n"
+                             "%s"
+                             TIME_START
+                             "continue\n"
+                             TIME_END
+                             "%s"
+                             "printf \"bench-count %%u\\n\", guest_tick_count\n"
+                             "printf \"bench-pc %%u\\n\", $pc\n"
+                             "printf \"bench-tick %%u\\n\", guest_tick\n",
+                             COND_FALSE_HITS + 1,
+                             debug ? "set debug remote 1\n" : "",
+                             debug ? "set debug remote 0\n" : "");
+    out = runGdb(target, script, &err);
+    if (outValue(out, "count") != outValue(out, "target") ||
+        outValue(out, "pc") != outValue(out, "tick"))
+        g_error("the conditional breakpoint went wrong on '%s':\n%s", target, out);
+    if (debug) {
+        countPackets(err, f);
+        f->ranges = countLinesWith(err, "Sending packet: $Z0,", ";X");
+    }
+    return outValue(out, "ms");
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. a 10,000-instruction trace, raw                                   */
+
+static double
+benchStepiRaw(bool keep)
+{
+    g_autofree char *target = rawTarget();
+    g_autofree char *script = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    if (keep) {
+        script = g_strdup_printf("break guest_tick\n"
+                                 "continue\n"
+                                 "delete\n"
+                                 TIME_START
+                                 "python\n"
+                                 "pcs = []\n"
+                                 "for i in range(%d):\n"
+                                 "    gdb.execute('stepi', to_string=True)\n"
+                                 "    pcs.append(int(gdb.parse_and_eval('$pc')))\n"
+                                 "end\n"
+                                 TIME_END
+                                 "python print(\"bench-n %%d\" %% len(set(pcs)))\n"
+                                 "python print(\"bench-steps %%d\" %% len(pcs))\n",
+                                 TRACE_STEPS);
+    } else {
+        script = g_strdup_printf("break guest_tick\n"
+                                 "continue\n"
+                                 "delete\n"
+                                 TIME_START
+                                 "stepi %d\n"
+                                 TIME_END
+                                 "printf \"bench-steps %d\\n\"\n",
+                                 TRACE_STEPS, TRACE_STEPS);
+    }
+    out = runGdb(target, script, &err);
+    if (outValue(out, "steps") != TRACE_STEPS)
+        g_error("stepi went wrong:\n%s", out);
+    return outValue(out, "ms");
+}
+
+/* the CLI: the whole virsh-debug process, stop to stop */
+static double
+benchStepCli(void)
+{
+    g_autofree char *count = g_strdup_printf("%d", TRACE_STEPS);
+    const char *argv[] = { virsh, "-c", uri, "debug-step", DOMAIN, "--trace",
+                           "--count", count, NULL };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_autofree char *prep = runApi("stop-at-tick", NULL);
+    g_autofree char *done = NULL;
+    int status;
+    gint64 t0;
+    gint64 t1;
+    guint n;
+
+    t0 = g_get_monotonic_time();
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT,
+                      NULL, NULL, &out, &err, &status, &error) ||
+        !g_spawn_check_wait_status(status, NULL))
+        g_error("virsh-debug debug-step --trace failed: %s%s",
+                out ? out : "", err ? err : "");
+    t1 = g_get_monotonic_time();
+    n = countLines(out, "0x");
+    if (n < TRACE_STEPS)
+        g_error("debug-step --trace printed %u addresses:\n%.2000s", n, out);
+    done = runApi("resume", NULL);
+    return (t1 - t0) / 1000.0;
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. 1,000 hits collecting rip and guest_hot_count, raw                */
+
+static double
+benchHitsRaw(void)
+{
+    g_autofree char *target = rawTarget();
+    g_autofree char *script = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint first = 0;
+    guint n = 0;
+    size_t i;
+
+    script = g_strdup_printf("set $n = 0\n"
+                             "break guest_hot\n"
+                             "commands\n"
+                             "silent\n"
+                             "set $n = $n + 1\n"
+                             "printf \"hit %%u 0x%%x\\n\", guest_hot_count, $pc\n"
+                             "if $n < %d\n"
+                             "continue\n"
+                             "end\n"
+                             "end\n"
+                             TIME_START
+                             "continue\n"
+                             TIME_END
+                             "printf \"bench-hits %%u\\n\", $n\n",
+                             TRACE_HITS);
+    out = runGdb(target, script, &err);
+    if (outValue(out, "hits") != TRACE_HITS)
+        g_error("the raw hits went wrong:\n%s", out);
+    /* each hit printed the guest's count, one more than the last */
+    lines = g_strsplit(out, "\n", -1);
+    for (i = 0; lines[i]; i++) {
+        guint v;
+
+        if (!g_str_has_prefix(lines[i], "hit "))
+            continue;
+        v = strtoul(lines[i] + 4, NULL, 10);
+        if (n == 0)
+            first = v;
+        else if (v != first + n)
+            g_error("raw hit %u saw guest_hot_count %u, not %u", n, v, first + n);
+        n++;
+    }
+    if (n != TRACE_HITS)
+        g_error("%u raw hits printed", n);
+    return outValue(out, "ms");
+}
+
+/* ------------------------------------------------------------------ */
+/* the API side, in a child process                                     */
+
+static GAsyncQueue *stops;
+
+static void
+onStop(virConnectPtr conn G_GNUC_UNUSED, virDomainPtr dom G_GNUC_UNUSED,
+       const virDomainDebugStopInfo *stop, void *opaque G_GNUC_UNUSED)
+{
+    g_async_queue_push(stops, g_memdup2(stop, sizeof(*stop)));
+}
+
+static virDomainDebugStopInfo *
+waitStop(void)
+{
+    virDomainDebugStopInfo *s = g_async_queue_timeout_pop(stops, 60 * G_USEC_PER_SEC);
+
+    if (!s)
+        g_error("no debug-exit event within 60 s");
+    return s;
+}
+
+static void
+check(int rc, const char *what)
+{
+    if (rc < 0)
+        g_error("%s: %s", what, virDomainDebugGetLastErrorMessage());
+}
+
+static guint32
+readU32(virDomainPtr dom, const char *sym)
+{
+    guint32 v;
+
+    check(virDomainDebugReadMemory(dom, testGuestSymbol(sym), sizeof(v),
+                                   (unsigned char *) &v, 0, 0), "read");
+    return GUINT32_FROM_LE(v);
+}
+
+/* Stops the guest at guest_tick's entry (the session is attached) */
+static void
+stopAtTick(virDomainPtr dom)
+{
+    g_autofree virDomainDebugStopInfo *s = NULL;
+    int id = virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                       testGuestSymbol("guest_tick"), 0, -1, 0);
+
+    check(id, "insert");
+    s = waitStop();
+    check(virDomainDebugRemovePoint(dom, id, 0), "remove");
+}
+
+static void
+apiStepTrace(virDomainPtr dom)
+{
+    virDomainDebugStepTraceEntry *entries = NULL;
+    g_autofree virDomainDebugStopInfo *s = NULL;
+    unsigned long long tick = testGuestSymbol("guest_tick");
+    gint64 t0;
+    gint64 t1;
+    int n;
+
+    stopAtTick(dom);
+    t0 = g_get_monotonic_time();
+    check(virDomainDebugStepTrace(dom, 0, TRACE_STEPS, NULL, 0), "step trace");
+    s = waitStop();
+    n = virDomainDebugGetStepTrace(dom, 0, &entries, 0);
+    t1 = g_get_monotonic_time();
+    check(n, "get step trace");
+    if (n != TRACE_STEPS || entries[0].pc != tick ||
+        s->reason != VIR_DOMAIN_DEBUG_STOP_STEP)
+        g_error("traced step: %d entries, first 0x%llx, reason %d", n,
+                n > 0 ? entries[0].pc : 0, s->reason);
+    virDomainDebugStepTraceFree(entries, n);
+    g_print("bench-ms %.3f\n", (t1 - t0) / 1000.0);
+}
+
+static int
+insertTracepoint(virDomainPtr dom, unsigned int capacity)
+{
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int maxparams = 0;
+    g_autofree char *mem = g_strdup_printf("0x%llx:4",
+                                           (unsigned long long) testGuestSymbol("guest_hot_count"));
+    int id;
+
+    if (virTypedParamsAddBoolean(&params, &nparams, &maxparams,
+                                 VIR_DOMAIN_DEBUG_POINT_PARAM_TRACE, 1) < 0 ||
+        virTypedParamsAddString(&params, &nparams, &maxparams,
+                                VIR_DOMAIN_DEBUG_POINT_PARAM_COLLECT_REGISTER,
+                                "rip") < 0 ||
+        virTypedParamsAddString(&params, &nparams, &maxparams,
+                                VIR_DOMAIN_DEBUG_POINT_PARAM_COLLECT_MEMORY,
+                                mem) < 0 ||
+        virTypedParamsAddUInt(&params, &nparams, &maxparams,
+                              VIR_DOMAIN_DEBUG_POINT_PARAM_TRACE_CAPACITY,
+                              capacity) < 0)
+        g_error("cannot build the tracepoint's parameters");
+    id = virDomainDebugInsertPointParams(dom, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                         testGuestSymbol("guest_hot"), 0, -1,
+                                         params, nparams, 0);
+    virTypedParamsFree(params, nparams);
+    check(id, "insert tracepoint");
+    return id;
+}
+
+/* Checks a batch of records; @base is value - seq of the first one */
+static void
+checkRecords(virDomainDebugTraceRecord *recs, int n, gint64 *base, bool *haveBase)
+{
+    unsigned long long hot = testGuestSymbol("guest_hot");
+    int i;
+
+    for (i = 0; i < n; i++) {
+        unsigned long long rip = 0;
+        guint32 v;
+
+        if (recs[i].pc != hot || recs[i].nregs != 1 || recs[i].nmem != 1 ||
+            !recs[i].mem[0].data || recs[i].mem[0].len != 4 ||
+            virDomainDebugRegisterValue(&recs[i].regs[0], &rip) < 0 ||
+            rip != hot)
+            g_error("bad trace record %llu", recs[i].seq);
+        memcpy(&v, recs[i].mem[0].data, 4);
+        v = GUINT32_FROM_LE(v);
+        if (!*haveBase) {
+            *base = (gint64) v - (gint64) recs[i].seq;
+            *haveBase = true;
+        } else if ((gint64) v - (gint64) recs[i].seq != *base) {
+            g_error("record %llu holds guest_hot_count %u, not %lld",
+                    recs[i].seq, v, (long long) (recs[i].seq + *base));
+        }
+    }
+}
+
+static void
+apiHits(virDomainPtr dom)
+{
+    gint64 t0;
+    gint64 t1;
+    gint64 base = 0;
+    bool haveBase = false;
+    unsigned long long dropped = 0;
+    int total = 0;
+    int drains = 0;
+    int id;
+
+    t0 = g_get_monotonic_time();
+    id = insertTracepoint(dom, 4096);
+    while (total < TRACE_HITS) {
+        virDomainDebugTraceRecord *recs = NULL;
+        int n = virDomainDebugTraceDrain(dom, id, 4096, &recs, &dropped, NULL, 0);
+
+        check(n, "drain");
+        drains++;
+        checkRecords(recs, n, &base, &haveBase);
+        total += n;
+        virDomainDebugTraceRecordsFree(recs, n);
+    }
+    t1 = g_get_monotonic_time();
+    if (dropped)
+        g_error("%llu records dropped", dropped);
+    check(virDomainDebugRemovePoint(dom, id, 0), "remove");
+    g_print("bench-ms %.3f\nbench-records %d\nbench-drains %d\n",
+            (t1 - t0) / 1000.0, total, drains);
+}
+
+/* guest_hot_count per second over a period; drains @id if > 0 */
+static double
+hotRate(virDomainPtr dom, int id)
+{
+    guint32 before = readU32(dom, "guest_hot_count");
+    gint64 t0 = g_get_monotonic_time();
+    gint64 end = t0 + RATE_PERIOD_US;
+    guint32 after;
+
+    while (g_get_monotonic_time() < end) {
+        g_usleep(100 * 1000);
+        if (id > 0) {
+            virDomainDebugTraceRecord *recs = NULL;
+            int n = virDomainDebugTraceDrain(dom, id, 4096, &recs, NULL, NULL, 0);
+
+            check(n, "drain");
+            virDomainDebugTraceRecordsFree(recs, n);
+        }
+    }
+    after = readU32(dom, "guest_hot_count");
+    return (after - before) * (double) G_USEC_PER_SEC /
+           (g_get_monotonic_time() - t0);
+}
+
+static void
+apiRates(virDomainPtr dom)
+{
+    double none[RATE_PERIODS];
+    double trace[RATE_PERIODS];
+    double bp[RATE_PERIODS];
+    size_t i;
+
+    for (i = 0; i < RATE_PERIODS; i++) {
+        int id;
+
+        none[i] = hotRate(dom, 0);
+        id = insertTracepoint(dom, 65536);
+        trace[i] = hotRate(dom, id);
+        check(virDomainDebugRemovePoint(dom, id, 0), "remove");
+        id = virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                       testGuestSymbol("guest_never_called"),
+                                       0, -1, 0);
+        check(id, "insert");
+        bp[i] = hotRate(dom, 0);
+        check(virDomainDebugRemovePoint(dom, id, 0), "remove");
+    }
+    g_print("bench-none %.0f\nbench-trace %.0f\nbench-bp %.0f\n",
+            benchMedian(none, RATE_PERIODS), benchMedian(trace, RATE_PERIODS),
+            benchMedian(bp, RATE_PERIODS));
+}
+
+static int
+apiMain(const char *what, const char *apiUri)
+{
+    testLibvirt lv = { .uri = (char *) apiUri };
+    virDomainPtr dom;
+    int cb;
+
+    testLibvirtRunEventLoop();
+    testLibvirtConnect(&lv);
+    if (g_str_equal(what, "start")) {
+        virDomainFree(testLibvirtStartDomain(&lv, DOMAIN, testLibvirtQemu(), 1, NULL));
+        testLibvirtDisconnect(&lv);
+        return 0;
+    }
+    if (!(dom = virDomainLookupByName(lv.conn, DOMAIN)))
+        g_error("no domain '%s'", DOMAIN);
+    stops = g_async_queue_new_full(g_free);
+    cb = virDomainDebugEventRegister(lv.conn, dom, onStop, NULL, NULL);
+    check(cb, "event register");
+
+    if (g_str_equal(what, "resume")) {
+        /* detach, resuming what stop-at-tick left stopped */
+        check(virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS), "attach");
+        check(virDomainDebugDetach(dom, VIR_DOMAIN_DEBUG_DETACH_ALL), "detach");
+    } else if (g_str_equal(what, "stop-at-tick")) {
+        /* no lease: the stop outlives this process, for the CLI */
+        check(virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS), "attach");
+        stopAtTick(dom);
+    } else {
+        check(virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_LEASE |
+                                   VIR_DOMAIN_DEBUG_ATTACH_NO_POINTS), "attach");
+        g_print("bench-channel %d\n",
+                virDomainDebugGetTransport(dom) == VIR_DOMAIN_DEBUG_TRANSPORT_TYPE_CHANNEL);
+        if (g_str_equal(what, "steptrace"))
+            apiStepTrace(dom);
+        else if (g_str_equal(what, "hits"))
+            apiHits(dom);
+        else if (g_str_equal(what, "rates"))
+            apiRates(dom);
+        else
+            g_error("unknown --api '%s'", what);
+        check(virDomainDebugDetach(dom, 0), "detach");
+    }
+    virDomainDebugEventDeregister(lv.conn, cb);
+    virDomainFree(dom);
+    testLibvirtDisconnect(&lv);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* the two QEMUs                                                        */
+
+static void
+startRaw(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *gdbarg = NULL;
+    const char *argv[] = {
+        testLibvirtQemu(), "-machine", "pc", "-accel", "tcg", "-m", "32",
+        "-display", "none", "-nodefaults", "-kernel", testGuestPath(),
+        "-gdb", NULL, NULL,
+    };
+    size_t i;
+
+    rawSock = g_build_filename(scratch, "gdb.sock", NULL);
+    gdbarg = g_strdup_printf("unix:%s,server=on,wait=off", rawSock);
+    argv[13] = gdbarg;
+    if (!g_spawn_async(NULL, (char **) argv, NULL,
+                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                       NULL, NULL, &rawQemu, &error))
+        g_error("cannot start QEMU: %s", error->message);
+    for (i = 0; i < 200 && !g_file_test(rawSock, G_FILE_TEST_EXISTS); i++)
+        g_usleep(50 * 1000);
+}
+
+/* The domain's QEMU: the pid in its pid file under the libvirt root */
+static GPid
+findDomainPid(const char *dir)
+{
+    const char *argv[] = { "find", dir, "-name", DOMAIN ".pid", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *pidText = NULL;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &out, NULL, NULL, NULL) || !*out)
+        g_error("no pid file of the domain under %s", dir);
+    g_strchomp(out);
+    if (strchr(out, '\n'))
+        *strchr(out, '\n') = '\0';
+    if (!g_file_get_contents(out, &pidText, NULL, NULL))
+        g_error("cannot read %s", out);
+    return atoi(pidText);
+}
+
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *what;
+    double raw;
+    double ours;
+    const char *rawHow;
+    const char *oursHow;
+} benchRow;
+
+static void
+printRow(const benchRow *r)
+{
+    g_print("  %-44s %10.1f %10.1f %8.1fx\n", r->what, r->raw, r->ours,
+            r->raw / r->ours);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(testLibvirt) lv = NULL;
+    g_autoptr(GError) error = NULL;
+    double nextRaw[RUNS], nextOurs[RUNS];
+    double condRaw[RUNS], condOurs[RUNS];
+    double stepiRaw[RUNS], stepiKeep[RUNS], traceApi[RUNS], traceCli[RUNS];
+    double hitsRaw[RUNS], hitsApi[RUNS];
+    gdbFigure nextRawF = { 0 }, nextOursF = { 0 };
+    gdbFigure condRawF = { 0 }, condOursF = { 0 };
+    g_autofree char *rates = NULL;
+    g_autofree char *rawT = NULL;
+    g_autofree char *ourT = NULL;
+    const char *only = g_getenv("INQEMU_BENCH_ONLY");
+    double dummy;
+    int i;
+
+    if (argc == 5 && g_str_equal(argv[1], "--api"))
+        return apiMain(argv[2], argv[3]);
+    if (argc == 4 && g_str_equal(argv[1], "--api"))
+        return apiMain(argv[2], argv[3]);
+    selfPath = g_canonicalize_filename(argv[0], NULL);
+    virsh = g_build_filename(g_getenv("LIBVIRT_DEBUG_BUILDDIR"), "tools",
+                             "virsh-debug", NULL);
+    if (!(scratch = g_dir_make_tmp("lvdbg-inqemu-XXXXXX", &error)))
+        g_error("%s", error->message);
+
+    lv = testLibvirtPrepare("embed");
+    uri = lv->uri;
+    g_free(runApi("start", NULL));
+    domQemu = findDomainPid(lv->dir);
+    startRaw();
+    rawT = rawTarget();
+    ourT = bridgeTarget();
+
+#define WANT(n) (!only || strchr(only, (n)))
+    for (i = 0; i < RUNS; i++) {
+        if (WANT('1')) {
+            onlyRun(rawQemu);
+            nextRaw[i] = benchNext(rawT, false, NULL);
+            onlyRun(domQemu);
+            nextOurs[i] = benchNext(ourT, false, NULL);
+        }
+        if (WANT('2')) {
+            onlyRun(rawQemu);
+            condRaw[i] = benchCond(rawT, false, NULL);
+            onlyRun(domQemu);
+            condOurs[i] = benchCond(ourT, false, NULL);
+        }
+        if (WANT('3')) {
+            g_autofree char *api = NULL;
+
+            onlyRun(rawQemu);
+            stepiRaw[i] = benchStepiRaw(false);
+            stepiKeep[i] = benchStepiRaw(true);
+            onlyRun(domQemu);
+            api = runApi("steptrace", NULL);
+            traceApi[i] = outValue(api, "ms");
+            traceCli[i] = benchStepCli();
+        }
+        if (WANT('4')) {
+            g_autofree char *api = NULL;
+
+            onlyRun(rawQemu);
+            hitsRaw[i] = benchHitsRaw();
+            onlyRun(domQemu);
+            api = runApi("hits", NULL);
+            hitsApi[i] = outValue(api, "ms");
+        }
+    }
+    /* packet counts: one more run each with GDB's packet log */
+    if (WANT('1')) {
+        onlyRun(rawQemu);
+        dummy = benchNext(rawT, true, &nextRawF);
+        onlyRun(domQemu);
+        dummy = benchNext(ourT, true, &nextOursF);
+    }
+    if (WANT('2')) {
+        onlyRun(rawQemu);
+        dummy = benchCond(rawT, true, &condRawF);
+        onlyRun(domQemu);
+        dummy = benchCond(ourT, true, &condOursF);
+    }
+    (void) dummy;
+    if (WANT('5')) {
+        onlyRun(domQemu);
+        rates = runApi("rates", NULL);
+    }
+
+    onlyRun(0);
+    kill(rawQemu, SIGCONT);
+    kill(rawQemu, SIGKILL);
+    waitpid(rawQemu, NULL, 0);
+    kill(domQemu, SIGCONT);
+
+    g_print("inqemu-bench: raw gdbstub vs libvirt-debug (embedded driver, "
+            "debug channel), same QEMU, same guest, median of %d (ms):\n", RUNS);
+    g_print("  %-44s %10s %10s %9s\n", "", "raw", "ours", "raw/ours");
+    if (WANT('1')) {
+        benchRow r = { "1. gdb next over the 500-iteration loop",
+                       benchMedian(nextRaw, RUNS), benchMedian(nextOurs, RUNS) };
+        printRow(&r);
+        g_print("     packets sent by gdb: raw %u (%u single steps), bridge %u "
+                "(%u vCont;r, %u single steps)\n",
+                nextRawF.packets, nextRawF.steps, nextOursF.packets,
+                nextOursF.ranges, nextOursF.steps);
+    }
+    if (WANT('2')) {
+        benchRow r = { "2. continue to `if` true after 300 false hits",
+                       benchMedian(condRaw, RUNS), benchMedian(condOurs, RUNS) };
+        printRow(&r);
+        g_print("     packets sent by gdb: raw %u (%u with ;X), bridge %u "
+                "(%u with ;X)\n", condRawF.packets, condRawF.ranges,
+                condOursF.packets, condOursF.ranges);
+    }
+    if (WANT('3')) {
+        benchRow a = { "3. 10,000-instr. trace: stepi 10000 / API",
+                       benchMedian(stepiRaw, RUNS), benchMedian(traceApi, RUNS) };
+        benchRow b = { "   python stepi loop keeping pcs / API",
+                       benchMedian(stepiKeep, RUNS), benchMedian(traceApi, RUNS) };
+        benchRow c = { "   stepi 10000 / virsh-debug process",
+                       benchMedian(stepiRaw, RUNS), benchMedian(traceCli, RUNS) };
+        printRow(&a);
+        printRow(&b);
+        printRow(&c);
+    }
+    if (WANT('4')) {
+        benchRow r = { "4. 1,000 hits recording rip + counter",
+                       benchMedian(hitsRaw, RUNS), benchMedian(hitsApi, RUNS) };
+        printRow(&r);
+    }
+    if (WANT('5')) {
+        double none = outValue(rates, "none");
+        double trace = outValue(rates, "trace");
+        double bp = outValue(rates, "bp");
+
+        g_print("5. guest_hot calls per second (median of %d periods of %d s):\n",
+                RATE_PERIODS, (int) (RATE_PERIOD_US / G_USEC_PER_SEC));
+        g_print("  no point                                  %10.0f\n", none);
+        g_print("  tracepoint on guest_hot (hit rate)        %10.0f  (%.1f%% of no point)\n",
+                trace, 100.0 * trace / none);
+        g_print("  never-hit breakpoint on the same page     %10.0f  (%.1f%% of no point)\n",
+                bp, 100.0 * bp / none);
+    }
+    {
+        const char *rm[] = { "rm", "-rf", scratch, NULL };
+
+        g_spawn_sync(NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH,
+                     NULL, NULL, NULL, NULL, NULL, NULL);
+    }
+    return 0;
+}
