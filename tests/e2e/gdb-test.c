@@ -98,16 +98,48 @@ gdbTargetPipe(const char *dom)
 /* The start of every script: no pager, no questions, the guest's
  * symbols, then @target */
 static GString *
-gdbScriptNew(const char *target)
+gdbScriptNewWith(const char *target, const char *symbolFile)
 {
     GString *s = g_string_new(NULL);
 
     g_string_append(s, "set pagination off\n");
     g_string_append(s, "set confirm off\n");
     g_string_append(s, "set width 0\n");
-    g_string_append_printf(s, "symbol-file %s\n", testGuestPath());
+    g_string_append_printf(s, "symbol-file %s\n", symbolFile);
     g_string_append_printf(s, "%s\n", target);
     return s;
+}
+
+static GString *
+gdbScriptNew(const char *target)
+{
+    return gdbScriptNewWith(target, testGuestPath());
+}
+
+/* The guest with DWARF line information and types (tests/guest) */
+static const char *
+guestDebugPath(void)
+{
+    const char *path = g_getenv("LIBVIRT_DEBUG_GUEST_DEBUG");
+
+    if (!path)
+        g_error("LIBVIRT_DEBUG_GUEST_DEBUG is not set: run the tests with meson test");
+    return path;
+}
+
+/* How many packets starting with @prefix GDB sent (set debug remote 1) */
+static guint
+countPackets(const char *out, const char *prefix)
+{
+    g_autofree char *needle = g_strdup_printf("Sending packet: $%s", prefix);
+    const char *p = out;
+    guint n = 0;
+
+    while ((p = strstr(p, needle))) {
+        n++;
+        p += strlen(needle);
+    }
+    return n;
 }
 
 /* Reads what @fd has until EOF or @deadline; returns false on timeout.
@@ -616,6 +648,103 @@ testBacktrace(void)
     if (!g_regex_match(re, out, 0, NULL))
         g_error("no caller guest_main in the backtrace:\n%s", out);
     g_regex_unref(re);
+    assertGuestRunningClean();
+}
+
+/* "next" over a one-line loop of 500 iterations: GDB range-steps the
+ * line (vCont;r), the bridge widens the range to all of the line's rows,
+ * and QEMU runs the loop without a round trip per instruction */
+static void
+testNextRange(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNewWith(target, guestDebugPath());
+    g_autofree char *out = NULL;
+    const char *during;
+
+    g_string_append(s, "break guest_loop\ncontinue\ndelete\n");
+    /* to the loop's line, then over it */
+    g_string_append(s, "next\n");
+    g_string_append(s, "printf \"@@next@@\\n\"\n");
+    g_string_append(s, "set debug remote 1\nnext\nset debug remote 0\n");
+    g_string_append(s, "printf \"sum=%u\\n\", guest_loop_sum\n");
+    g_string_append(s, "detach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    during = strstr(out, "@@next@@");
+    g_assert_nonnull(during);
+    /* one range step (GDB stops stepping the line when it leaves it);
+     * a few more would still mean the rows were not merged into one */
+    g_assert_cmpuint(countPackets(during, "vCont;r"), >=, 1);
+    g_assert_cmpuint(countPackets(during, "vCont;r"), <=, 2);
+    g_assert_cmpuint(countPackets(during, "vCont;s"), ==, 0);
+    g_assert_cmpuint(outputNumber(out, "sum="), ==, 499 * 500 / 2);
+    assertContains(during, "guest_loop_runs++;");
+    assertGuestRunningClean();
+}
+
+/* "break f if cond": GDB sends the condition as agent expression
+ * bytecode with the Z0 packet, QEMU evaluates it; "condition" changes
+ * and removes it */
+static void
+testBreakCondition(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNewWith(target, guestDebugPath());
+    g_autofree char *out = NULL;
+    unsigned long long c1, c2, c3;
+
+    g_string_append(s, "break guest_tick if guest_tick_count % 1000 == 999\n");
+    g_string_append(s, "set debug remote 1\ncontinue\nset debug remote 0\n");
+    g_string_append(s, "printf \"calls1=%u\\n\", guest_tick_count\n");
+    g_string_append(s, "condition 1 guest_tick_count % 1000 == 499\n");
+    g_string_append(s, "continue\n");
+    g_string_append(s, "printf \"calls2=%u\\n\", guest_tick_count\n");
+    g_string_append(s, "condition 1\n");
+    g_string_append(s, "continue\n");
+    g_string_append(s, "printf \"calls3=%u\\n\", guest_tick_count\n");
+    g_string_append(s, "delete\ndetach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    /* the condition travels with the insert: Z0,ADDR,KIND;XLEN,BYTECODE
+     * (GDB read ConditionalBreakpoints+ in the bridge's qSupported) */
+    {
+        g_autofree char *withCond = g_strdup_printf("Sending packet: $Z0,%llx,1;X",
+                                                    sym(GUEST_SYM_FUNCTION));
+
+        assertContains(out, withCond);
+    }
+    c1 = outputNumber(out, "calls1=");
+    c2 = outputNumber(out, "calls2=");
+    c3 = outputNumber(out, "calls3=");
+    g_assert_cmpuint(c1 % 1000, ==, 999);
+    g_assert_cmpuint(c2 % 1000, ==, 499);
+    g_assert_cmpuint(c2, >, c1);
+    /* no condition: the very next call */
+    g_assert_cmpuint(c3, ==, c2 + 1);
+    assertGuestRunningClean();
+}
+
+/* A watchpoint with a condition: GDB evaluates it (it sends conditions
+ * only with breakpoints), and stops where it holds */
+static void
+testWatchCondition(void)
+{
+    g_autofree char *target = gdbTargetPipe(domName);
+    g_autoptr(GString) s = gdbScriptNewWith(target, guestDebugPath());
+    g_autofree char *out = NULL;
+
+    g_string_append(s, "watch " GUEST_SYM_WRITE_VAR " if "
+                    GUEST_SYM_WRITE_VAR " % 0x1000 == 0\n");
+    g_string_append(s, "continue\n");
+    g_string_append(s, "printf \"w=%u\\n\", " GUEST_SYM_WRITE_VAR "\n");
+    g_string_append(s, "delete\ndetach\n");
+    out = gdbRun(s, false);
+
+    assertNoWarnings(out);
+    g_assert_cmpuint(outputNumber(out, "w=") % 0x1000, ==, 0);
     assertGuestRunningClean();
 }
 
@@ -1426,6 +1555,9 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/over-ssh", testOverSsh);
     g_test_add_func("/gdb/registers-memory", testRegistersAndMemory);
     g_test_add_func("/gdb/bt", testBacktrace);
+    g_test_add_func("/gdb/next-range", testNextRange);
+    g_test_add_func("/gdb/break-condition", testBreakCondition);
+    g_test_add_func("/gdb/watch-condition", testWatchCondition);
     g_test_add_func("/gdb/set-var", testSetVar);
     g_test_add_func("/gdb/interrupt", testInterrupt);
     g_test_add_func("/gdb/slow-start", testSlowStart);
