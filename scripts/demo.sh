@@ -90,6 +90,24 @@ step debug-watch demo "$wvar" --len 4
 step debug-continue demo
 step debug-wait demo --timeout 30
 step debug-mem demo "$wvar" 16
+step debug-delete demo --all
+# work QEMU does without a round trip: a condition, a traced step, a
+# tracepoint that collects while the guest runs
+step debug-break demo guest_tick --if 'u32[guest_tick_count] % 1000 == 999'
+step debug-continue demo
+step debug-wait demo --timeout 30
+step debug-mem demo guest_tick_count 4
+step debug-step demo --trace --count 4
+step debug-delete demo --all
+printf "\n${bold}\$ virsh-debug %s${plain}\n" \
+    "debug-trace demo guest_hot --collect rip --mem guest_hot_count:4 --capacity 8"
+trace=$("$vd" -c "$uri" debug-trace demo guest_hot --collect rip \
+        --mem guest_hot_count:4 --capacity 8)
+echo "$trace"
+id=$(echo "$trace" | sed -n 's/^Debug point \([0-9]*\) .*/\1/p')
+step debug-continue demo
+sleep 1
+step debug-trace-records demo "$id" --max 3
 step debug-detach demo
 step domstate demo
 echo
