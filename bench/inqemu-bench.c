@@ -68,6 +68,7 @@
 #define COND_FALSE_HITS 300
 #define TRACE_STEPS 10000
 #define TRACE_HITS 1000
+#define DRAIN_PAUSE_US 5000
 #define RATE_PERIODS 5
 #define RATE_PERIOD_US (2 * G_USEC_PER_SEC)
 
@@ -359,11 +360,12 @@ benchStepiRaw(bool keep)
     return outValue(out, "ms");
 }
 
-/* the CLI: the whole virsh-debug process, stop to stop */
+/* the CLI: the whole virsh-debug process, stop to stop, for @steps
+ * traced instructions */
 static double
-benchStepCli(void)
+benchStepCli(int steps)
 {
-    g_autofree char *count = g_strdup_printf("%d", TRACE_STEPS);
+    g_autofree char *count = g_strdup_printf("%d", steps);
     const char *argv[] = { virsh, "-c", uri, "debug-step", DOMAIN, "--trace",
                            "--count", count, NULL };
     g_autoptr(GError) error = NULL;
@@ -384,7 +386,7 @@ benchStepCli(void)
                 out ? out : "", err ? err : "");
     t1 = g_get_monotonic_time();
     n = countLines(out, "0x");
-    if (n < TRACE_STEPS)
+    if (n < (guint) steps)
         g_error("debug-step --trace printed %u addresses:\n%.2000s", n, out);
     done = runApi("resume", NULL);
     return (t1 - t0) / 1000.0;
@@ -589,12 +591,22 @@ apiHits(virDomainPtr dom)
     int drains = 0;
     int id;
 
+    const char *pause = g_getenv("INQEMU_BENCH_DRAIN_PAUSE_US");
+    gulong pauseUs = pause ? strtoul(pause, NULL, 10) : DRAIN_PAUSE_US;
+    gint64 tInserted;
+
     t0 = g_get_monotonic_time();
     id = insertTracepoint(dom, 4096);
+    tInserted = g_get_monotonic_time();
     while (total < TRACE_HITS) {
         virDomainDebugTraceRecord *recs = NULL;
-        int n = virDomainDebugTraceDrain(dom, id, 4096, &recs, &dropped, NULL, 0);
+        int n;
 
+        /* a client that polls in a tight loop takes QEMU's main loop
+         * (and a core) from the vCPU: drain as a tool would */
+        if (pauseUs)
+            g_usleep(pauseUs);
+        n = virDomainDebugTraceDrain(dom, id, 4096, &recs, &dropped, NULL, 0);
         check(n, "drain");
         drains++;
         checkRecords(recs, n, &base, &haveBase);
@@ -605,8 +617,9 @@ apiHits(virDomainPtr dom)
     if (dropped)
         g_error("%llu records dropped", dropped);
     check(virDomainDebugRemovePoint(dom, id, 0), "remove");
-    g_print("bench-ms %.3f\nbench-records %d\nbench-drains %d\n",
-            (t1 - t0) / 1000.0, total, drains);
+    g_print("bench-ms %.3f\nbench-insert-ms %.3f\nbench-records %d\n"
+            "bench-drains %d\n", (t1 - t0) / 1000.0,
+            (tInserted - t0) / 1000.0, total, drains);
 }
 
 /* guest_hot_count per second over a period; drains @id if > 0 */
@@ -780,7 +793,8 @@ main(int argc, char **argv)
     double nextRaw[RUNS], nextOurs[RUNS];
     double condRaw[RUNS], condOurs[RUNS];
     double stepiRaw[RUNS], stepiKeep[RUNS], traceApi[RUNS], traceCli[RUNS];
-    double hitsRaw[RUNS], hitsApi[RUNS];
+    double traceCli1[RUNS];
+    double hitsRaw[RUNS], hitsApi[RUNS], hitsInsert[RUNS], hitsDrains[RUNS];
     gdbFigure nextRawF = { 0 }, nextOursF = { 0 };
     gdbFigure condRawF = { 0 }, condOursF = { 0 };
     g_autofree char *rates = NULL;
@@ -831,7 +845,8 @@ main(int argc, char **argv)
             onlyRun(domQemu);
             api = runApi("steptrace", NULL);
             traceApi[i] = outValue(api, "ms");
-            traceCli[i] = benchStepCli();
+            traceCli[i] = benchStepCli(TRACE_STEPS);
+            traceCli1[i] = benchStepCli(1);
         }
         if (WANT('4')) {
             g_autofree char *api = NULL;
@@ -841,6 +856,8 @@ main(int argc, char **argv)
             onlyRun(domQemu);
             api = runApi("hits", NULL);
             hitsApi[i] = outValue(api, "ms");
+            hitsInsert[i] = outValue(api, "insert-ms");
+            hitsDrains[i] = outValue(api, "drains");
         }
     }
     /* packet counts: one more run each with GDB's packet log */
@@ -898,11 +915,16 @@ main(int argc, char **argv)
         printRow(&a);
         printRow(&b);
         printRow(&c);
+        g_print("     virsh-debug debug-step --trace --count 1 (start, connect, "
+                "attach, one step): %.1f ms\n", benchMedian(traceCli1, RUNS));
     }
     if (WANT('4')) {
         benchRow r = { "4. 1,000 hits recording rip + counter",
                        benchMedian(hitsRaw, RUNS), benchMedian(hitsApi, RUNS) };
         printRow(&r);
+        g_print("     ours: insertion %.1f ms, %.0f drains (one per %d ms)\n",
+                benchMedian(hitsInsert, RUNS), benchMedian(hitsDrains, RUNS),
+                DRAIN_PAUSE_US / 1000);
     }
     if (WANT('5')) {
         double none = outValue(rates, "none");
@@ -916,6 +938,19 @@ main(int argc, char **argv)
                 trace, 100.0 * trace / none);
         g_print("  never-hit breakpoint on the same page     %10.0f  (%.1f%% of no point)\n",
                 bp, 100.0 * bp / none);
+        g_print("  a tracepoint hit costs the guest %.1f us over the page's "
+                "one-instruction blocks\n",
+                (1.0 / trace - 1.0 / bp) * G_USEC_PER_SEC);
+        if (WANT('4')) {
+            double floor = TRACE_HITS * 1000.0 / bp;
+            double rawHit = (benchMedian(hitsRaw, RUNS) - floor) / TRACE_HITS;
+            double ourHit = (benchMedian(hitsApi, RUNS) - floor) / TRACE_HITS;
+
+            g_print("  4. with the guest's own time for %d calls (%.1f ms at "
+                    "the never-hit rate) taken out: raw %.3f ms a hit, ours "
+                    "%.3f ms a hit (%.1fx)\n", TRACE_HITS, floor, rawHit,
+                    ourHit, rawHit / ourHit);
+        }
     }
     {
         const char *rm[] = { "rm", "-rf", scratch, NULL };
