@@ -8,8 +8,6 @@
 
 #include "libvirt-debug-private.h"
 
-#include "expr/debug_expr.h"
-
 
 void
 virDomainDebugPointsFree(virDomainDebugPoint *points, int npoints)
@@ -82,41 +80,63 @@ virDomainDebugCondSymbol(const char *name, guint64 *addr, void *opaque)
 }
 
 
+static void
+virDomainDebugCondResolverInit(virDomainDebugCondResolver *r,
+                               virDebugExprResolver *resolver,
+                               virDomainPtr dom,
+                               virDomainDebugSymbols *syms)
+{
+    memset(r, 0, sizeof(*r));
+    r->dom = dom;
+    r->syms = syms;
+    resolver->reg = virDomainDebugCondRegister;
+    resolver->sym = virDomainDebugCondSymbol;
+    resolver->opaque = r;
+}
+
+
+static void
+virDomainDebugCondResolverClear(virDomainDebugCondResolver *r)
+{
+    qemuDebugRegistersFree(r->regs, r->nregs);
+    if (r->ownSyms)
+        virDomainDebugSymbolsFree(r->syms);
+}
+
+
+/* An unknown symbol with no symbol file at all: say where one comes from */
+static const char *
+virDomainDebugCondHint(const virDomainDebugCondResolver *r, GError *error)
+{
+    if (g_strrstr(error->message, "unknown symbol") && !r->syms)
+        return " (the domain's <debug> element names no <symbols file=>: "
+               "give the address instead)";
+    return "";
+}
+
+
 /* The hex bytecode of @text, or NULL with the error reported */
 static char *
 virDomainDebugConditionToHex(virDomainPtr dom,
                              const char *text,
                              virDomainDebugSymbols *syms)
 {
-    virDomainDebugCondResolver r = { .dom = dom, .syms = syms };
-    virDebugExprResolver resolver = {
-        .reg = virDomainDebugCondRegister,
-        .sym = virDomainDebugCondSymbol,
-        .opaque = &r,
-    };
+    virDomainDebugCondResolver r;
+    virDebugExprResolver resolver;
     g_autoptr(GByteArray) code = NULL;
     g_autoptr(GError) error = NULL;
     char *hex = NULL;
 
-    code = virDebugExprCompile(text, &resolver, &error);
-    qemuDebugRegistersFree(r.regs, r.nregs);
-    if (r.ownSyms)
-        virDomainDebugSymbolsFree(r.syms);
-    if (!code) {
-        bool noSyms = g_error_matches(error, VIR_DEBUG_EXPR_ERROR,
-                                      VIR_DEBUG_EXPR_ERROR_SYMBOL) &&
-                      !syms && !r.ownSyms;
-
+    virDomainDebugCondResolverInit(&r, &resolver, dom, syms);
+    if ((code = virDebugExprCompile(text, &resolver, &error)))
+        hex = virDebugExprToHex(code);
+    else
         virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
                                   "domain '%s': condition '%s': %s%s",
                                   virDomainGetName(dom), text,
                                   error->message,
-                                  noSyms ? " (the domain's <debug> element "
-                                           "names no <symbols file=>: "
-                                           "give the address instead)" : "");
-        return NULL;
-    }
-    hex = virDebugExprToHex(code);
+                                  virDomainDebugCondHint(&r, error));
+    virDomainDebugCondResolverClear(&r);
     return hex;
 }
 
@@ -152,19 +172,19 @@ int
 virDomainDebugCompileDefConditions(virDomainPtr dom,
                                    virDomainDebugDef *def)
 {
-    size_t i;
+    virDomainDebugCondResolver r;
+    virDebugExprResolver resolver;
+    g_autoptr(GError) error = NULL;
+    int rc;
 
-    for (i = 0; i < def->npoints; i++) {
-        virDomainDebugPointDef *p = &def->points[i];
-
-        if (!p->condition || p->conditionBytecode)
-            continue;
-        if (!(p->conditionBytecode = virDomainDebugConditionToHex(dom,
-                                                                  p->condition,
-                                                                  NULL)))
-            return -1;
-    }
-    return 0;
+    virDomainDebugCondResolverInit(&r, &resolver, dom, NULL);
+    if ((rc = qemuDebugCompileConditions(def, &resolver, &error)) < 0)
+        virDomainDebugReportError(VIR_DOMAIN_DEBUG_ERR_INVALID_ARG,
+                                  "domain '%s': %s%s", virDomainGetName(dom),
+                                  error->message,
+                                  virDomainDebugCondHint(&r, error));
+    virDomainDebugCondResolverClear(&r);
+    return rc;
 }
 
 

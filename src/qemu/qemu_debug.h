@@ -38,6 +38,7 @@
 
 #include "libvirt-debug/libvirt-debug.h"
 #include "conf/debug_conf.h"
+#include "expr/debug_expr.h"
 
 /* The QMP event the patched QEMU emits when a vCPU stops for the
  * debugger: the event name to register with
@@ -391,6 +392,11 @@ int qemuDebugParseStepTraceReply(const char *reply,
                                  GError **error);
 void qemuDebugStepTraceFree(virDomainDebugStepTraceEntry *entries,
                             size_t n);
+
+/* Compile the readable conditions of @def into bytecode */
+int qemuDebugCompileConditions(virDomainDebugDef *def,
+                               const virDebugExprResolver *resolver,
+                               GError **error);
 
 /* query-debug-points entries own strings (condition, error) */
 void qemuDebugPointsFree(virDomainDebugPoint *points, size_t npoints);

@@ -12,6 +12,7 @@
  */
 
 #include "qemu/qemu_debug_json.h"
+#include "expr/debug_expr.h"
 
 
 static void
@@ -391,4 +392,47 @@ qemuDebugParseStepTraceReply(const char *reply,
                                qemuDebugParseStepTraceEntry,
                                qemuDebugStepTraceClear,
                                (void **) entries, nentries, error);
+}
+
+
+/**
+ * qemuDebugCompileConditions:
+ *
+ * QEMU evaluates conditions as bytecode only: compile the readable
+ * condition of every point of @def that has no bytecode yet, resolving
+ * registers and symbols with @resolver.  Returns 0, or -1 with @error
+ * naming the point and the column at fault (nothing is changed then).
+ */
+int
+qemuDebugCompileConditions(virDomainDebugDef *def,
+                           const virDebugExprResolver *resolver,
+                           GError **error)
+{
+    g_autoptr(GPtrArray) hex = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    for (i = 0; i < def->npoints; i++) {
+        virDomainDebugPointDef *p = &def->points[i];
+        g_autoptr(GByteArray) code = NULL;
+        g_autoptr(GError) err = NULL;
+
+        if (!p->condition || p->conditionBytecode) {
+            g_ptr_array_add(hex, NULL);
+            continue;
+        }
+        if (!(code = virDebugExprCompile(p->condition, resolver, &err))) {
+            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
+                        "condition '%s' of the %s at 0x%llx: %s",
+                        p->condition,
+                        virDomainDebugPointTypeToString(p->type),
+                        p->addr, err->message);
+            return -1;
+        }
+        g_ptr_array_add(hex, virDebugExprToHex(code));
+    }
+    for (i = 0; i < def->npoints; i++) {
+        if (g_ptr_array_index(hex, i))
+            def->points[i].conditionBytecode = g_strdup(g_ptr_array_index(hex, i));
+    }
+    return 0;
 }

@@ -64,6 +64,35 @@ testDomainVcpus(const char *domainXML)
 }
 
 
+/* A register file and a symbol table for the fixtures' conditions */
+static gboolean
+testResolveRegister(const char *name, int *number, int *size,
+                    void *opaque G_GNUC_UNUSED)
+{
+    if (g_str_equal(name, "rax")) {
+        *number = 0;
+        *size = 8;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean
+testResolveSymbol(const char *name, guint64 *addr, void *opaque G_GNUC_UNUSED)
+{
+    if (g_str_equal(name, "guest_counter")) {
+        *addr = 0x106000;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static const virDebugExprResolver testResolver = {
+    .reg = testResolveRegister,
+    .sym = testResolveSymbol,
+};
+
+
 static void
 testTranslate(const void *opaque)
 {
@@ -92,8 +121,13 @@ testTranslate(const void *opaque)
     g_assert_no_error(err);
     g_assert_nonnull(caps);
 
-    cmds = qemuDebugBuildArmCommands(def, caps, NULL, 0,
-                                     testDomainVcpus(domainXML), NULL, &err);
+    /* what the library does with the domain's registers and symbols */
+    if (qemuDebugCompileConditions(def, &testResolver, &err) < 0)
+        cmds = NULL;
+    else
+        cmds = qemuDebugBuildArmCommands(def, caps, NULL, 0,
+                                         testDomainVcpus(domainXML), NULL,
+                                         &err);
     if (info->fail) {
         if (cmds) {
             g_test_message("%s with %s caps: expected an error, got %u commands",
@@ -274,6 +308,9 @@ main(int argc, char **argv)
     DO_TEST("debug-watchpoints", CAPS_ALL);
     DO_TEST("debug-vcpu", CAPS_ALL);
     DO_TEST("debug-boot", CAPS_ALL);
+    /* conditions, ignore counts and a tracepoint: TCG evaluates them */
+    DO_TEST("debug-conditions", "tcg");
+    DO_TEST_FAILURE("debug-conditions", "kvm-x86", "kvm-arm64");
     /* 2 hardware breakpoints + 2 watchpoints: exactly x86's 4 registers */
     DO_TEST("debug-hw4", CAPS_ALL);
     /* 3 + 2: one too many for x86's shared 4, fine on arm64's 6 + 4 */
