@@ -1252,12 +1252,216 @@ testStepWait(void)
     g_assert_null(regs);
 }
 
+/* Range and traced steps, conditions and tracepoints on debug-insert */
+static void
+testInQemuBuilders(void)
+{
+    const char *const regs[] = { "rax", NULL };
+    char *collectRegs[] = { (char *) "rip", NULL };
+    virDomainDebugMemRangeDef mem[] = { { 0x104000, 4 } };
+    qemuDebugStepArgs range = {
+        .vcpu = 0, .noirq = true, .notimer = true, .range = true,
+        .rangeStart = 0x1000ca, .rangeEnd = 0x1000e8,
+    };
+    qemuDebugStepArgs trace = {
+        .vcpu = 1, .count = 3, .noirq = true, .trace = true,
+        .traceRegisters = regs,
+    };
+    virDomainDebugPointDef cond = {
+        .type = VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT, .addr = 0x1000,
+        .vcpu = -1, .condition = (char *) "$rax == 1",
+        .conditionBytecode = (char *) "26000022011327", .ignoreCount = 2,
+    };
+    virDomainDebugPointDef tp = {
+        .type = VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT, .addr = 0x2000,
+        .vcpu = 0, .trace = true, .collectRegisters = collectRegs,
+        .ncollectMemory = 1, .collectMemory = mem, .traceCapacity = 8,
+        .notifyFull = true,
+    };
+    g_autofree char *r = qemuDebugBuildStepArgs(&range);
+    g_autofree char *t = qemuDebugBuildStepArgs(&trace);
+    g_autofree char *c = qemuDebugBuildInsert(&cond);
+    g_autofree char *p = qemuDebugBuildInsert(&tp);
+    g_autofree char *d = qemuDebugBuildTraceDrain(4, 0);
+    g_autofree char *d2 = qemuDebugBuildTraceDrain(4, 10);
+    g_autofree char *q = qemuDebugBuildQueryStepTrace(1);
+
+    g_assert_cmpstr(r, ==, "{\"execute\":\"debug-step\",\"arguments\":"
+                    "{\"cpu-index\":0,\"noirq\":true,\"notimer\":true,"
+                    "\"range-start\":1048778,\"range-end\":1048808}}");
+    g_assert_cmpstr(t, ==, "{\"execute\":\"debug-step\",\"arguments\":"
+                    "{\"cpu-index\":1,\"count\":3,\"noirq\":true,"
+                    "\"notimer\":false,\"trace\":true,"
+                    "\"trace-registers\":[\"rax\"]}}");
+    g_assert_cmpstr(c, ==, "{\"execute\":\"debug-insert\",\"arguments\":"
+                    "{\"type\":\"sw-breakpoint\",\"addr\":4096,"
+                    "\"condition\":\"26000022011327\",\"condition-text\":"
+                    "\"$rax == 1\",\"ignore-count\":2}}");
+    g_assert_cmpstr(p, ==, "{\"execute\":\"debug-insert\",\"arguments\":"
+                    "{\"type\":\"hw-breakpoint\",\"addr\":8192,"
+                    "\"cpu-index\":0,\"action\":\"trace\","
+                    "\"collect-registers\":[\"rip\"],\"collect-memory\":"
+                    "[{\"addr\":1064960,\"len\":4}],\"trace-capacity\":8,"
+                    "\"notify-full\":true}}");
+    g_assert_cmpstr(d, ==, "{\"execute\":\"debug-trace-drain\",\"arguments\":{\"id\":4}}");
+    g_assert_cmpstr(d2, ==, "{\"execute\":\"debug-trace-drain\",\"arguments\":"
+                    "{\"id\":4,\"max\":10}}");
+    g_assert_cmpstr(q, ==, "{\"execute\":\"query-debug-step-trace\","
+                    "\"arguments\":{\"cpu-index\":1}}");
+}
+
+
+static void
+testTraceDrainReply(void)
+{
+    g_autoptr(GError) err = NULL;
+    virDomainDebugTraceRecord *recs = NULL;
+    unsigned long long dropped = 0;
+    unsigned long long remaining = 0;
+    size_t n = 0;
+    size_t i;
+    const char *bad[] = {
+        /* 3 bytes where 4 were collected */
+        "{\"return\":{\"records\":[{\"seq\":1,\"cpu-index\":0,\"pc\":1,"
+        "\"timestamp\":5,\"memory\":[{\"addr\":1,\"len\":4,\"data\":\"AQID\"}]}],"
+        "\"dropped\":0,\"remaining\":0}}",
+        /* neither data nor error */
+        "{\"return\":{\"records\":[{\"seq\":1,\"cpu-index\":0,\"pc\":1,"
+        "\"timestamp\":5,\"memory\":[{\"addr\":1,\"len\":4}]}],"
+        "\"dropped\":0,\"remaining\":0}}",
+        /* no pc */
+        "{\"return\":{\"records\":[{\"seq\":1,\"cpu-index\":0,"
+        "\"timestamp\":5}],\"dropped\":0,\"remaining\":0}}",
+        /* a malformed register */
+        "{\"return\":{\"records\":[{\"seq\":1,\"cpu-index\":0,\"pc\":1,"
+        "\"timestamp\":5,\"registers\":[{\"name\":\"rip\",\"number\":16,"
+        "\"size\":8,\"value\":\"12\"}]}],\"dropped\":0,\"remaining\":0}}",
+        /* no counts */
+        "{\"return\":{\"records\":[]}}",
+        "{\"return\":[]}",
+    };
+
+    g_assert_cmpint(qemuDebugParseTraceDrainReply(
+        "{\"return\":{\"records\":[{\"seq\":7,\"cpu-index\":0,\"pc\":4096,"
+        "\"timestamp\":123,\"registers\":[{\"name\":\"rip\",\"number\":16,"
+        "\"size\":8,\"value\":\"0010000000000000\"}],\"memory\":["
+        "{\"addr\":1064960,\"len\":4,\"data\":\"AQIDBA==\"},"
+        "{\"addr\":1073741824,\"len\":2,\"error\":\"not mapped\"}]},"
+        "{\"seq\":9,\"cpu-index\":1,\"pc\":4097,\"timestamp\":124}],"
+        "\"dropped\":1,\"remaining\":5}}",
+        &recs, &n, &dropped, &remaining, &err), ==, 0);
+    g_assert_no_error(err);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmpuint(dropped, ==, 1);
+    g_assert_cmpuint(remaining, ==, 5);
+    g_assert_cmpuint(recs[0].seq, ==, 7);
+    g_assert_cmphex(recs[0].pc, ==, 4096);
+    g_assert_cmpint(recs[0].timestamp, ==, 123);
+    g_assert_cmpint(recs[0].nregs, ==, 1);
+    g_assert_cmpstr(recs[0].regs[0].value, ==, "0010000000000000");
+    g_assert_cmpint(recs[0].nmem, ==, 2);
+    g_assert_cmpmem(recs[0].mem[0].data, 4, "\x01\x02\x03\x04", 4);
+    g_assert_null(recs[0].mem[1].data);
+    g_assert_cmpstr(recs[0].mem[1].error, ==, "not mapped");
+    g_assert_cmpint(recs[1].vcpu, ==, 1);
+    g_assert_cmpint(recs[1].nregs, ==, 0);
+    g_assert_cmpint(recs[1].nmem, ==, 0);
+    qemuDebugTraceRecordsFree(recs, n);
+
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) e = NULL;
+
+        recs = NULL;
+        g_assert_cmpint(qemuDebugParseTraceDrainReply(bad[i], &recs, &n,
+                                                      &dropped, &remaining,
+                                                      &e), ==, -1);
+        g_assert_error(e, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+        g_assert_null(recs);
+        g_test_message("case %zu: %s", i, e->message);
+    }
+}
+
+
+static void
+testStepTraceReply(void)
+{
+    g_autoptr(GError) err = NULL;
+    virDomainDebugStepTraceEntry *e = NULL;
+    size_t n = 0;
+
+    g_assert_cmpint(qemuDebugParseStepTraceReply(
+        "{\"return\":[{\"pc\":4096},{\"pc\":4101,\"registers\":[{\"name\":"
+        "\"rax\",\"number\":0,\"size\":8,\"value\":\"0100000000000000\"}]}]}",
+        &e, &n, &err), ==, 0);
+    g_assert_no_error(err);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmphex(e[0].pc, ==, 4096);
+    g_assert_cmpint(e[0].nregs, ==, 0);
+    g_assert_cmphex(e[1].pc, ==, 4101);
+    g_assert_cmpstr(e[1].regs[0].name, ==, "rax");
+    qemuDebugStepTraceFree(e, n);
+
+    g_assert_cmpint(qemuDebugParseStepTraceReply("{\"return\":{}}", &e, &n,
+                                                 &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_clear_error(&err);
+    g_assert_cmpint(qemuDebugParseStepTraceReply("{\"return\":[{}]}", &e, &n,
+                                                 &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_assert_null(e);
+}
+
+
+static void
+testPointsExtrasReply(void)
+{
+    g_autoptr(GError) err = NULL;
+    virDomainDebugPoint *points = NULL;
+    size_t n = 0;
+
+    g_assert_cmpint(qemuDebugParseQueryPointsReply(
+        "{\"return\":[{\"id\":1,\"type\":\"sw-breakpoint\",\"addr\":1,"
+        "\"len\":0,\"hits\":300,\"action\":\"stop\",\"condition\":\"220127\","
+        "\"condition-text\":\"1\",\"ignore-count\":4,\"condition-errors\":2,"
+        "\"last-condition-error\":\"'ref32' at offset 5: unmapped\"},"
+        "{\"id\":2,\"type\":\"hw-breakpoint\",\"addr\":2,\"len\":0,"
+        "\"hits\":9,\"action\":\"trace\",\"ignore-count\":0,"
+        "\"condition-errors\":0,\"trace-records\":3,\"trace-dropped\":6,"
+        "\"trace-capacity\":3}]}", &points, &n, &err), ==, 0);
+    g_assert_no_error(err);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_false(points[0].trace);
+    g_assert_cmpstr(points[0].condition, ==, "220127");
+    g_assert_cmpstr(points[0].conditionText, ==, "1");
+    g_assert_cmpuint(points[0].ignoreCount, ==, 4);
+    g_assert_cmpuint(points[0].conditionErrors, ==, 2);
+    g_assert_nonnull(strstr(points[0].lastConditionError, "unmapped"));
+    g_assert_true(points[1].trace);
+    g_assert_null(points[1].condition);
+    g_assert_cmpuint(points[1].traceRecords, ==, 3);
+    g_assert_cmpuint(points[1].traceDropped, ==, 6);
+    g_assert_cmpuint(points[1].traceCapacity, ==, 3);
+    qemuDebugPointsFree(points, n);
+
+    /* an action this library does not know */
+    g_assert_cmpint(qemuDebugParseQueryPointsReply(
+        "{\"return\":[{\"id\":1,\"type\":\"sw-breakpoint\",\"addr\":1,"
+        "\"len\":0,\"hits\":0,\"action\":\"log\"}]}", &points, &n, &err),
+        ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_assert_null(points);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
 
     g_test_add_func("/qemu/debug/builders", testBuilders);
+    g_test_add_func("/qemu/debug/builders-in-qemu", testInQemuBuilders);
+    g_test_add_func("/qemu/debug/reply/trace-drain", testTraceDrainReply);
+    g_test_add_func("/qemu/debug/reply/step-trace", testStepTraceReply);
+    g_test_add_func("/qemu/debug/reply/points-extras", testPointsExtrasReply);
     g_test_add_func("/qemu/debug/error-one-line", testErrorOneLine);
     g_test_add_func("/qemu/debug/error-empty-desc", testErrorEmptyDesc);
     g_test_add_func("/qemu/debug/reply/query-commands", testQueryCommands);
