@@ -74,9 +74,8 @@
 
 static char *selfPath;
 static char *scratch;
-/* the two QEMUs: the raw one, and the libvirt domain's */
+/* the raw QEMU (the domains' are in sides[]) */
 static GPid rawQemu;
-static GPid domQemu;
 static char *rawSock;
 static char *uri;
 static char *virsh;
@@ -115,16 +114,6 @@ loopLine(void)
     return -1;
 }
 
-/* Only @run's QEMU gets the CPU */
-static void
-onlyRun(GPid run)
-{
-    if (rawQemu)
-        kill(rawQemu, run == rawQemu ? SIGCONT : SIGSTOP);
-    if (domQemu)
-        kill(domQemu, run == domQemu ? SIGCONT : SIGSTOP);
-    g_usleep(50 * 1000);
-}
 
 /* The value of "bench-KEY VALUE" in @out */
 static double
@@ -785,23 +774,78 @@ printRow(const benchRow *r)
             r->raw / r->ours);
 }
 
+/* Our side: a libvirt instance with the domain */
+#define NSIDES 2
+typedef struct {
+    const char *kind;
+    const char *label;
+    testLibvirt *lv;
+    GPid qemu;
+    double nextMs[RUNS];
+    double condMs[RUNS];
+    double traceApi[RUNS];
+    double traceCli[RUNS];
+    double traceCli1[RUNS];
+    double hitsMs[RUNS];
+    double hitsInsert[RUNS];
+    double hitsDrains[RUNS];
+    gdbFigure nextF;
+    gdbFigure condF;
+    int channel;
+} benchSide;
+
+static benchSide sides[NSIDES] = {
+    { .kind = "embed", .label = "embedded driver" },
+    { .kind = "daemon", .label = "private libvirtd" },
+};
+
+/* Only @run's QEMU gets the CPU */
+static void
+onlyRun(GPid run)
+{
+    size_t i;
+
+    if (rawQemu)
+        kill(rawQemu, run == rawQemu ? SIGCONT : SIGSTOP);
+    for (i = 0; i < NSIDES; i++) {
+        if (sides[i].qemu)
+            kill(sides[i].qemu, run == sides[i].qemu ? SIGCONT : SIGSTOP);
+    }
+    g_usleep(50 * 1000);
+}
+
+/* Make @side the one measured */
+static void
+useSide(benchSide *side)
+{
+    uri = side->lv->uri;
+    onlyRun(side->qemu);
+}
+
+static void
+printSideRow(const char *what, double raw, double *ours)
+{
+    benchRow r = { what, raw, benchMedian(ours, RUNS) };
+
+    printRow(&r);
+}
+
 int
 main(int argc, char **argv)
 {
-    g_autoptr(testLibvirt) lv = NULL;
     g_autoptr(GError) error = NULL;
-    double nextRaw[RUNS], nextOurs[RUNS];
-    double condRaw[RUNS], condOurs[RUNS];
-    double stepiRaw[RUNS], stepiKeep[RUNS], traceApi[RUNS], traceCli[RUNS];
-    double traceCli1[RUNS];
-    double hitsRaw[RUNS], hitsApi[RUNS], hitsInsert[RUNS], hitsDrains[RUNS];
-    gdbFigure nextRawF = { 0 }, nextOursF = { 0 };
-    gdbFigure condRawF = { 0 }, condOursF = { 0 };
+    double nextRaw[RUNS];
+    double condRaw[RUNS];
+    double stepiRaw[RUNS], stepiKeep[RUNS];
+    double hitsRaw[RUNS];
+    gdbFigure nextRawF = { 0 };
+    gdbFigure condRawF = { 0 };
     g_autofree char *rates = NULL;
     g_autofree char *rawT = NULL;
-    g_autofree char *ourT = NULL;
     const char *only = g_getenv("INQEMU_BENCH_ONLY");
-    double dummy;
+    const char *onlySide = g_getenv("INQEMU_BENCH_SIDE");
+    size_t nsides = NSIDES;
+    size_t k;
     int i;
 
     if (argc == 5 && g_str_equal(argv[1], "--api"))
@@ -813,69 +857,101 @@ main(int argc, char **argv)
                              "virsh-debug", NULL);
     if (!(scratch = g_dir_make_tmp("lvdbg-inqemu-XXXXXX", &error)))
         g_error("%s", error->message);
+    /* INQEMU_BENCH_SIDE=embed: the embedded driver only */
+    if (onlySide && g_str_equal(onlySide, "embed"))
+        nsides = 1;
 
-    lv = testLibvirtPrepare("embed");
-    uri = lv->uri;
-    g_free(runApi("start", NULL));
-    domQemu = findDomainPid(lv->dir);
+    for (k = 0; k < nsides; k++) {
+        g_autofree char *out = NULL;
+
+        sides[k].lv = testLibvirtPrepare(sides[k].kind);
+        uri = sides[k].lv->uri;
+        out = runApi("start", NULL);
+        sides[k].qemu = findDomainPid(sides[k].lv->dir);
+        onlyRun(0);
+    }
     startRaw();
     rawT = rawTarget();
-    ourT = bridgeTarget();
 
 #define WANT(n) (!only || strchr(only, (n)))
     for (i = 0; i < RUNS; i++) {
         if (WANT('1')) {
             onlyRun(rawQemu);
             nextRaw[i] = benchNext(rawT, false, NULL);
-            onlyRun(domQemu);
-            nextOurs[i] = benchNext(ourT, false, NULL);
+            for (k = 0; k < nsides; k++) {
+                g_autofree char *t = NULL;
+
+                useSide(&sides[k]);
+                t = bridgeTarget();
+                sides[k].nextMs[i] = benchNext(t, false, NULL);
+            }
         }
         if (WANT('2')) {
             onlyRun(rawQemu);
             condRaw[i] = benchCond(rawT, false, NULL);
-            onlyRun(domQemu);
-            condOurs[i] = benchCond(ourT, false, NULL);
+            for (k = 0; k < nsides; k++) {
+                g_autofree char *t = NULL;
+
+                useSide(&sides[k]);
+                t = bridgeTarget();
+                sides[k].condMs[i] = benchCond(t, false, NULL);
+            }
         }
         if (WANT('3')) {
-            g_autofree char *api = NULL;
-
             onlyRun(rawQemu);
             stepiRaw[i] = benchStepiRaw(false);
             stepiKeep[i] = benchStepiRaw(true);
-            onlyRun(domQemu);
-            api = runApi("steptrace", NULL);
-            traceApi[i] = outValue(api, "ms");
-            traceCli[i] = benchStepCli(TRACE_STEPS);
-            traceCli1[i] = benchStepCli(1);
+            for (k = 0; k < nsides; k++) {
+                g_autofree char *api = NULL;
+
+                useSide(&sides[k]);
+                api = runApi("steptrace", NULL);
+                sides[k].channel = outValue(api, "channel");
+                sides[k].traceApi[i] = outValue(api, "ms");
+                sides[k].traceCli[i] = benchStepCli(TRACE_STEPS);
+                sides[k].traceCli1[i] = benchStepCli(1);
+            }
         }
         if (WANT('4')) {
-            g_autofree char *api = NULL;
-
             onlyRun(rawQemu);
             hitsRaw[i] = benchHitsRaw();
-            onlyRun(domQemu);
-            api = runApi("hits", NULL);
-            hitsApi[i] = outValue(api, "ms");
-            hitsInsert[i] = outValue(api, "insert-ms");
-            hitsDrains[i] = outValue(api, "drains");
+            for (k = 0; k < nsides; k++) {
+                g_autofree char *api = NULL;
+
+                useSide(&sides[k]);
+                api = runApi("hits", NULL);
+                sides[k].channel = outValue(api, "channel");
+                sides[k].hitsMs[i] = outValue(api, "ms");
+                sides[k].hitsInsert[i] = outValue(api, "insert-ms");
+                sides[k].hitsDrains[i] = outValue(api, "drains");
+            }
         }
     }
     /* packet counts: one more run each with GDB's packet log */
     if (WANT('1')) {
         onlyRun(rawQemu);
-        dummy = benchNext(rawT, true, &nextRawF);
-        onlyRun(domQemu);
-        dummy = benchNext(ourT, true, &nextOursF);
+        benchNext(rawT, true, &nextRawF);
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *t = NULL;
+
+            useSide(&sides[k]);
+            t = bridgeTarget();
+            benchNext(t, true, &sides[k].nextF);
+        }
     }
     if (WANT('2')) {
         onlyRun(rawQemu);
-        dummy = benchCond(rawT, true, &condRawF);
-        onlyRun(domQemu);
-        dummy = benchCond(ourT, true, &condOursF);
+        benchCond(rawT, true, &condRawF);
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *t = NULL;
+
+            useSide(&sides[k]);
+            t = bridgeTarget();
+            benchCond(t, true, &sides[k].condF);
+        }
     }
-    (void) dummy;
     if (WANT('5')) {
-        onlyRun(domQemu);
+        useSide(&sides[0]);
         rates = runApi("rates", NULL);
     }
 
@@ -883,55 +959,84 @@ main(int argc, char **argv)
     kill(rawQemu, SIGCONT);
     kill(rawQemu, SIGKILL);
     waitpid(rawQemu, NULL, 0);
-    kill(domQemu, SIGCONT);
+    for (k = 0; k < nsides; k++)
+        kill(sides[k].qemu, SIGCONT);
 
-    g_print("inqemu-bench: raw gdbstub vs libvirt-debug (embedded driver, "
-            "debug channel), same QEMU, same guest, median of %d (ms):\n", RUNS);
+    g_print("inqemu-bench: GDB on QEMU's raw gdbstub against libvirt-debug "
+            "(debug channel), same QEMU binary, same guest, median of %d (ms):\n",
+            RUNS);
     g_print("  %-44s %10s %10s %9s\n", "", "raw", "ours", "raw/ours");
     if (WANT('1')) {
-        benchRow r = { "1. gdb next over the 500-iteration loop",
-                       benchMedian(nextRaw, RUNS), benchMedian(nextOurs, RUNS) };
-        printRow(&r);
-        g_print("     packets sent by gdb: raw %u (%u single steps), bridge %u "
-                "(%u vCont;r, %u single steps)\n",
-                nextRawF.packets, nextRawF.steps, nextOursF.packets,
-                nextOursF.ranges, nextOursF.steps);
+        g_print("1. gdb `next` over guest_loop's 500-iteration loop line\n");
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *what = g_strdup_printf("bridge, %s", sides[k].label);
+
+            printSideRow(what, benchMedian(nextRaw, RUNS), sides[k].nextMs);
+        }
+        g_print("     packets gdb sent during the next: raw %u (%u single steps)",
+                nextRawF.packets, nextRawF.steps);
+        for (k = 0; k < nsides; k++)
+            g_print(", %s %u (%u vCont;r, %u single steps)", sides[k].label,
+                    sides[k].nextF.packets, sides[k].nextF.ranges,
+                    sides[k].nextF.steps);
+        g_print("\n");
     }
     if (WANT('2')) {
-        benchRow r = { "2. continue to `if` true after 300 false hits",
-                       benchMedian(condRaw, RUNS), benchMedian(condOurs, RUNS) };
-        printRow(&r);
-        g_print("     packets sent by gdb: raw %u (%u with ;X), bridge %u "
-                "(%u with ;X)\n", condRawF.packets, condRawF.ranges,
-                condOursF.packets, condOursF.ranges);
+        g_print("2. `break guest_tick if guest_tick_count == N`, 300 false hits: the continue\n");
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *what = g_strdup_printf("bridge, %s", sides[k].label);
+
+            printSideRow(what, benchMedian(condRaw, RUNS), sides[k].condMs);
+        }
+        g_print("     packets gdb sent during the continue: raw %u (%u Z0 with ;X)",
+                condRawF.packets, condRawF.ranges);
+        for (k = 0; k < nsides; k++)
+            g_print(", %s %u (%u Z0 with ;X)", sides[k].label,
+                    sides[k].condF.packets, sides[k].condF.ranges);
+        g_print("\n");
     }
     if (WANT('3')) {
-        benchRow a = { "3. 10,000-instr. trace: stepi 10000 / API",
-                       benchMedian(stepiRaw, RUNS), benchMedian(traceApi, RUNS) };
-        benchRow b = { "   python stepi loop keeping pcs / API",
-                       benchMedian(stepiKeep, RUNS), benchMedian(traceApi, RUNS) };
-        benchRow c = { "   stepi 10000 / virsh-debug process",
-                       benchMedian(stepiRaw, RUNS), benchMedian(traceCli, RUNS) };
-        printRow(&a);
-        printRow(&b);
-        printRow(&c);
-        g_print("     virsh-debug debug-step --trace --count 1 (start, connect, "
-                "attach, one step): %.1f ms\n", benchMedian(traceCli1, RUNS));
+        g_print("3. a 10,000-instruction trace (raw: gdb `stepi 10000`, pcs not kept)\n");
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *a = g_strdup_printf("API, %s", sides[k].label);
+            g_autofree char *c = g_strdup_printf("virsh-debug process, %s",
+                                                 sides[k].label);
+
+            printSideRow(a, benchMedian(stepiRaw, RUNS), sides[k].traceApi);
+            printSideRow(c, benchMedian(stepiRaw, RUNS), sides[k].traceCli);
+        }
+        g_print("   raw: gdb Python loop of stepi keeping each pc, against the API\n");
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *b = g_strdup_printf("API, %s", sides[k].label);
+
+            printSideRow(b, benchMedian(stepiKeep, RUNS), sides[k].traceApi);
+        }
+        for (k = 0; k < nsides; k++)
+            g_print("     %s: virsh-debug debug-step --trace --count 1 (start, "
+                    "connect, attach, one step) %.1f ms\n", sides[k].label,
+                    benchMedian(sides[k].traceCli1, RUNS));
     }
     if (WANT('4')) {
-        benchRow r = { "4. 1,000 hits recording rip + counter",
-                       benchMedian(hitsRaw, RUNS), benchMedian(hitsApi, RUNS) };
-        printRow(&r);
-        g_print("     ours: insertion %.1f ms, %.0f drains (one per %d ms)\n",
-                benchMedian(hitsInsert, RUNS), benchMedian(hitsDrains, RUNS),
-                DRAIN_PAUSE_US / 1000);
+        g_print("4. 1,000 hits on guest_hot recording rip and guest_hot_count "
+                "(raw: gdb commands; silent; printf; continue)\n");
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *what = g_strdup_printf("API tracepoint, %s",
+                                                    sides[k].label);
+
+            printSideRow(what, benchMedian(hitsRaw, RUNS), sides[k].hitsMs);
+            g_print("     insertion %.1f ms, %.0f drains (one every %d ms)\n",
+                    benchMedian(sides[k].hitsInsert, RUNS),
+                    benchMedian(sides[k].hitsDrains, RUNS),
+                    DRAIN_PAUSE_US / 1000);
+        }
     }
     if (WANT('5')) {
         double none = outValue(rates, "none");
         double trace = outValue(rates, "trace");
         double bp = outValue(rates, "bp");
 
-        g_print("5. guest_hot calls per second (median of %d periods of %d s):\n",
+        g_print("5. guest_hot calls per second, embedded driver (median of %d "
+                "periods of %d s):\n",
                 RATE_PERIODS, (int) (RATE_PERIOD_US / G_USEC_PER_SEC));
         g_print("  no point                                  %10.0f\n", none);
         g_print("  tracepoint on guest_hot (hit rate)        %10.0f  (%.1f%% of no point)\n",
@@ -944,13 +1049,20 @@ main(int argc, char **argv)
         if (WANT('4')) {
             double floor = TRACE_HITS * 1000.0 / bp;
             double rawHit = (benchMedian(hitsRaw, RUNS) - floor) / TRACE_HITS;
-            double ourHit = (benchMedian(hitsApi, RUNS) - floor) / TRACE_HITS;
+            double ourHit = (benchMedian(sides[0].hitsMs, RUNS) - floor) / TRACE_HITS;
 
-            g_print("  4. with the guest's own time for %d calls (%.1f ms at "
-                    "the never-hit rate) taken out: raw %.3f ms a hit, ours "
-                    "%.3f ms a hit (%.1fx)\n", TRACE_HITS, floor, rawHit,
-                    ourHit, rawHit / ourHit);
+            g_print("  4. less the guest's own time for %d calls at the never-hit "
+                    "rate (%.1f ms): raw %.3f ms a hit, ours %.3f ms a hit (%.1fx)\n",
+                    TRACE_HITS, floor, rawHit, ourHit, rawHit / ourHit);
         }
+    }
+    for (k = 0; k < nsides; k++) {
+        if (!sides[k].lv)
+            continue;
+        if ((WANT('3') || WANT('4')) && !sides[k].channel)
+            g_print("NOTE: the %s API runs were on the monitor path, not the "
+                    "debug channel\n", sides[k].label);
+        testLibvirtFree(sides[k].lv);
     }
     {
         const char *rm[] = { "rm", "-rf", scratch, NULL };
