@@ -928,6 +928,86 @@ testRangeAndTracedStep(void)
     assertGuestRunningClean();
 }
 
+static void
+onTraceFull(virConnectPtr conn G_GNUC_UNUSED,
+            virDomainPtr d G_GNUC_UNUSED,
+            const char *event,
+            long long seconds G_GNUC_UNUSED,
+            unsigned int micros G_GNUC_UNUSED,
+            const char *details,
+            void *opaque)
+{
+    g_async_queue_push(opaque, g_strdup_printf("%s %s", event, details));
+}
+
+/* The <debug> element declares a conditional breakpoint (by symbol) and
+ * a tracepoint that asks for DEBUG_TRACE_FULL: an attach arms both, the
+ * tracepoint collects while the guest runs, and its full buffer reaches a
+ * fleet tool as a QEMU event through libvirt */
+static void
+testDeclaredTracepoint(void)
+{
+    g_autoptr(GAsyncQueue) full = g_async_queue_new_full(g_free);
+    g_autofree char *xml = NULL;
+    g_autofree char *ev = NULL;
+    g_autofree virDomainDebugStopInfo *stop = NULL;
+    virDomainDebugTraceRecord *recs = NULL;
+    virDomainDebugPoint *points = NULL;
+    int callback;
+    int traceId = 0;
+    int n;
+    int i;
+
+    callback = virConnectDomainQemuMonitorEventRegister(
+        lv->conn, dom, "DEBUG_TRACE_FULL", onTraceFull,
+        g_async_queue_ref(full), (virFreeCallback) g_async_queue_unref, 0);
+    g_assert_cmpint(callback, >=, 0);
+    xml = g_strdup_printf(
+        "<debug xmlns='http://libvirt-debug.org/schemas/domain/debug/1.0'>"
+        "<symbols file='%s'/>"
+        "<breakpoint type='sw' addr='0x%llx' condition='u32[guest_tick_count] %% 1000 == 499'/>"
+        "<tracepoint type='sw' addr='0x%llx' capacity='4' notify-full='yes'>"
+        "<collect addr='0x%llx' len='4'/></tracepoint></debug>",
+        testGuestPath(), sym(GUEST_SYM_FUNCTION), sym("guest_hot"),
+        sym("guest_hot_count"));
+    g_assert_cmpint(virDomainDebugSetConfig(dom, xml, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+    g_assert_cmpint(virDomainDebugAttach(dom, VIR_DOMAIN_DEBUG_ATTACH_LEASE), ==, 2);
+
+    /* the breakpoint fires only where its condition holds */
+    stop = waitDebugExit();
+    g_assert_cmphex(stop->pc, ==, sym(GUEST_SYM_FUNCTION));
+    g_assert_cmpuint(readGuestU32(GUEST_SYM_CALLS) % 1000, ==, 499);
+    n = virDomainDebugListPoints(dom, &points, 0);
+    g_assert_cmpint(n, ==, 2);
+    for (i = 0; i < n; i++) {
+        if (points[i].trace) {
+            traceId = points[i].id;
+            g_assert_cmpuint(points[i].traceCapacity, ==, 4);
+        } else {
+            g_assert_cmpstr(points[i].conditionText, ==,
+                            "u32[guest_tick_count] % 1000 == 499");
+        }
+    }
+    virDomainDebugPointsFree(points, n);
+    g_assert_cmpint(traceId, >, 0);
+
+    /* while the guest runs on, the tracepoint fills its 4 records */
+    g_assert_cmpint(virDomainDebugRemovePoint(dom, stop->pointId, 0), ==, 0);
+    g_assert_cmpint(virDomainDebugContinue(dom, 0), ==, 0);
+    ev = g_async_queue_timeout_pop(full, EVENT_TIMEOUT_US);
+    g_assert_nonnull(ev);
+    g_assert_true(g_str_has_prefix(ev, "DEBUG_TRACE_FULL "));
+    g_assert_nonnull(strstr(ev, "\"records\":4"));
+    n = virDomainDebugTraceDrain(dom, traceId, 0, &recs, NULL, NULL, 0);
+    g_assert_cmpint(n, ==, 4);
+    virDomainDebugTraceRecordsFree(recs, n);
+
+    g_assert_cmpint(virConnectDomainQemuMonitorEventDeregister(lv->conn, callback), ==, 0);
+    g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
+    g_assert_cmpint(virDomainDebugSetConfig(dom, NULL, VIR_DOMAIN_AFFECT_LIVE), ==, 0);
+    assertGuestRunningClean();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -961,6 +1041,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/api/condition-ignore", testConditionIgnore);
     g_test_add_func("/e2e/api/tracepoint", testTracepoint);
     g_test_add_func("/e2e/api/range-traced-step", testRangeAndTracedStep);
+    g_test_add_func("/e2e/api/declared-tracepoint", testDeclaredTracepoint);
     g_test_add_func("/e2e/api/write-register-memory", testRegisterAndMemoryWrite);
     g_test_add_func("/e2e/api/bad-input", testBadInput);
     g_test_add_func("/e2e/api/threads", testThreads);

@@ -655,18 +655,21 @@ testBacktrace(void)
  * line (vCont;r), the bridge widens the range to all of the line's rows,
  * and QEMU runs the loop without a round trip per instruction */
 static void
-testNextRange(void)
+testNextRange(gconstpointer data)
 {
+    const char *command = data;
     g_autofree char *target = gdbTargetPipe(domName);
     g_autoptr(GString) s = gdbScriptNewWith(target, guestDebugPath());
     g_autofree char *out = NULL;
     const char *during;
 
     g_string_append(s, "break guest_loop\ncontinue\ndelete\n");
-    /* to the loop's line, then over it */
+    /* to the loop's line, then over it: "step" there is "next" (no
+     * call in the line), and the same range step */
     g_string_append(s, "next\n");
     g_string_append(s, "printf \"@@next@@\\n\"\n");
-    g_string_append(s, "set debug remote 1\nnext\nset debug remote 0\n");
+    g_string_append_printf(s, "set debug remote 1\n%s\nset debug remote 0\n",
+                           command);
     g_string_append(s, "printf \"sum=%u\\n\", guest_loop_sum\n");
     g_string_append(s, "detach\n");
     out = gdbRun(s, false);
@@ -1555,7 +1558,8 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/over-ssh", testOverSsh);
     g_test_add_func("/gdb/registers-memory", testRegistersAndMemory);
     g_test_add_func("/gdb/bt", testBacktrace);
-    g_test_add_func("/gdb/next-range", testNextRange);
+    g_test_add_data_func("/gdb/next-range", "next", testNextRange);
+    g_test_add_data_func("/gdb/step-range", "step", testNextRange);
     g_test_add_func("/gdb/break-condition", testBreakCondition);
     g_test_add_func("/gdb/watch-condition", testWatchCondition);
     g_test_add_func("/gdb/set-var", testSetVar);
