@@ -374,14 +374,33 @@ gdbRspSessionStart(gdbRspSession *session, int timeoutMs)
 int
 gdbRspSessionInterrupt(gdbRspSession *session)
 {
+    g_autofree virDomainDebugStopInfo *stops = NULL;
+    int nstops;
+    int i;
+
     if (!session->running)
         return 0;
-    /* A refusal means the guest stopped on its own meanwhile: that stop
-     * is queued and ends the run anyway */
-    if (session->ops->stop(session->opaque) < 0 &&
-        (session->flags & GDB_RSP_SESSION_LOG_ERRORS))
+    if (session->ops->stop(session->opaque) == 0)
+        return 0;
+    if (session->flags & GDB_RSP_SESSION_LOG_ERRORS)
         g_printerr("debug-gdb: interrupt: %s\n",
                    session->ops->lastErrorMessage(session->opaque));
+    /*
+     * A refusal means the guest stopped on its own meanwhile.  That
+     * stop's event normally ends the run; should it never come (lost
+     * with a connection, or already consumed), GDB would wait for ever
+     * for its stop reply.  So post the stop the target reports now: if
+     * the event comes too, the session drops whichever is second (it
+     * takes one stop per run).
+     */
+    if ((nstops = session->ops->getStops(session->opaque, &stops)) < 0)
+        return 0;
+    for (i = 0; i < nstops; i++) {
+        if (stops[i].stopped) {
+            gdbRspSessionPostStop(session, &stops[i]);
+            break;
+        }
+    }
     return 0;
 }
 

@@ -305,6 +305,10 @@ fakeCont(void *opaque)
     fakeTarget *fake = opaque;
 
     fake->running = true;
+    if (fake->stopSilentlyOnCont) {
+        fake->running = false;
+        return 0;
+    }
     if (fake->stopOnCont) {
         fake->running = false;
         gdbRspSessionPostStop(fake->session, &fake->contStop);

@@ -34,6 +34,7 @@ typedef struct {
     int watchLimit;
     bool running;
     bool stopOnCont;                /* cont posts contStop at once */
+    bool stopSilentlyOnCont;        /* cont stops with no event at all */
     virDomainDebugStopInfo contStop;
     int detaches;
     int setRegisterCalls;

@@ -649,6 +649,17 @@ testInterrupt(void)
     RUN(fake, s, "OK", "E10", "T02thread:02;", "QC02", "QC02");
     runResultClear(&res);
 
+    /* the guest stopped on its own but its event never came: the
+     * refused interrupt still ends the run with the stop it finds */
+    g_string_truncate(s, 0);
+    fake->stopSilentlyOnCont = true;
+    pkt(s, "c");
+    g_string_append_c(s, GDB_RSP_INTERRUPT);
+    pkt(s, "qC");
+    RUN(fake, s, "T05thread:01;", "QC01");
+    fake->stopSilentlyOnCont = false;
+    runResultClear(&res);
+
     /* EOF while running: detached, guest left running */
     g_string_truncate(s, 0);
     fake->detaches = 0;
