@@ -662,6 +662,61 @@ apiRates(virDomainPtr dom)
             benchMedian(bp, RATE_PERIODS));
 }
 
+/* A tracepoint (or a never-hit breakpoint) for PROFILE_SECONDS, for
+ * perf to look at QEMU meanwhile */
+#define PROFILE_SECONDS 5
+static void
+apiHold(virDomainPtr dom, bool trace)
+{
+    int id;
+
+    if (trace)
+        id = insertTracepoint(dom, 65536);
+    else
+        id = virDomainDebugInsertPoint(dom, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                       testGuestSymbol("guest_never_called"),
+                                       0, -1, 0);
+    check(id, "insert");
+    g_print("bench-rate %.0f\n", hotRate(dom, trace ? id : 0));
+    g_usleep((PROFILE_SECONDS - 2) * G_USEC_PER_SEC);
+    check(virDomainDebugRemovePoint(dom, id, 0), "remove");
+}
+
+/* With 'p' in INQEMU_BENCH_ONLY: perf's view of the domain's QEMU with a
+ * tracepoint, then with a never-hit breakpoint, in
+ * $INQEMU_BENCH_PERF_DIR (default: the current directory) */
+static void
+profileQemu(GPid qemu)
+{
+    const char *dir = g_getenv("INQEMU_BENCH_PERF_DIR");
+    const char *kinds[] = { "trace", "bp" };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(kinds); i++) {
+        g_autofree char *hold = g_strdup_printf("hold-%s", kinds[i]);
+        g_autofree char *data = g_strdup_printf("%s/perf-%s.data", dir ? dir : ".",
+                                                kinds[i]);
+        g_autofree char *pid = g_strdup_printf("%d", qemu);
+        g_autofree char *secs = g_strdup_printf("%d", PROFILE_SECONDS - 1);
+        const char *argv[] = { "perf", "record", "-q", "-g", "-o", data, "-p", pid,
+                               "--", "sleep", secs, NULL };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *out = NULL;
+        GPid perf;
+
+        if (!g_spawn_async(NULL, (char **) argv, NULL,
+                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+                           G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                           NULL, NULL, &perf, &error))
+            g_error("cannot run perf: %s", error->message);
+        out = runApi(hold, NULL);
+        waitpid(perf, NULL, 0);
+        g_spawn_close_pid(perf);
+        g_print("profile: %s, guest_hot %s/s, perf data in %s\n", kinds[i],
+                g_strstrip(strstr(out, "bench-rate") + strlen("bench-rate")), data);
+    }
+}
+
 static int
 apiMain(const char *what, const char *apiUri)
 {
@@ -701,6 +756,10 @@ apiMain(const char *what, const char *apiUri)
             apiHits(dom);
         else if (g_str_equal(what, "rates"))
             apiRates(dom);
+        else if (g_str_equal(what, "hold-trace"))
+            apiHold(dom, true);
+        else if (g_str_equal(what, "hold-bp"))
+            apiHold(dom, false);
         else
             g_error("unknown --api '%s'", what);
         check(virDomainDebugDetach(dom, 0), "detach");
@@ -953,6 +1012,10 @@ main(int argc, char **argv)
     if (WANT('5')) {
         useSide(&sides[0]);
         rates = runApi("rates", NULL);
+    }
+    if (only && strchr(only, 'p')) {
+        useSide(&sides[0]);
+        profileQemu(sides[0].qemu);
     }
 
     onlyRun(0);
