@@ -146,6 +146,11 @@ helperBin(void)
 
 /* Runs `BIN -c URI ARGS...` (virsh-debug), or `BIN URI ARGS...` (the
  * helper, in the test's own environment) with @input on stdin. */
+/* When set, virsh-debug runs under coreutils' timeout, which sends it
+ * SIGINT (Ctrl-C) after this many seconds: for commands that run until
+ * interrupted */
+static const char *runInterruptAfter;
+
 static void
 runv(Result *res, const char *input, bool helper, const char *const *args)
 {
@@ -159,6 +164,13 @@ runv(Result *res, const char *input, bool helper, const char *const *args)
     int status;
     size_t i;
 
+    if (!helper && runInterruptAfter) {
+        g_ptr_array_add(argv, (char *)"/usr/bin/timeout");
+        g_ptr_array_add(argv, (char *)"--preserve-status");
+        g_ptr_array_add(argv, (char *)"-s");
+        g_ptr_array_add(argv, (char *)"INT");
+        g_ptr_array_add(argv, (char *)runInterruptAfter);
+    }
     g_ptr_array_add(argv, (char *)(helper ? helperBin() : virshDebugBin()));
     if (!helper)
         g_ptr_array_add(argv, (char *)"-c");
@@ -1161,6 +1173,29 @@ testCliTracepoint(void)
     }
     g_assert_cmpuint(n, >, 0);
     g_assert_cmpuint(n, <=, 64);
+
+    /* --follow keeps draining until Ctrl-C: the records of two seconds,
+     * more than the buffer holds, with no gap once it follows */
+    runInterruptAfter = "2";
+    RUN(&r, "--json", "debug-trace-records", DOMAIN, idstr, "--follow");
+    runInterruptAfter = NULL;
+    assertOk(&r);
+    g_strfreev(lines);
+    lines = g_strsplit(r.out, "\n", -1);
+    g_assert_cmpuint(g_strv_length(lines), >, 64);
+    {
+        gint64 prev = -1;
+
+        for (i = 0; lines[i] && *lines[i]; i++) {
+            g_autoptr(JsonNode) node = json_from_string(lines[i], NULL);
+            gint64 seq;
+
+            g_assert_nonnull(node);
+            seq = json_object_get_int_member(json_node_get_object(node), "seq");
+            g_assert_cmpint(seq, >, prev);
+            prev = seq;
+        }
+    }
 
     /* as an operator reads them */
     g_usleep(100 * 1000);
