@@ -635,6 +635,11 @@ virshDebugPrintCaps(virshDebugControl *ctl, const char *domain,
         virshDebugJsonBool(b, "step-mask-irq", caps->stepMaskIrq);
         virshDebugJsonBool(b, "step-mask-timers", caps->stepMaskTimers);
         virshDebugJsonInt(b, "max-memory-size", caps->maxMemorySize);
+        virshDebugJsonBool(b, "range-step", caps->rangeStep);
+        virshDebugJsonBool(b, "conditions", caps->conditions);
+        virshDebugJsonBool(b, "ignore-count", caps->ignoreCount);
+        virshDebugJsonBool(b, "tracepoints", caps->tracepoints);
+        virshDebugJsonBool(b, "step-trace", caps->stepTrace);
         json_builder_end_object(b);
         virshDebugPutJson(b);
         return;
@@ -657,6 +662,12 @@ virshDebugPrintCaps(virshDebugControl *ctl, const char *domain,
     printf("%-22s %s\n", "Step IRQ masking:", virshDebugYesNo(caps->stepMaskIrq));
     printf("%-22s %s\n", "Step timer masking:", virshDebugYesNo(caps->stepMaskTimers));
     printf("%-22s %llu bytes\n", "Memory per call:", caps->maxMemorySize);
+    /* what QEMU decides without a round trip to the debugger */
+    printf("%-22s %s\n", "Range steps:", virshDebugYesNo(caps->rangeStep));
+    printf("%-22s %s\n", "Conditions:", virshDebugYesNo(caps->conditions));
+    printf("%-22s %s\n", "Ignore counts:", virshDebugYesNo(caps->ignoreCount));
+    printf("%-22s %s\n", "Tracepoints:", virshDebugYesNo(caps->tracepoints));
+    printf("%-22s %s\n", "Traced steps:", virshDebugYesNo(caps->stepTrace));
     printf("\n");
     fflush(stdout);
 }

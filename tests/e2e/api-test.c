@@ -161,6 +161,11 @@ testCaps(void)
     g_assert_true(caps->singleStep);
     g_assert_cmpuint(caps->pointTypes, ==, (1 << VIR_DOMAIN_DEBUG_POINT_LAST) - 1);
     g_assert_cmpuint(caps->maxMemorySize, >, 0);
+    g_assert_true(caps->rangeStep);
+    g_assert_true(caps->conditions);
+    g_assert_true(caps->ignoreCount);
+    g_assert_true(caps->tracepoints);
+    g_assert_true(caps->stepTrace);
     virDomainDebugCapsFree(caps);
     assertGuestRunningClean();
 }

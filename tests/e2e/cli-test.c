@@ -409,6 +409,11 @@ testCaps(void)
     assertContains(r.out, "Supported:             yes\n");
     assertContains(r.out, "hw-breakpoint");
     assertContains(r.out, "Single step:           yes\n");
+    assertContains(r.out, "Range steps:           yes\n");
+    assertContains(r.out, "Conditions:            yes\n");
+    assertContains(r.out, "Ignore counts:         yes\n");
+    assertContains(r.out, "Tracepoints:           yes\n");
+    assertContains(r.out, "Traced steps:          yes\n");
 
     RUN(&r, "--json", "debug-caps", DOMAIN);
     assertOk(&r);
@@ -422,6 +427,11 @@ testCaps(void)
     g_assert_cmpint(json_object_get_int_member(obj, "hw-breakpoints"), ==, -1);
     g_assert_cmpint(json_object_get_int_member(obj, "hw-watchpoints"), ==, -1);
     g_assert_cmpint(json_object_get_int_member(obj, "max-memory-size"), >, 0);
+    g_assert_true(json_object_get_boolean_member(obj, "range-step"));
+    g_assert_true(json_object_get_boolean_member(obj, "conditions"));
+    g_assert_true(json_object_get_boolean_member(obj, "ignore-count"));
+    g_assert_true(json_object_get_boolean_member(obj, "tracepoints"));
+    g_assert_true(json_object_get_boolean_member(obj, "step-trace"));
     types = json_object_get_array_member(obj, "point-types");
     g_assert_cmpuint(json_array_get_length(types), ==, VIR_DOMAIN_DEBUG_POINT_LAST);
     g_assert_cmpstr(json_array_get_string_element(types, 0), ==, "sw-breakpoint");
