@@ -662,6 +662,52 @@ virshDebugStopReported(virshDebugControl *ctl, const virDomainDebugStopInfo *sto
 }
 
 
+/* How long a session's wait gives the event of a stop it found to
+ * arrive: the stop is in QEMU's state as soon as it happens, its event
+ * follows within milliseconds (it crosses the channel or the monitor and
+ * libvirt's event loop) */
+#define VIRSH_DEBUG_EVENT_DELAY 5.0
+
+/* In a debug session every debug exit is printed as its event arrives.
+ * A wait can find the guest stopped before that event reached the event
+ * thread: waiting for it (bounded) leaves the report to the session,
+ * which prints it, instead of printing the stop twice.  A stop from
+ * before the session's first command (a declared point hit while
+ * attaching) was never reported and no event will come for it: false at
+ * once. */
+static bool
+virshDebugStopComing(virshDebugControl *ctl, guint64 since,
+                     const virDomainDebugStopInfo *stop)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      (gint64)(VIRSH_DEBUG_EVENT_DELAY * G_USEC_PER_SEC);
+    bool coming = false;
+
+    if (!g_atomic_int_get(&ctl->asyncReports) || !ctl->sessionReportsMarked)
+        return false;
+    g_mutex_lock(&ctl->eventLock);
+    if (ctl->eventGeneration <= ctl->sessionReportsFrom &&
+        ctl->eventStop.vcpu == stop->vcpu &&
+        ctl->eventStop.pc == stop->pc &&
+        ctl->eventStop.pointId == stop->pointId) {
+        g_mutex_unlock(&ctl->eventLock);
+        return false;
+    }
+    while (ctl->eventGeneration == since &&
+           !g_atomic_int_get(&virshDebugInterrupted) &&
+           g_get_monotonic_time() < deadline)
+        g_cond_wait_until(&ctl->eventCond, &ctl->eventLock,
+                          MIN(deadline, g_get_monotonic_time() +
+                              G_USEC_PER_SEC / 10));
+    coming = ctl->eventGeneration != since &&
+             ctl->eventStop.vcpu == stop->vcpu &&
+             ctl->eventStop.pc == stop->pc &&
+             ctl->eventStop.pointId == stop->pointId;
+    g_mutex_unlock(&ctl->eventLock);
+    return coming;
+}
+
+
 static const virshDebugOptDef opts_wait[] = {
     VIRSH_DEBUG_OPT_DOMAIN,
     { "timeout", VIRSH_DEBUG_OT_STRING, 0, "seconds",
@@ -713,7 +759,8 @@ cmdDebugWait(virshDebugControl *ctl, const virshDebugCmd *cmd)
             virDomainDebugResetLastError();
         for (i = 0; i < n; i++) {
             if (stops[i].stopped) {
-                if (!virshDebugStopReported(ctl, &stops[i]))
+                if (!virshDebugStopReported(ctl, &stops[i]) &&
+                    !virshDebugStopComing(ctl, gen, &stops[i]))
                     virshDebugPrintStop(ctl, virDomainGetName(dom), &stops[i]);
                 g_free(stops);
                 return true;
