@@ -55,13 +55,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "libvirt-debug/libvirt-debug.h"
 #include "bench-stats.h"
 #include "testutils-guest.h"
 #include "testutils-libvirt.h"
 
-#define RUNS 3
+/* repetitions: INQEMU_BENCH_RUNS (default 3, at most MAX_RUNS) */
+#define MAX_RUNS 15
+static int RUNS = 3;
 #define GDB_TIMEOUT "600"
 #define DOMAIN "bench"
 #define LOOP_SUM (499 * 500 / 2)
@@ -349,6 +356,130 @@ benchStepiRaw(bool keep)
     return outValue(out, "ms");
 }
 
+/* The raw path without GDB: a minimal RSP client of this program on the
+ * raw gdbstub, 10,000 times `s` and `g` (for rip), keeping each pc: the
+ * round trips alone, no debugger's work */
+typedef struct {
+    int fd;
+    char buf[4096];
+    size_t len;
+    size_t pos;
+} rspClient;
+
+/* The next byte, or -1 if none came within @timeoutMs */
+static int
+rspByte(rspClient *c, int timeoutMs)
+{
+    if (c->pos == c->len) {
+        struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+        ssize_t n;
+
+        if (poll(&pfd, 1, timeoutMs) <= 0)
+            return -1;
+        if ((n = read(c->fd, c->buf, sizeof(c->buf))) <= 0)
+            g_error("raw client: the gdbstub closed the connection");
+        c->len = n;
+        c->pos = 0;
+    }
+    return (unsigned char) c->buf[c->pos++];
+}
+
+/* The next packet's payload, or NULL if none came within @timeoutMs */
+static char *
+rspReceive(rspClient *c, int timeoutMs)
+{
+    g_autoptr(GString) payload = g_string_new(NULL);
+    int ch;
+
+    do {
+        if ((ch = rspByte(c, timeoutMs)) < 0)
+            return NULL;
+    } while (ch != '$');
+    while ((ch = rspByte(c, 10000)) != '#') {
+        if (ch < 0)
+            g_error("raw client: a packet cut short");
+        g_string_append_c(payload, ch);
+    }
+    rspByte(c, 10000);
+    rspByte(c, 10000);
+    if (write(c->fd, "+", 1) != 1)
+        g_error("raw client: write failed");
+    return g_string_free(g_steal_pointer(&payload), FALSE);
+}
+
+static char *
+rspRequest(rspClient *c, const char *packet)
+{
+    unsigned int sum = 0;
+    const char *p;
+    g_autofree char *frame = NULL;
+    char *reply;
+
+    for (p = packet; *p; p++)
+        sum += (unsigned char) *p;
+    frame = g_strdup_printf("$%s#%02x", packet, sum & 0xff);
+    if (write(c->fd, frame, strlen(frame)) != (ssize_t) strlen(frame))
+        g_error("raw client: write failed");
+    if (!(reply = rspReceive(c, 30000)))
+        g_error("raw client: no reply to '%s'", packet);
+    return reply;
+}
+
+static double
+benchStepRsp(void)
+{
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    rspClient c = { .fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0) };
+    g_autofree char *z = g_strdup_printf("Z0,%llx,1",
+                                         (unsigned long long) testGuestSymbol("guest_tick"));
+    g_autofree guint64 *pcs = g_new0(guint64, TRACE_STEPS);
+    g_autofree char *zr = NULL;
+    g_autofree char *stop = NULL;
+    g_autofree char *zz = NULL;
+    char *stale;
+    gint64 t0;
+    gint64 t1;
+    int i;
+
+    g_strlcpy(sa.sun_path, rawSock, sizeof(sa.sun_path));
+    if (c.fd < 0 || connect(c.fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+        g_error("raw client: cannot connect to %s", rawSock);
+    /* QEMU stops the guest when a client attaches, and may say so
+     * unasked: take whatever it sends first */
+    g_free(rspRequest(&c, "?"));
+    while ((stale = rspReceive(&c, 300)))
+        g_free(stale);
+
+    zr = rspRequest(&c, z);
+    stop = rspRequest(&c, "c");
+    z[0] = 'z';
+    zz = rspRequest(&c, z);
+    if (!g_str_equal(zr, "OK") || stop[0] != 'T' || !g_str_equal(zz, "OK"))
+        g_error("raw client: cannot stop at guest_tick (%s, %s, %s)", zr, stop, zz);
+
+    t0 = g_get_monotonic_time();
+    for (i = 0; i < TRACE_STEPS; i++) {
+        g_autofree char *st = rspRequest(&c, "s");
+        /* QEMU answers `p` only to clients that read its target XML:
+         * `g`, as GDB does; rip follows the 16 general registers */
+        g_autofree char *regs = rspRequest(&c, "g");
+        char pc[17];
+
+        if (st[0] != 'T' || strlen(regs) < 17 * 16)
+            g_error("raw client: step %d: '%s', '%.40s'", i, st, regs);
+        memcpy(pc, regs + 16 * 16, 16);
+        pc[16] = '\0';
+        pcs[i] = GUINT64_FROM_BE(g_ascii_strtoull(pc, NULL, 16));
+    }
+    t1 = g_get_monotonic_time();
+    if (pcs[1] == 0 || pcs[1] == pcs[0])
+        g_error("raw client: the pc did not move");
+    /* let the guest go, as GDB's detach does */
+    g_free(rspRequest(&c, "D"));
+    close(c.fd);
+    return (t1 - t0) / 1000.0;
+}
+
 /* the CLI: the whole virsh-debug process, stop to stop, for @steps
  * traced instructions */
 static double
@@ -492,13 +623,17 @@ apiStepTrace(virDomainPtr dom)
     g_autofree virDomainDebugStopInfo *s = NULL;
     unsigned long long tick = testGuestSymbol("guest_tick");
     gint64 t0;
+    gint64 tCalled;
+    gint64 tStopped;
     gint64 t1;
     int n;
 
     stopAtTick(dom);
     t0 = g_get_monotonic_time();
     check(virDomainDebugStepTrace(dom, 0, TRACE_STEPS, NULL, 0), "step trace");
+    tCalled = g_get_monotonic_time();
     s = waitStop();
+    tStopped = g_get_monotonic_time();
     n = virDomainDebugGetStepTrace(dom, 0, &entries, 0);
     t1 = g_get_monotonic_time();
     check(n, "get step trace");
@@ -507,7 +642,10 @@ apiStepTrace(virDomainPtr dom)
         g_error("traced step: %d entries, first 0x%llx, reason %d", n,
                 n > 0 ? entries[0].pc : 0, s->reason);
     virDomainDebugStepTraceFree(entries, n);
-    g_print("bench-ms %.3f\n", (t1 - t0) / 1000.0);
+    g_print("bench-ms %.3f\nbench-call-ms %.3f\nbench-event-ms %.3f\n"
+            "bench-get-ms %.3f\n", (t1 - t0) / 1000.0,
+            (tCalled - t0) / 1000.0, (tStopped - tCalled) / 1000.0,
+            (t1 - tStopped) / 1000.0);
 }
 
 static int
@@ -773,6 +911,14 @@ apiMain(const char *what, const char *apiUri)
 /* ------------------------------------------------------------------ */
 /* the two QEMUs                                                        */
 
+/* the raw QEMU dies with this program, stopped or not (libvirt's are
+ * reaped by testutils-libvirt) */
+static void
+rawChildSetup(gpointer opaque G_GNUC_UNUSED)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 startRaw(void)
 {
@@ -790,7 +936,7 @@ startRaw(void)
     argv[13] = gdbarg;
     if (!g_spawn_async(NULL, (char **) argv, NULL,
                        G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                       NULL, NULL, &rawQemu, &error))
+                       rawChildSetup, NULL, &rawQemu, &error))
         g_error("cannot start QEMU: %s", error->message);
     for (i = 0; i < 200 && !g_file_test(rawSock, G_FILE_TEST_EXISTS); i++)
         g_usleep(50 * 1000);
@@ -840,14 +986,17 @@ typedef struct {
     const char *label;
     testLibvirt *lv;
     GPid qemu;
-    double nextMs[RUNS];
-    double condMs[RUNS];
-    double traceApi[RUNS];
-    double traceCli[RUNS];
-    double traceCli1[RUNS];
-    double hitsMs[RUNS];
-    double hitsInsert[RUNS];
-    double hitsDrains[RUNS];
+    double nextMs[MAX_RUNS];
+    double condMs[MAX_RUNS];
+    double traceApi[MAX_RUNS];
+    double traceCli[MAX_RUNS];
+    double traceCli1[MAX_RUNS];
+    double traceCall[MAX_RUNS];
+    double traceEvent[MAX_RUNS];
+    double traceGet[MAX_RUNS];
+    double hitsMs[MAX_RUNS];
+    double hitsInsert[MAX_RUNS];
+    double hitsDrains[MAX_RUNS];
     gdbFigure nextF;
     gdbFigure condF;
     int channel;
@@ -893,10 +1042,11 @@ int
 main(int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
-    double nextRaw[RUNS];
-    double condRaw[RUNS];
-    double stepiRaw[RUNS], stepiKeep[RUNS];
-    double hitsRaw[RUNS];
+    double nextRaw[MAX_RUNS];
+    double condRaw[MAX_RUNS];
+    double stepiRaw[MAX_RUNS], stepiKeep[MAX_RUNS], stepRsp[MAX_RUNS];
+    const char *runsEnv = g_getenv("INQEMU_BENCH_RUNS");
+    double hitsRaw[MAX_RUNS];
     gdbFigure nextRawF = { 0 };
     gdbFigure condRawF = { 0 };
     g_autofree char *rates = NULL;
@@ -919,6 +1069,7 @@ main(int argc, char **argv)
     /* INQEMU_BENCH_SIDE=embed: the embedded driver only */
     if (onlySide && g_str_equal(onlySide, "embed"))
         nsides = 1;
+#define WANT(n) (!only || strchr(only, (n)))
 
     for (k = 0; k < nsides; k++) {
         g_autofree char *out = NULL;
@@ -931,8 +1082,9 @@ main(int argc, char **argv)
     }
     startRaw();
     rawT = rawTarget();
+    if (runsEnv)
+        RUNS = CLAMP(atoi(runsEnv), 1, MAX_RUNS);
 
-#define WANT(n) (!only || strchr(only, (n)))
     for (i = 0; i < RUNS; i++) {
         if (WANT('1')) {
             onlyRun(rawQemu);
@@ -960,6 +1112,7 @@ main(int argc, char **argv)
             onlyRun(rawQemu);
             stepiRaw[i] = benchStepiRaw(false);
             stepiKeep[i] = benchStepiRaw(true);
+            stepRsp[i] = benchStepRsp();
             for (k = 0; k < nsides; k++) {
                 g_autofree char *api = NULL;
 
@@ -967,6 +1120,9 @@ main(int argc, char **argv)
                 api = runApi("steptrace", NULL);
                 sides[k].channel = outValue(api, "channel");
                 sides[k].traceApi[i] = outValue(api, "ms");
+                sides[k].traceCall[i] = outValue(api, "call-ms");
+                sides[k].traceEvent[i] = outValue(api, "event-ms");
+                sides[k].traceGet[i] = outValue(api, "get-ms");
                 sides[k].traceCli[i] = benchStepCli(TRACE_STEPS);
                 sides[k].traceCli1[i] = benchStepCli(1);
             }
@@ -1074,6 +1230,18 @@ main(int argc, char **argv)
 
             printSideRow(b, benchMedian(stepiKeep, RUNS), sides[k].traceApi);
         }
+        g_print("   raw: this program's own RSP client, no GDB (s + g a step, pcs kept)\n");
+        for (k = 0; k < nsides; k++) {
+            g_autofree char *b = g_strdup_printf("API, %s", sides[k].label);
+
+            printSideRow(b, benchMedian(stepRsp, RUNS), sides[k].traceApi);
+        }
+        for (k = 0; k < nsides; k++)
+            g_print("     %s API phases: the call %.1f ms, to the stop event "
+                    "%.1f ms, fetching the entries %.1f ms\n", sides[k].label,
+                    benchMedian(sides[k].traceCall, RUNS),
+                    benchMedian(sides[k].traceEvent, RUNS),
+                    benchMedian(sides[k].traceGet, RUNS));
         for (k = 0; k < nsides; k++)
             g_print("     %s: virsh-debug debug-step --trace --count 1 (start, "
                     "connect, attach, one step) %.1f ms\n", sides[k].label,
