@@ -3,41 +3,53 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * One run, one patched QEMU binary, one test guest (two instances of
- * it: one a libvirt domain, one a bare QEMU with `-gdb unix:...`), the
- * raw anchor and our path side by side, repetitions interleaved; while
- * one side is measured the other QEMU is SIGSTOPped, so that the two
- * guests do not share the machine's cores.  Each figure is the median of
- * RUNS repetitions; ratios matter, not absolute times.
+ * One run, one patched QEMU binary, one test guest (three instances of
+ * it: a bare QEMU with `-gdb unix:...`, a domain of the embedded driver
+ * and one of a private libvirtd), the raw anchor and our paths side by
+ * side, repetitions interleaved; while one side is measured the other
+ * QEMUs are SIGSTOPped, so that the guests do not share the machine's
+ * cores.  Each figure is the median of INQEMU_BENCH_RUNS (default 3)
+ * repetitions; ratios matter, not absolute times.
  *
  *  1. GDB `next` over guest_loop's one-line loop of 500 iterations:
- *     through the bridge (`target remote | virsh-debug debug-gdb`, which
- *     range-steps with vCont;r, widened to the whole line) against GDB on
- *     the raw gdbstub (a single step per instruction).  GDB times the
- *     `next` itself (Python's monotonic clock around the command), from
- *     a stop at the loop's line; afterwards guest_loop_sum must be
- *     124750 and GDB on the next line.
+ *     through the bridge (`target remote | virsh-debug --symbols
+ *     guest-debug.elf debug-gdb`, which range-steps with vCont;r, widened
+ *     to the whole line) against GDB on the raw gdbstub (a single step
+ *     per instruction).  GDB times the `next` itself (Python's monotonic
+ *     clock around the command), from a stop at the loop's line;
+ *     afterwards guest_loop_sum must be 124750 and GDB on the next line.
+ *     One more run each with `set debug remote 1` counts the packets.
  *  2. `break guest_tick if guest_tick_count == N`, N 301 more than the
  *     count at the stop before, i.e. 300 false hits: the `continue` that
- *     ends at the true hit.  Through the bridge GDB sends the condition
- *     as agent-expression bytecode (Z0,...;X) and QEMU evaluates it; on
- *     the raw stub GDB evaluates it at each hit.
- *  3. A 10,000-instruction trace: virDomainDebugStepTrace +
- *     virDomainDebugGetStepTrace (timed from the call to having the 10,000
- *     entries) and `virsh-debug debug-step --trace --count 10000` (the
- *     whole process) against GDB's `stepi 10000` on the raw stub (the raw
- *     path's best chance: one command, nothing printed per step, the
- *     program counters not kept) and a GDB Python loop of 10,000 `stepi`
- *     that keeps each pc (the equivalent work).
+ *     ends at the true hit, where guest_tick_count must be N.  Through
+ *     the bridge GDB sends the condition as agent-expression bytecode
+ *     (Z0,...;X, counted) and QEMU evaluates it; on the raw stub GDB
+ *     evaluates it at each hit.
+ *  3. A 10,000-instruction trace from guest_tick: virDomainDebugStepTrace
+ *     + virDomainDebugGetStepTrace (timed from the call to having the
+ *     10,000 entries, with its phases) and `virsh-debug debug-step
+ *     --trace --count 10000` (the whole process; --count 1 for its fixed
+ *     cost), against, on the raw stub, GDB's `stepi 10000` (GDB's best
+ *     chance: one command, nothing printed per step, the pcs not kept),
+ *     a GDB Python loop of 10,000 `stepi` keeping each pc (the
+ *     equivalent work), and a bare RSP client of this program sending
+ *     `s` and `g` per step (the round trips alone, no GDB).
  *  4. 1,000 tracepoint hits on guest_hot collecting rip and
  *     guest_hot_count (4 bytes): the API from insertion to having drained
- *     1,000 records, against GDB on the raw stub with `break guest_hot`
- *     and `commands` that print $pc and guest_hot_count (to a pipe) and
- *     continue, until the 1,000th hit.
+ *     1,000 records (a drain every DRAIN_PAUSE_US; the records' counts
+ *     are checked consecutive), against GDB on the raw stub with `break
+ *     guest_hot` and `commands` that printf guest_hot_count and $pc (to
+ *     a pipe, checked consecutive) and continue, until the 1,000th hit.
  *  5. Guest slowdown: guest_hot_count per second (read with the API)
- *     with no point, a tracepoint on guest_hot (drained as it goes), and
- *     a plain breakpoint on guest_never_called, which is never hit but
- *     sits on the same code page.
+ *     with no point, with a tracepoint on guest_hot (drained every 100
+ *     ms), and with a plain breakpoint on guest_never_called, never hit
+ *     but on the same code page (the guest's code is one page).
+ *
+ * INQEMU_BENCH_ONLY=1234 picks figures (p: perf profiles of QEMU under a
+ * tracepoint and under a never-hit breakpoint, into
+ * INQEMU_BENCH_PERF_DIR); INQEMU_BENCH_SIDE=embed skips the private
+ * libvirtd; INQEMU_BENCH_PERF_API=steptrace|hits runs that API child
+ * under a system-wide `perf record`.
  *
  * The embedded driver's root is locked by the first process that opens
  * it until that process exits, so every libvirt call of this benchmark
@@ -214,12 +226,22 @@ bridgeTarget(void)
 static char *
 runApi(const char *what, const char *arg)
 {
-    const char *argv[] = { selfPath, "--api", what, uri, arg, NULL };
+    const char *argv0[] = { selfPath, "--api", what, uri, arg, NULL };
+    /* INQEMU_BENCH_PERF_API=WHAT: that child under a system-wide perf
+     * record (QEMU and client), into $INQEMU_BENCH_PERF_DIR */
+    const char *perfWhat = g_getenv("INQEMU_BENCH_PERF_API");
+    const char *perfDir = g_getenv("INQEMU_BENCH_PERF_DIR");
+    g_autofree char *perfData = g_strdup_printf("%s/perf-api-%s.data",
+                                                perfDir ? perfDir : ".", what);
+    const char *argvPerf[] = { "perf", "record", "-q", "-a", "-o", perfData, "--",
+                               selfPath, "--api", what, uri, arg, NULL };
+    const char **argv = perfWhat && g_str_equal(perfWhat, what) ? argvPerf : argv0;
     g_autoptr(GError) error = NULL;
     char *out = NULL;
     int status;
 
-    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+    if (!g_spawn_sync(NULL, (char **) argv, NULL,
+                      G_SPAWN_CHILD_INHERITS_STDIN | G_SPAWN_SEARCH_PATH,
                       NULL, NULL, &out, NULL, &status, &error) ||
         !g_spawn_check_wait_status(status, NULL))
         g_error("bench child '%s' failed: %s\n%s", what,
