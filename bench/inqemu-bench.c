@@ -858,8 +858,11 @@ profileQemu(GPid qemu)
                                                 kinds[i]);
         g_autofree char *pid = g_strdup_printf("%d", qemu);
         g_autofree char *secs = g_strdup_printf("%d", PROFILE_SECONDS - 1);
-        const char *argv[] = { "perf", "record", "-q", "-g", "-o", data, "-p", pid,
-                               "--", "sleep", secs, NULL };
+        /* INQEMU_BENCH_PERF_CALLGRAPH=dwarf for callers (QEMU has no
+         * frame pointers) */
+        const char *cg = g_getenv("INQEMU_BENCH_PERF_CALLGRAPH");
+        const char *argv[] = { "perf", "record", "-q", "--call-graph", cg ? cg : "fp",
+                               "-o", data, "-p", pid, "--", "sleep", secs, NULL };
         g_autoptr(GError) error = NULL;
         g_autofree char *out = NULL;
         GPid perf;
