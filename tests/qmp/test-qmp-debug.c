@@ -2203,10 +2203,12 @@ testTracepoint(void)
     guint64 count = testGuestSymbol("guest_hot_count");
     JsonObject *batch;
     JsonArray *records;
-    gint64 id, prev_ts = 0;
+    gint64 id, prev_ts = 0, dropped;
     guint32 prev = 0;
     guint i;
 
+    /* guest_hot is called ~100,000 times a second: the buffer may fill
+     * before the first drain, and the oldest records go */
     id = qmpInsertf(qemu, "\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
                     ", \"action\": \"trace\", \"collect-registers\": [\"rip\", \"rax\"], "
                     "\"collect-memory\": [{\"addr\": %" G_GUINT64_FORMAT
@@ -2221,7 +2223,7 @@ testTracepoint(void)
     batch = json_node_get_object(ret);
     records = json_object_get_array_member(batch, "records");
     g_assert_cmpuint(json_array_get_length(records), ==, 20);
-    g_assert_cmpint(json_object_get_int_member(batch, "dropped"), ==, 0);
+    dropped = json_object_get_int_member(batch, "dropped");
     for (i = 0; i < 20; i++) {
         JsonObject *r = json_array_get_object_element(records, i);
         JsonArray *regs = json_object_get_array_member(r, "registers");
@@ -2230,7 +2232,8 @@ testTracepoint(void)
         JsonObject *m1 = json_array_get_object_element(mem, 1);
         guint32 v = le32(json_object_get_string_member(m0, "data"));
 
-        g_assert_cmpint(json_object_get_int_member(r, "seq"), ==, i + 1);
+        /* the oldest left: the dropped ones came before */
+        g_assert_cmpint(json_object_get_int_member(r, "seq"), ==, dropped + i + 1);
         g_assert_cmpint(json_object_get_int_member(r, "cpu-index"), ==, 0);
         g_assert_cmphex((guint64) json_object_get_int_member(r, "pc"), ==, hot);
         g_assert_cmphex(listRegister(regs, "rip"), ==, hot);
@@ -2250,7 +2253,7 @@ testTracepoint(void)
     p = pointInfo(qemu, id);
     g_assert_cmpstr(json_object_get_string_member(p, "action"), ==, "trace");
     g_assert_cmpint(json_object_get_int_member(p, "trace-capacity"), ==, 65536);
-    g_assert_cmpint(json_object_get_int_member(p, "trace-dropped"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(p, "trace-dropped"), >=, dropped);
     g_assert_cmpint(json_object_get_int_member(p, "hits"), >=, 20);
 
     /* the guest's own count agrees: it is past the last record's */
