@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -697,6 +698,16 @@ testQemuDescribe(pid_t pid, bool *exited)
                            "(id, state, wait): %s", out->str);
 }
 
+
+/* In the child, before exec: QEMU dies with the test process, so that
+ * a test that aborts (a failed assertion) leaves no guest running on
+ * the machine for the tests and benchmarks after it */
+static void
+testQemuChildSetup(gpointer data G_GNUC_UNUSED)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 testQemu *
 testQemuStart(const char *binary, const char *const *args, GError **error)
 {
@@ -727,7 +738,8 @@ testQemuStart(const char *binary, const char *const *args, GError **error)
         return NULL;
     }
     if (!g_spawn_async_with_fds(NULL, (char **) argv->pdata, NULL,
-                                G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD,
+                                testQemuChildSetup, NULL,
                                 &qemu->pid, -1, logfd, logfd, error)) {
         close(logfd);
         return NULL;
