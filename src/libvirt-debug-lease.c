@@ -188,29 +188,48 @@ virDomainDebugLeaseClient(virDomainPtr dom)
 }
 
 
+/* @dom on a new connection to its URI (*conn, to close): the process's
+ * own connection died under it (libvirtd restarted).  NULL with the
+ * error reported, naming @what. */
+static virDomainPtr
+virDomainDebugDomainAfresh(virDomainPtr dom, virConnectPtr *conn,
+                           const char *what)
+{
+    g_autofree char *uri = virConnectGetURI(virDomainGetConnect(dom));
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    virDomainPtr fresh = NULL;
+
+    *conn = NULL;
+    if (!uri || virDomainGetUUID(dom, uuid) < 0 ||
+        !(*conn = virConnectOpen(uri)) ||
+        !(fresh = virDomainLookupByUUID(*conn, uuid))) {
+        virDomainDebugReportLibvirtError(dom, what);
+        if (*conn)
+            virConnectClose(*conn);
+        *conn = NULL;
+        return NULL;
+    }
+    return fresh;
+}
+
+
 /* Releases @client through a new connection to @dom's URI: the
  * process's own connection died under it (libvirtd restarted).  A lease
  * that expired meanwhile is no error: QEMU has cleaned up after it. */
 static int
 virDomainDebugLeaseReleaseAfresh(virDomainPtr dom, const char *client)
 {
-    g_autofree char *uri = virConnectGetURI(virDomainGetConnect(dom));
     g_autofree char *cmd = qemuDebugBuildLeaseRelease(client);
     g_autofree char *reply = NULL;
     g_autoptr(GError) error = NULL;
-    unsigned char uuid[VIR_UUID_BUFLEN];
     virConnectPtr conn = NULL;
     virDomainPtr fresh = NULL;
     int rc = -1;
 
-    if (!uri || virDomainGetUUID(dom, uuid) < 0) {
-        virDomainDebugReportLibvirtError(dom, "reconnect to release the "
-                                         "debug lease");
+    if (!(fresh = virDomainDebugDomainAfresh(dom, &conn, "reconnect to "
+                                             "release the debug lease")))
         return -1;
-    }
-    if (!(conn = virConnectOpen(uri)) ||
-        !(fresh = virDomainLookupByUUID(conn, uuid)) ||
-        virDomainQemuMonitorCommand(fresh, cmd, &reply, 0) < 0) {
+    if (virDomainQemuMonitorCommand(fresh, cmd, &reply, 0) < 0) {
         virDomainDebugReportLibvirtError(dom, "reconnect to release the "
                                          "debug lease");
         goto cleanup;
@@ -228,6 +247,28 @@ virDomainDebugLeaseReleaseAfresh(virDomainPtr dom, const char *client)
         virDomainFree(fresh);
     if (conn)
         virConnectClose(conn);
+    return rc;
+}
+
+
+/* virDomainDebugSyncLibvirt through a new connection: a libvirtd that
+ * restarted may have read the domain's state (stopped in the debugger)
+ * before the release resumed it, and learn of the resume from QEMU's
+ * RESUME event only once its reconnection to the domain is over; one
+ * monitor command of its own waits for that. */
+static int
+virDomainDebugSyncLibvirtAfresh(virDomainPtr dom)
+{
+    virConnectPtr conn = NULL;
+    virDomainPtr fresh = NULL;
+    int rc;
+
+    if (!(fresh = virDomainDebugDomainAfresh(dom, &conn, "reconnect to "
+                                             "update libvirt's state")))
+        return -1;
+    rc = virDomainDebugSyncLibvirt(fresh);
+    virDomainFree(fresh);
+    virConnectClose(conn);
     return rc;
 }
 
@@ -279,12 +320,16 @@ virDomainDebugLeaseRelease(virDomainPtr dom)
          * libvirt's view (virsh domstate) up to date before this
          * returns, as on the monitor path. */
         if (rc == 0 && virDomainDebugSyncLibvirt(dom) < 0) {
-            /* libvirtd restarted under this process: QEMU did the detach,
-             * and the new libvirtd reads the state from QEMU */
-            if (virConnectIsAlive(virDomainGetConnect(dom)) == 1)
+            /* libvirtd restarted under this process: QEMU did the
+             * detach, the new libvirtd is brought up to date through a
+             * connection of its own (a libvirtd not serving yet reads
+             * the state from QEMU when it starts) */
+            if (virConnectIsAlive(virDomainGetConnect(dom)) == 1) {
                 rc = -1;
-            else
+            } else {
+                virDomainDebugSyncLibvirtAfresh(dom);
                 virDomainDebugErrorReset();
+            }
         }
     }
     return rc < 0 ? -1 : 1;
