@@ -230,8 +230,9 @@ const virshDebugOptDef virshDebugOptsTraceRecords[] = {
 };
 
 
-/* Drains up to @max records (0: all) and prints them; returns how many,
- * or -1 */
+/* Drains up to @max records (0: those buffered when it starts: a guest
+ * that fills the buffer as fast as it is drained must not keep this
+ * going) and prints them; returns how many, or -1 */
 static long long
 virshDebugTraceDrainPrint(virshDebugControl *ctl, virDomainPtr dom, int id,
                           unsigned long long max,
@@ -254,8 +255,12 @@ virshDebugTraceDrainPrint(virshDebugControl *ctl, virDomainPtr dom, int id,
         }
         virshDebugPrintTraceRecords(ctl, recs, n);
         virDomainDebugTraceRecordsFree(recs, n);
+        if (total == 0 && !max)
+            max = n + remaining;
         total += n;
-        if (remaining == 0 || n == 0 || (max && (unsigned long long) total >= max))
+        if (remaining == 0 || n == 0 || (unsigned long long) total >= max ||
+            g_atomic_int_get(&virshDebugInterrupted) ||
+            g_atomic_int_get(&virshDebugTerminated))
             return total;
     }
 }
