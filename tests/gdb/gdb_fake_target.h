@@ -42,6 +42,7 @@ typedef struct {
     char **lastStepNames;           /* the registers stepSync asked for */
     unsigned int features;          /* GDB_RSP_TARGET_* it claims */
     char *pointsAtDetach;           /* "ID@ADDR[:COND] ..." at the detach */
+    const char *execFile;           /* the session's symbol file, or NULL */
     unsigned long long lastRangeStart;  /* of the last step (0, 0: none) */
     unsigned long long lastRangeEnd;
     int errCode;

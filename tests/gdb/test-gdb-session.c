@@ -9,6 +9,7 @@
  */
 
 #include "gdb_fake_target.h"
+#include "testutils-guest.h"
 #include "gdb/gdb_loop.h"
 #include "gdb/gdb_packet.h"
 
@@ -72,6 +73,8 @@ runScript(fakeTarget *fake, const GString *script, runResult *r)
 
     session = gdbRspSessionNew(&fakeTargetOps, fake, 0);
     fake->session = session;
+    if (fake->execFile)
+        gdbRspSessionSetExecFile(session, fake->execFile);
     g_assert_cmpint(gdbRspSessionStart(session, 1000), ==, 0);
     r->rc = gdbRspServeLoop(session, sv[0], outfd);
     fake->session = NULL;
@@ -567,6 +570,53 @@ testConditionsAndRanges(void)
 }
 
 
+/* With the symbol file's line table, a range step GDB asks for over
+ * part of a source line covers the whole line's rows, inside its
+ * function and never over the function's entry */
+static void
+testRangeWidened(void)
+{
+    const char *elf = g_getenv("LIBVIRT_DEBUG_GUEST_DEBUG");
+    fakeTarget *fake = fakeTargetNew();
+    g_autoptr(GString) s = g_string_new(NULL);
+    g_autofree char *pkt1 = NULL;
+    g_autofree char *pkt2 = NULL;
+    guint64 loop = 0;
+    guint64 size = 0;
+    guint64 a, b;
+    runResult res;
+
+    g_assert_nonnull(elf);
+    g_assert_true(testGuestLookupSymbol(elf, "guest_loop", &loop, &size, NULL));
+    fake->features = GDB_RSP_TARGET_RANGE_STEP;
+    fake->execFile = elf;
+
+    /* two bytes in the middle of guest_loop's one-line loop */
+    a = loop + size / 2;
+    b = a + 2;
+    pkt1 = g_strdup_printf("vCont;r%" G_GINT64_MODIFIER "x,%" G_GINT64_MODIFIER
+                           "x:1", a, b);
+    pkt(s, pkt1);
+    RUN(fake, s, "T05thread:01;");
+    g_assert_cmphex(fake->lastRangeStart, <, a);
+    g_assert_cmphex(fake->lastRangeEnd, >, b);
+    g_assert_cmphex(fake->lastRangeStart, >, loop);
+    g_assert_cmphex(fake->lastRangeEnd, <=, loop + size);
+    runResultClear(&res);
+
+    /* an address no line covers (past the code): as GDB gave it */
+    g_string_truncate(s, 0);
+    pkt2 = g_strdup_printf("vCont;r%" G_GINT64_MODIFIER "x,%" G_GINT64_MODIFIER
+                           "x:1", (guint64) 0x3ff000, (guint64) 0x3ff010);
+    pkt(s, pkt2);
+    RUN(fake, s, "T05thread:01;");
+    g_assert_cmphex(fake->lastRangeStart, ==, 0x3ff000);
+    g_assert_cmphex(fake->lastRangeEnd, ==, 0x3ff010);
+    runResultClear(&res);
+    fakeTargetFree(fake);
+}
+
+
 /* A target without conditions or range steps: GDB is not told of
  * either, and a vCont;r is refused */
 static void
@@ -807,6 +857,7 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/session/step-sync", testStepSync);
     g_test_add_func("/gdb/session/conditions-ranges",
                     testConditionsAndRanges);
+    g_test_add_func("/gdb/session/range-widened", testRangeWidened);
     g_test_add_func("/gdb/session/no-conditions-ranges",
                     testNoConditionsOrRanges);
     g_test_add_func("/gdb/session/interrupt", testInterrupt);
