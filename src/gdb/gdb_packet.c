@@ -86,6 +86,10 @@ gdbRspParserDecode(gdbRspParser *parser)
             while (repeat-- > 0)
                 g_byte_array_append(parser->packet, &prev, 1);
         } else {
+            /* an expansion earlier in the packet counts too: the raw
+             * bytes fit, what they decode to may not */
+            if (parser->packet->len + 1 > parser->maxPacket)
+                return GDB_RSP_EVENT_OVERSIZED;
             g_byte_array_append(parser->packet, &in[i], 1);
         }
     }

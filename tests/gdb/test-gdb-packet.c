@@ -189,8 +189,12 @@ testRunLength(void)
     gdbRspFramePacket(in, "0*~", 3);
     /* a run count below 3 */
     gdbRspFramePacket(in, "0*\x1f", 3);
+    /* a run that fits, then literal bytes past the maximum (the raw
+     * bytes fit in 16; found by fuzz-rsp-packet) */
+    gdbRspFramePacket(in, "0*+abcd", 7);
     feed(parser, in->str, in->len, &p);
-    g_assert_cmpuint(p.events->len, ==, 4);
+    g_assert_cmpuint(p.events->len, ==, 5);
+    g_assert_cmpint(EV(p, 4), ==, GDB_RSP_EVENT_OVERSIZED);
     g_assert_cmpint(EV(p, 0), ==, GDB_RSP_EVENT_PACKET);
     g_assert_cmpstr(p.packets->pdata[0], ==, "X0000y");
     g_assert_cmpint(EV(p, 1), ==, GDB_RSP_EVENT_MALFORMED);
