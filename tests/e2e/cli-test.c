@@ -146,6 +146,31 @@ helperBin(void)
 
 /* Runs `BIN -c URI ARGS...` (virsh-debug), or `BIN URI ARGS...` (the
  * helper, in the test's own environment) with @input on stdin. */
+/* A command that hangs: what every thread of it, of the QEMUs libvirt
+ * runs for the test and of the private libvirtd waits in (GDB's
+ * backtraces), into the test's log, so that a hang seen once names its
+ * cause. */
+static void
+describeHang(GPid pid)
+{
+    g_autofree char *script = g_strdup_printf(
+        "for p in %d $(cat '%s'/run/qemu/*.pid 2>/dev/null) %d; do "
+        "  [ \"$p\" -gt 0 ] 2>/dev/null || continue; "
+        "  echo \"=== $p: $(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-120)\"; "
+        "  timeout 60 gdb -nx -batch -p $p -ex 'thread apply all bt' 2>&1 | "
+        "    grep -E '^(Thread|#)'; "
+        "done", (int) pid, lv->dir, (int) lv->daemon);
+    const char *argv[] = { "sh", "-c", script, NULL };
+    g_autofree char *out = NULL;
+
+    if (g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH |
+                     G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                     NULL, NULL))
+        g_test_message("threads of the hung command, the QEMUs and "
+                       "libvirtd:\n%s", out);
+}
+
+
 /* When set, virsh-debug runs under coreutils' timeout, which sends it
  * SIGINT (Ctrl-C) after this many seconds: for commands that run until
  * interrupted */
@@ -207,8 +232,10 @@ runv(Result *res, const char *input, bool helper, const char *const *args)
             };
             int j;
 
-            if (poll(fds, 3, 120 * 1000) <= 0)
+            if (poll(fds, 3, 120 * 1000) <= 0) {
+                describeHang(pid);
                 g_error("virsh-debug %s: no output for 120 s", args[0]);
+            }
             for (j = 0; j < 2; j++) {
                 char buf[4096];
                 ssize_t n;
