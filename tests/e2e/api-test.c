@@ -278,6 +278,7 @@ testRegisterAndMemoryWrite(void)
 {
     g_autofree virDomainDebugStopInfo *stop = NULL;
     unsigned long long rax = 0;
+    unsigned long long saved = 0;
     virDomainDebugRegister *regs = NULL;
     const char *names[] = { "rax" };
     unsigned int value = 0x5eed1234;
@@ -287,11 +288,17 @@ testRegisterAndMemoryWrite(void)
     g_assert_cmpint(virDomainDebugStop(dom, 0), ==, 0);
     stop = waitDebugExit();
 
+    g_assert_cmpint(virDomainDebugGetRegisters(dom, 0, names, 1, &regs, 0), ==, 1);
+    g_assert_cmpint(virDomainDebugRegisterValue(&regs[0], &saved), ==, 0);
+    virDomainDebugRegistersFree(regs, 1);
     g_assert_cmpint(virDomainDebugSetRegisterValue(dom, 0, "rax", 0x1234abcd, 0), ==, 0);
     g_assert_cmpint(virDomainDebugGetRegisters(dom, 0, names, 1, &regs, 0), ==, 1);
     g_assert_cmpint(virDomainDebugRegisterValue(&regs[0], &rax), ==, 0);
     g_assert_cmphex(rax, ==, 0x1234abcd);
     virDomainDebugRegistersFree(regs, 1);
+    /* put it back: stopped in guest_loop, whose counter lives in eax, the
+     * guest would otherwise count to 500 the long way round (2^32) */
+    g_assert_cmpint(virDomainDebugSetRegisterValue(dom, 0, "rax", saved, 0), ==, 0);
 
     /* the guest copies the poke variable into its echo variable: a
      * memory write is visible to the guest itself */
