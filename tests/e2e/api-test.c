@@ -284,7 +284,12 @@ testRegisterAndMemoryWrite(void)
     unsigned int value = 0x5eed1234;
     unsigned char buf[64];
     unsigned char big[100000];
+    g_autofree char *why = NULL;
 
+    /* the guest's own code runs (a domain just started may still be in
+     * its firmware, whose loading of the guest would undo the write) */
+    if (!e2eGuestIsClean(dom, &why))
+        g_error("%s", why);
     g_assert_cmpint(virDomainDebugStop(dom, 0), ==, 0);
     stop = waitDebugExit();
 
