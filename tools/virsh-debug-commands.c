@@ -315,8 +315,11 @@ static const virshDebugOptDef opts_break[] = {
     { NULL }
 };
 
+/* debug-break and debug-trace: a breakpoint, --hw or not, that stops
+ * or (@trace) collects and continues */
 static bool
-cmdDebugBreak(virshDebugControl *ctl, const virshDebugCmd *cmd)
+virshDebugInsertBreakpoint(virshDebugControl *ctl, const virshDebugCmd *cmd,
+                           bool trace)
 {
     int vcpu;
 
@@ -327,7 +330,13 @@ cmdDebugBreak(virshDebugControl *ctl, const virshDebugCmd *cmd)
                             virshDebugCmdHas(cmd, "hw") ?
                             VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT :
                             VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
-                            0, vcpu, false);
+                            0, vcpu, trace);
+}
+
+static bool
+cmdDebugBreak(virshDebugControl *ctl, const virshDebugCmd *cmd)
+{
+    return virshDebugInsertBreakpoint(ctl, cmd, false);
 }
 
 
@@ -356,16 +365,7 @@ static const virshDebugOptDef opts_trace[] = {
 static bool
 cmdDebugTrace(virshDebugControl *ctl, const virshDebugCmd *cmd)
 {
-    int vcpu;
-
-    if (virshDebugCmdAddressCheck(cmd, "address") < 0 ||
-        virshDebugCmdVcpu(cmd, -1, &vcpu) < 0)
-        return false;
-    return virshDebugInsert(ctl, cmd,
-                            virshDebugCmdHas(cmd, "hw") ?
-                            VIR_DOMAIN_DEBUG_POINT_HW_BREAKPOINT :
-                            VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
-                            0, vcpu, true);
+    return virshDebugInsertBreakpoint(ctl, cmd, true);
 }
 
 
