@@ -108,7 +108,8 @@ virDomainDebugCondResolverClear(virDomainDebugCondResolver *r)
 static const char *
 virDomainDebugCondHint(const virDomainDebugCondResolver *r, GError *error)
 {
-    if (g_strrstr(error->message, "unknown symbol") && !r->syms)
+    if (g_error_matches(error, VIR_DEBUG_EXPR_ERROR,
+                        VIR_DEBUG_EXPR_ERROR_SYMBOL) && !r->syms)
         return " (the domain's <debug> element names no <symbols file=>: "
                "give the address instead)";
     return "";

@@ -401,7 +401,8 @@ qemuDebugParseStepTraceReply(const char *reply,
  * QEMU evaluates conditions as bytecode only: compile the readable
  * condition of every point of @def that has no bytecode yet, resolving
  * registers and symbols with @resolver.  Returns 0, or -1 with @error
- * naming the point and the column at fault (nothing is changed then).
+ * (the compiler's, VIR_DEBUG_EXPR_ERROR) naming the point and the column
+ * at fault (nothing is changed then).
  */
 int
 qemuDebugCompileConditions(virDomainDebugDef *def,
@@ -421,11 +422,13 @@ qemuDebugCompileConditions(virDomainDebugDef *def,
             continue;
         }
         if (!(code = virDebugExprCompile(p->condition, resolver, &err))) {
-            g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_INVALID,
-                        "condition '%s' of the %s at 0x%llx: %s",
-                        p->condition,
-                        virDomainDebugPointTypeToString(p->type),
-                        p->addr, err->message);
+            /* the compiler's code kept: an unknown symbol is told from a
+             * syntax error by it */
+            g_propagate_prefixed_error(error, g_steal_pointer(&err),
+                                       "condition '%s' of the %s at 0x%llx: ",
+                                       p->condition,
+                                       virDomainDebugPointTypeToString(p->type),
+                                       p->addr);
             return -1;
         }
         g_ptr_array_add(hex, virDebugExprToHex(code));

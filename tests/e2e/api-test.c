@@ -819,6 +819,12 @@ testConditionIgnore(void)
                                      tick, "u32[", 0, false, NULL, NULL, 0),
                     ==, -1);
     g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(), "column"));
+    /* a name, and the domain has no symbol file: said so */
+    g_assert_cmpint(insertWithParams(VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
+                                     tick, "u32[guest_counter] == 1", 0,
+                                     false, NULL, NULL, 0), ==, -1);
+    g_assert_nonnull(strstr(virDomainDebugGetLastErrorMessage(),
+                            "names no <symbols file=>"));
     g_assert_cmpint(virDomainDebugListPoints(dom, &points, 0), ==, 1);
     virDomainDebugPointsFree(points, 1);
 
