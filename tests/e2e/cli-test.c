@@ -36,6 +36,7 @@
 #include "libvirt-debug/libvirt-debug.h"
 #include "testutils-guest.h"
 #include "e2e-guest.h"
+#include "testutils-hang.h"
 #include "testutils-pty.h"
 #include "testutils-libvirt.h"
 
@@ -153,21 +154,30 @@ helperBin(void)
 static void
 describeHang(GPid pid)
 {
-    g_autofree char *script = g_strdup_printf(
-        "for p in %d $(cat '%s'/run/qemu/*.pid 2>/dev/null) %d; do "
-        "  [ \"$p\" -gt 0 ] 2>/dev/null || continue; "
-        "  echo \"=== $p: $(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | cut -c1-120)\"; "
-        "  timeout 60 gdb -nx -batch -p $p -ex 'thread apply all bt' 2>&1 | "
-        "    grep -E '^(Thread|#)'; "
-        "done", (int) pid, lv->dir, (int) lv->daemon);
-    const char *argv[] = { "sh", "-c", script, NULL };
+    g_autofree char *qemuDir = g_build_filename(lv->dir, "run", "qemu", NULL);
+    g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(int));
+    g_autoptr(GDir) dir = g_dir_open(qemuDir, 0, NULL);
     g_autofree char *out = NULL;
+    const char *name;
+    int p = pid;
 
-    if (g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH |
-                     G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
-                     NULL, NULL))
-        g_test_message("threads of the hung command, the QEMUs and "
-                       "libvirtd:\n%s", out);
+    g_array_append_val(pids, p);
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = g_build_filename(qemuDir, name, NULL);
+        g_autofree char *text = NULL;
+
+        if (g_str_has_suffix(name, ".pid") &&
+            g_file_get_contents(path, &text, NULL, NULL)) {
+            p = atoi(text);
+            g_array_append_val(pids, p);
+        }
+    }
+    p = lv->daemon;
+    g_array_append_val(pids, p);
+
+    out = testThreadBacktraces((int *) pids->data, pids->len);
+    g_test_message("threads of the hung command, the QEMUs and "
+                   "libvirtd:\n%s", out);
 }
 
 

@@ -33,6 +33,7 @@
 #include <glib/gstdio.h>
 
 #include "testutils-guest.h"
+#include "testutils-hang.h"
 #include "testutils-qmp.h"
 
 #define TIMEOUT_MS 5000
@@ -65,6 +66,7 @@ typedef struct {
 } soakClient;
 
 static soakClient *soakClients[NCLIENTS];
+static int soakQemuPid;     /* whose threads a hang's report shows */
 
 /* What a command must do */
 typedef enum {
@@ -131,9 +133,14 @@ soakExec(soakClient *c, soakExpect expect, const char *cmd, const char *args)
     else
         ret = testQmpExecute(c->qmp, cmd, NULL, &err);
 
-    if (!ret && !g_error_matches(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND))
+    if (!ret && !g_error_matches(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND)) {
+        g_autofree char *threads = testThreadBacktraces(&soakQemuPid, 1);
+
+        g_printerr("QEMU's threads when the answer did not come:\n%s",
+                   threads);
         soakFail(c, "'%s' got no answer after %" G_GINT64_FORMAT " ms: %s",
                  text, (g_get_monotonic_time() - start) / 1000, err->message);
+    }
     if (!ret && expect == EXPECT_OK)
         soakFail(c, "'%s' failed: %s", text, err->message);
     if (ret && expect == EXPECT_ERROR)
@@ -498,6 +505,7 @@ testSoak(void)
 
     qemu = testQemuStart(testQemuBinary(), args, &err);
     g_assert_no_error(err);
+    soakQemuPid = qemu->pid;
     qmp2 = testQmpConnect(sock2, 10000, &err);
     g_assert_no_error(err);
 
