@@ -67,6 +67,7 @@ typedef struct {
 
 static soakClient *soakClients[NCLIENTS];
 static int soakQemuPid;     /* whose threads a hang's report shows */
+static char *soakProbePath; /* a third monitor, used only on a hang */
 
 /* What a command must do */
 typedef enum {
@@ -135,7 +136,14 @@ soakExec(soakClient *c, soakExpect expect, const char *cmd, const char *args)
 
     if (!ret && !g_error_matches(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND)) {
         g_autofree char *threads = testThreadBacktraces(&soakQemuPid, 1);
+        g_autoptr(GError) probeErr = NULL;
+        g_autoptr(testQmp) probe = NULL;
 
+        /* Is the main loop stuck, or is it this monitor's answer only?
+         * (connecting takes a qmp_capabilities: the main loop's too) */
+        probe = testQmpConnect(soakProbePath, 2000, &probeErr);
+        g_printerr("a third monitor's qmp_capabilities: %s\n",
+                   probe ? "answered" : probeErr->message);
         g_printerr("QEMU's threads when the answer did not come:\n%s",
                    threads);
         soakFail(c, "'%s' got no answer after %" G_GINT64_FORMAT " ms: %s",
@@ -479,9 +487,13 @@ testSoak(void)
     g_autofree char *sock2 = g_build_filename(dir, "qmp2.sock", NULL);
     g_autofree char *qmp2arg = g_strdup_printf("unix:%s,server=on,wait=off",
                                                sock2);
+    g_autofree char *sock3 = g_build_filename(dir, "probe.sock", NULL);
+    g_autofree char *qmp3arg = g_strdup_printf("unix:%s,server=on,wait=off",
+                                               sock3);
     const char *args[] = {
         "-machine", "pc", "-accel", "tcg", "-display", "none", "-nodefaults",
-        "-smp", "2", "-kernel", testGuestPath(), "-qmp", qmp2arg, NULL,
+        "-smp", "2", "-kernel", testGuestPath(), "-qmp", qmp2arg,
+        "-qmp", qmp3arg, NULL,
     };
     g_autoptr(testQemu) qemu = NULL;
     g_autoptr(testQmp) qmp2 = NULL;
@@ -508,6 +520,7 @@ testSoak(void)
     soakQemuPid = qemu->pid;
     qmp2 = testQmpConnect(sock2, 10000, &err);
     g_assert_no_error(err);
+    soakProbePath = sock3;
 
     for (i = 0; i < NCLIENTS; i++) {
         guint64 s = model.seed + i;
@@ -577,8 +590,10 @@ testSoak(void)
     g_array_unref(model.points);
     g_mutex_clear(&model.lock);
     g_clear_pointer(&qmp2, testQmpFree);
+    soakProbePath = NULL;
     g_clear_pointer(&qemu, testQemuFree);
     g_unlink(sock2);
+    g_unlink(sock3);
     g_rmdir(dir);
 }
 
