@@ -404,6 +404,31 @@ typedef struct DebugTcgOp {
     int ret;
 } DebugTcgOp;
 
+/* In @cpu's own thread, in an exclusive section: no vCPU executes. */
+static void debug_tb_flush_fn(CPUState *cpu, run_on_cpu_data data)
+{
+    tb_flush(cpu);
+}
+
+/*
+ * Translated blocks chained before a breakpoint existed would jump
+ * straight past it: retranslate.  tb_flush(@cpu) flushes in place when
+ * @cpu is in an exclusive section, which it can only know of its own
+ * thread: called from the main thread for a stopped vCPU (that may be
+ * running an exclusive work item right now, such as the flush of an
+ * earlier insert), it would flush with no exclusion at all, beside the
+ * other flush and beside the vCPUs that are executing.  Only @cpu's own
+ * thread calls tb_flush(); any other queues the flush as safe work.
+ */
+static void debug_tcg_flush(CPUState *cpu)
+{
+    if (qemu_cpu_is_self(cpu)) {
+        tb_flush(cpu);
+    } else {
+        async_safe_run_on_cpu(cpu, debug_tb_flush_fn, RUN_ON_CPU_NULL);
+    }
+}
+
 static void debug_tcg_op_fn(CPUState *cpu, run_on_cpu_data data)
 {
     DebugTcgOp *op = data.host_ptr;
@@ -412,11 +437,7 @@ static void debug_tcg_op_fn(CPUState *cpu, run_on_cpu_data data)
     if (debug_is_breakpoint(p->type)) {
         if (op->insert) {
             op->ret = cpu_breakpoint_insert(cpu, p->addr, BP_GDB, NULL);
-            /*
-             * Translated blocks chained before the breakpoint existed
-             * would jump straight past it: retranslate.
-             */
-            tb_flush(cpu);
+            debug_tcg_flush(cpu);
         } else {
             op->ret = cpu_breakpoint_remove(cpu, p->addr, BP_GDB);
         }
