@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <string.h>
+
 #include "testutils-hang.h"
 
 char *
@@ -51,6 +53,39 @@ testThreadBacktraces(const int *pids, size_t n)
             for (l = lines; *l; l++) {
                 if (g_str_has_prefix(*l, "Thread") || g_str_has_prefix(*l, "#"))
                     g_string_append_printf(all, "%s\n", *l);
+            }
+        }
+    }
+    return g_string_free(all, FALSE);
+}
+
+
+char *
+testSocketQueues(const int *pids, size_t n)
+{
+    const char *argv[] = { "ss", "-xnp", NULL };
+    GString *all = g_string_new(NULL);
+    g_autofree char *out = NULL;
+    g_auto(GStrv) lines = NULL;
+    char **l;
+    size_t i;
+
+    if (!g_spawn_sync(NULL, (char **) argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &out, NULL, NULL, NULL))
+        return g_string_free(all, FALSE);
+    lines = g_strsplit(out, "\n", -1);
+    for (l = lines; *l; l++) {
+        if (l == lines) {
+            g_string_append_printf(all, "%s\n", *l);   /* the header */
+            continue;
+        }
+        for (i = 0; i < n; i++) {
+            g_autofree char *tag = g_strdup_printf("pid=%d,", pids[i]);
+
+            if (pids[i] > 0 && strstr(*l, tag)) {
+                g_string_append_printf(all, "%s\n", *l);
+                break;
             }
         }
     }

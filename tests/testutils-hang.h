@@ -17,3 +17,10 @@
  * each, as text for g_test_message().  Never fails: a process that is
  * gone or that GDB cannot attach to has an empty block. */
 char *testThreadBacktraces(const int *pids, size_t n);
+
+/* The unix sockets of the processes @pids with their queues ("ss -xnp":
+ * Recv-Q is what the process has not read yet, Send-Q what its peer has
+ * not), as text for g_test_message(): a command still in QEMU's Recv-Q
+ * was never read; one gone from it was read and not answered.  Empty
+ * without ss (iproute2). */
+char *testSocketQueues(const int *pids, size_t n);

@@ -157,6 +157,7 @@ describeHang(GPid pid)
     g_autofree char *qemuDir = g_build_filename(lv->dir, "run", "qemu", NULL);
     g_autoptr(GArray) pids = g_array_new(FALSE, FALSE, sizeof(int));
     g_autoptr(GDir) dir = g_dir_open(qemuDir, 0, NULL);
+    g_autofree char *queues = NULL;
     g_autofree char *out = NULL;
     const char *name;
     int p = pid;
@@ -175,6 +176,9 @@ describeHang(GPid pid)
     p = lv->daemon;
     g_array_append_val(pids, p);
 
+    queues = testSocketQueues((int *) pids->data, pids->len);
+    g_test_message("their sockets (a command in QEMU's Recv-Q was never "
+                   "read):\n%s", queues);
     out = testThreadBacktraces((int *) pids->data, pids->len);
     g_test_message("threads of the hung command, the QEMUs and "
                    "libvirtd:\n%s", out);

@@ -144,6 +144,10 @@ soakExec(soakClient *c, soakExpect expect, const char *cmd, const char *args)
         probe = testQmpConnect(soakProbePath, 2000, &probeErr);
         g_printerr("a third monitor's qmp_capabilities: %s\n",
                    probe ? "answered" : probeErr->message);
+        g_autofree char *queues = testSocketQueues(&soakQemuPid, 1);
+
+        g_printerr("QEMU's sockets (a command in its Recv-Q was never "
+                   "read):\n%s", queues);
         g_printerr("QEMU's threads when the answer did not come:\n%s",
                    threads);
         soakFail(c, "'%s' got no answer after %" G_GINT64_FORMAT " ms: %s",
