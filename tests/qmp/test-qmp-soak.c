@@ -135,19 +135,20 @@ soakExec(soakClient *c, soakExpect expect, const char *cmd, const char *args)
         ret = testQmpExecute(c->qmp, cmd, NULL, &err);
 
     if (!ret && !g_error_matches(err, TEST_QMP_ERROR, TEST_QMP_ERROR_COMMAND)) {
-        g_autofree char *threads = testThreadBacktraces(&soakQemuPid, 1);
+        /* the queues first: a command QEMU reads late leaves them */
+        g_autofree char *queues = testSocketQueues(&soakQemuPid, 1);
+        g_autofree char *threads = NULL;
         g_autoptr(GError) probeErr = NULL;
         g_autoptr(testQmp) probe = NULL;
 
+        g_printerr("QEMU's sockets (a command in its Recv-Q was never "
+                   "read):\n%s", queues);
         /* Is the main loop stuck, or is it this monitor's answer only?
          * (connecting takes a qmp_capabilities: the main loop's too) */
         probe = testQmpConnect(soakProbePath, 2000, &probeErr);
         g_printerr("a third monitor's qmp_capabilities: %s\n",
                    probe ? "answered" : probeErr->message);
-        g_autofree char *queues = testSocketQueues(&soakQemuPid, 1);
-
-        g_printerr("QEMU's sockets (a command in its Recv-Q was never "
-                   "read):\n%s", queues);
+        threads = testThreadBacktraces(&soakQemuPid, 1);
         g_printerr("QEMU's threads when the answer did not come:\n%s",
                    threads);
         soakFail(c, "'%s' got no answer after %" G_GINT64_FORMAT " ms: %s",
