@@ -404,28 +404,36 @@ typedef struct DebugTcgOp {
     int ret;
 } DebugTcgOp;
 
-/* In @cpu's own thread, in an exclusive section: no vCPU executes. */
-static void debug_tb_flush_fn(CPUState *cpu, run_on_cpu_data data)
-{
-    tb_flush(cpu);
-}
-
 /*
- * Translated blocks chained before a breakpoint existed would jump
- * straight past it: retranslate.  tb_flush(@cpu) flushes in place when
- * @cpu is in an exclusive section, which it can only know of its own
- * thread: called from the main thread for a stopped vCPU (that may be
- * running an exclusive work item right now, such as the flush of an
- * earlier insert), it would flush with no exclusion at all, beside the
- * other flush and beside the vCPUs that are executing.  Only @cpu's own
- * thread calls tb_flush(); any other queues the flush as safe work.
+ * Translated blocks chained to one another before a breakpoint existed
+ * would jump straight past it: retranslate the code of its page.
+ *
+ * Direct chaining (goto_tb) never leaves a guest page, and every other
+ * way into a TB (a lookup) checks the breakpoints first and then
+ * translates the page one instruction at a time, unchained.  So only the
+ * TBs of the page that holds @pc, in the address space @cpu sees it in,
+ * need to go.  If @pc has no mapping for @cpu now, @cpu is not executing
+ * there and will enter it through a lookup: nothing to do.
+ *
+ * Invalidating a page is safe beside running vCPUs (self-modifying code
+ * and DMA do it all the time).  A tb_flush() is not: it is exclusive
+ * work, which waits for every other vCPU to leave its execution loop,
+ * and a vCPU may be waiting inside that loop for this one.  x86's
+ * firmware does so at boot (kvmvapic's option ROM write does run_on_cpu()
+ * on each vCPU from within the TB that wrote to it): an insert for vCPU 1
+ * then, flushing as vCPU 1's safe work, deadlocked both vCPUs and left
+ * the QMP command unanswered for good.
  */
-static void debug_tcg_flush(CPUState *cpu)
+static void debug_tcg_invalidate(CPUState *cpu, vaddr pc)
 {
-    if (qemu_cpu_is_self(cpu)) {
-        tb_flush(cpu);
-    } else {
-        async_safe_run_on_cpu(cpu, debug_tb_flush_fn, RUN_ON_CPU_NULL);
+    MemTxAttrs attrs;
+    hwaddr phys = cpu_get_phys_page_attrs_debug(cpu, pc & TARGET_PAGE_MASK,
+                                                &attrs);
+
+    if (phys != -1) {
+        tb_invalidate_phys_addr(
+            cpu_get_address_space(cpu, cpu_asidx_from_attrs(cpu, attrs)),
+            phys, attrs);
     }
 }
 
@@ -437,7 +445,7 @@ static void debug_tcg_op_fn(CPUState *cpu, run_on_cpu_data data)
     if (debug_is_breakpoint(p->type)) {
         if (op->insert) {
             op->ret = cpu_breakpoint_insert(cpu, p->addr, BP_GDB, NULL);
-            debug_tcg_flush(cpu);
+            debug_tcg_invalidate(cpu, p->addr);
         } else {
             op->ret = cpu_breakpoint_remove(cpu, p->addr, BP_GDB);
         }

@@ -1396,6 +1396,62 @@ testPerCpu(void)
     testQmpErr(qemu->qmp, "halted", "debug-step", "{\"cpu-index\": 1}");
 }
 
+/*
+ * Breakpoints for vCPU 1 inserted all through a 2-vCPU boot are each
+ * answered.  The firmware's kvmvapic option ROM makes vCPU 0, inside the
+ * TB that writes to its port, wait for vCPU 1 (run_on_cpu()); an insert
+ * whose code invalidation was exclusive work of vCPU 1 at that moment
+ * waited for vCPU 0 in turn, and neither vCPU nor the command ever went
+ * on.  Batches of inserts keep vCPU 1 busy with them through the window,
+ * which the old code then hit in more than half of the boots.
+ */
+#define BOOT_ROUNDS 16
+#define BOOT_BATCH 20
+
+static void
+testPerCpuDuringBoot(void)
+{
+    const char *const smp[] = { "-smp", "2", "-S", NULL };
+    g_autofree char *line = g_strdup_printf(
+        "{\"execute\": \"debug-insert\", \"arguments\": "
+        "{\"type\": \"sw-breakpoint\", \"addr\": %" G_GUINT64_FORMAT
+        ", \"cpu-index\": 1}}\n", testGuestSymbol("guest_tick"));
+    g_autoptr(GString) batch = g_string_new(NULL);
+    int round, i;
+
+    for (i = 0; i < BOOT_BATCH; i++)
+        g_string_append(batch, line);
+
+    for (round = 0; round < BOOT_ROUNDS; round++) {
+        g_autoptr(testQemu) qemu = testQemuStartTcg("pc", smp);
+        g_autoptr(JsonNode) cont = testQmpOk(qemu->qmp, "cont", NULL);
+        guint inserts = 0;
+
+        while (readU32(qemu, "guest_ready") != 1) {
+            g_autoptr(GError) err = NULL;
+            g_autoptr(JsonNode) none = NULL;
+
+            g_assert_true(testQmpSendRaw(qemu->qmp, batch->str, batch->len,
+                                         &err));
+            for (i = 0; i < BOOT_BATCH; i++) {
+                g_autoptr(JsonObject) reply =
+                    testQmpNextMessage(qemu->qmp, 10000, &err);
+
+                if (!reply)
+                    g_error("boot %d: insert %u for vCPU 1 got no answer: %s",
+                            round, inserts, err->message);
+                g_assert_true(json_object_has_member(reply, "return"));
+                inserts++;
+            }
+            none = testQmpOk(qemu->qmp, "debug-remove-all", NULL);
+        }
+        g_test_message("boot %d: %u inserts for vCPU 1 answered", round,
+                       inserts);
+        g_assert_cmpuint(inserts, >, 0);
+        testQemuWaitGuestReady(qemu);
+    }
+}
+
 /* While a gdb client is attached to the gdbstub the commands refuse; a
  * gdbstub without a client does not get in the way. */
 static void
@@ -2457,6 +2513,8 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/breakpoint/hw", testHwBreakpoint);
     g_test_add_func("/qmp-debug/breakpoint/continue", testContinueAdvances);
     g_test_add_func("/qmp-debug/breakpoint/per-cpu", testPerCpu);
+    g_test_add_func("/qmp-debug/breakpoint/per-cpu-during-boot",
+                    testPerCpuDuringBoot);
     g_test_add_func("/qmp-debug/watchpoint/write", testWatchWrite);
     g_test_add_func("/qmp-debug/watchpoint/read", testWatchRead);
     g_test_add_func("/qmp-debug/watchpoint/access", testWatchAccess);
