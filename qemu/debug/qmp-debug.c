@@ -405,38 +405,21 @@ typedef struct DebugTcgOp {
 } DebugTcgOp;
 
 /*
- * Translated blocks chained to one another before a breakpoint existed
- * would jump straight past it: retranslate the code of its page.
+ * In @cpu's thread (run_on_cpu() kicked it out of its translated code) or
+ * with @cpu stopped: either way @cpu executes no translated block now.
  *
- * Direct chaining (goto_tb) never leaves a guest page, and every other
- * way into a TB (a lookup) checks the breakpoints first and then
- * translates the page one instruction at a time, unchained.  So only the
- * TBs of the page that holds @pc, in the address space @cpu sees it in,
- * need to go.  If @pc has no mapping for @cpu now, @cpu is not executing
- * there and will enter it through a lookup: nothing to do.
- *
- * Invalidating a page is safe beside running vCPUs (self-modifying code
- * and DMA do it all the time).  A tb_flush() is not: it is exclusive
- * work, which waits for every other vCPU to leave its execution loop,
- * and a vCPU may be waiting inside that loop for this one.  x86's
- * firmware does so at boot (kvmvapic's option ROM write does run_on_cpu()
- * on each vCPU from within the TB that wrote to it): an insert for vCPU 1
- * then, flushing as vCPU 1's safe work, deadlocked both vCPUs and left
- * the QMP command unanswered for good.
+ * A breakpoint needs no retranslation.  @cpu enters code again through a
+ * lookup, which checks the breakpoints first and, on a page that has one,
+ * asks for blocks of one instruction that do not chain: blocks translated
+ * before the breakpoint differ in those flags and are never found again,
+ * and direct chaining (goto_tb) never leaves a page.  Flushing would not
+ * only be useless but dangerous: tb_flush() is exclusive work, which
+ * waits for every other vCPU to leave its translated code, and a vCPU may
+ * be waiting in there for this one.  x86's firmware does so at boot
+ * (kvmvapic's option ROM port write does run_on_cpu() on each vCPU from
+ * within the block that wrote): an insert for vCPU 1 then, flushing as
+ * vCPU 1's safe work, deadlocked both vCPUs and the main loop with them.
  */
-static void debug_tcg_invalidate(CPUState *cpu, vaddr pc)
-{
-    MemTxAttrs attrs;
-    hwaddr phys = cpu_get_phys_page_attrs_debug(cpu, pc & TARGET_PAGE_MASK,
-                                                &attrs);
-
-    if (phys != -1) {
-        tb_invalidate_phys_addr(
-            cpu_get_address_space(cpu, cpu_asidx_from_attrs(cpu, attrs)),
-            phys, attrs);
-    }
-}
-
 static void debug_tcg_op_fn(CPUState *cpu, run_on_cpu_data data)
 {
     DebugTcgOp *op = data.host_ptr;
@@ -445,7 +428,6 @@ static void debug_tcg_op_fn(CPUState *cpu, run_on_cpu_data data)
     if (debug_is_breakpoint(p->type)) {
         if (op->insert) {
             op->ret = cpu_breakpoint_insert(cpu, p->addr, BP_GDB, NULL);
-            debug_tcg_invalidate(cpu, p->addr);
         } else {
             op->ret = cpu_breakpoint_remove(cpu, p->addr, BP_GDB);
         }

@@ -66,6 +66,20 @@ guest_halt_site:
     hlt
     jmp 2b
 
+/*
+ * A loop that tests can point a vCPU at (it never ends): two translated
+ * blocks that chain to each other, the second starting at
+ * guest_spin_body, so that once it runs the vCPU looks no block up any
+ * more.  Counts guest_spin_count.
+ */
+    .globl guest_spin_loop
+    .globl guest_spin_body
+guest_spin_loop:
+    jmp guest_spin_body
+guest_spin_body:
+    incl guest_spin_count
+    jmp guest_spin_loop
+
 /* Never entered (the guest makes no syscall): what LSTAR points at. */
     .globl entry_SYSCALL_64
 entry_SYSCALL_64:

@@ -27,6 +27,10 @@
  *     one-line loop of GUEST_LOOP_ITERATIONS iterations is what "next"
  *     over a loop steps (range stepping); it counts guest_loop_runs.
  *
+ * Tests can point a vCPU at guest_halt_site (a hlt, interrupts off) and at
+ * guest_spin_loop (two translated blocks chained to each other, for good;
+ * counts guest_spin_count): see boot.S.
+ *
  * guest-debug.elf is this program with DWARF line information (for
  * "next"): see meson.build.
  */
@@ -56,6 +60,7 @@ volatile uint32_t guest_read_sink;
 volatile uint32_t guest_reg_sink;
 volatile uint32_t guest_int3_count;
 volatile uint32_t guest_fault_count;
+volatile uint32_t guest_spin_count;
 volatile uint32_t guest_ready;
 volatile uint32_t guest_hot_count;
 volatile uint32_t guest_loop_sum;

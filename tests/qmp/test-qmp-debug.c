@@ -1397,6 +1397,52 @@ testPerCpu(void)
 }
 
 /*
+ * A breakpoint inserted while the vCPU spins in a loop of two translated
+ * blocks chained to each other fires, although the vCPU looks no block
+ * up any more: what a hung kernel spinning in a loop needs, and why an
+ * insert retranslates nothing (QEMU finds no old block again once a page
+ * has a breakpoint).
+ */
+static void
+testBreakpointInSpinningLoop(void)
+{
+    g_autoptr(testQemu) qemu = testQemuStartGuest();
+    const char *const types[] = { "sw-breakpoint", "hw-breakpoint" };
+    guint64 body = testGuestSymbol("guest_spin_body");
+    gsize i;
+
+    for (i = 0; i < G_N_ELEMENTS(types); i++) {
+        g_autoptr(JsonObject) ev = NULL;
+        gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+        guint32 start;
+        gint64 id;
+
+        testQmpDo(qemu->qmp, "debug-interrupt", NULL);
+        ev = testQmpWaitStop(qemu->qmp);
+        json_object_unref(g_steal_pointer(&ev));
+        setRip(qemu, testGuestSymbol("guest_spin_loop"));
+        testQmpDo(qemu->qmp, "debug-continue", NULL);
+        /* spinning: long enough for the blocks to be chained */
+        start = readU32(qemu, "guest_spin_count");
+        while (readU32(qemu, "guest_spin_count") - start < 100000) {
+            if (g_get_monotonic_time() > deadline)
+                g_error("the guest does not spin in guest_spin_loop");
+            g_usleep(10 * 1000);
+        }
+
+        id = qmpInsert(qemu, types[i], body, 0);
+        ev = testQmpWaitStop(qemu->qmp);
+        g_assert_cmphex(testQmpStopPc(ev), ==, body);
+        g_assert_cmpstr(json_object_get_string_member(ev, "reason"), ==,
+                        types[i]);
+        g_assert_cmpint(json_object_get_int_member(ev, "point-id"), ==, id);
+        testQmpDo(qemu->qmp, "debug-remove", "{\"id\": %" G_GINT64_FORMAT "}",
+                  id);
+        testQmpDo(qemu->qmp, "debug-continue", NULL);
+    }
+}
+
+/*
  * Breakpoints for vCPU 1 inserted all through a 2-vCPU boot are each
  * answered.  The firmware's kvmvapic option ROM makes vCPU 0, inside the
  * TB that writes to its port, wait for vCPU 1 (run_on_cpu()); an insert
@@ -2513,6 +2559,8 @@ main(int argc, char **argv)
     g_test_add_func("/qmp-debug/breakpoint/hw", testHwBreakpoint);
     g_test_add_func("/qmp-debug/breakpoint/continue", testContinueAdvances);
     g_test_add_func("/qmp-debug/breakpoint/per-cpu", testPerCpu);
+    g_test_add_func("/qmp-debug/breakpoint/spinning-loop",
+                    testBreakpointInSpinningLoop);
     g_test_add_func("/qmp-debug/breakpoint/per-cpu-during-boot",
                     testPerCpuDuringBoot);
     g_test_add_func("/qmp-debug/watchpoint/write", testWatchWrite);
