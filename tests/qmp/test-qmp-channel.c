@@ -737,10 +737,17 @@ testContinueWait(void)
 
     /* a stop without a debug stop ends the wait with an error */
     g_clear_pointer(&reply, json_object_unref);
+    /* (the query's answer says the continue ran: the monitor's stop
+     * must not overtake it, or it would meet a VM already stopped) */
     line = "{\"execute\": \"debug-continue\", \"arguments\": "
-           "{\"wait\": true}, \"id\": \"c3\"}\n";
+           "{\"wait\": true}, \"id\": \"c3\"}\n"
+           "{\"execute\": \"query-debug-channels\", \"id\": \"q3\"}\n";
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
+    g_clear_pointer(&first, json_object_unref);
+    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q3");
     testQmpDo(qemu->qmp, "stop", NULL);
     reply = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
@@ -751,11 +758,15 @@ testContinueWait(void)
 
     /* a channel that goes with a wait pending: no harm at the next stop */
     line = "{\"execute\": \"debug-continue\", \"arguments\": "
-           "{\"wait\": true}, \"id\": \"c4\"}\n";
+           "{\"wait\": true}, \"id\": \"c4\"}\n"
+           "{\"execute\": \"query-debug-channels\", \"id\": \"q4\"}\n";
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
+    g_clear_pointer(&first, json_object_unref);
+    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q4");
     testQmpClearEvents(qemu->qmp);
-    testQmpDo(qemu->qmp, "query-debug-channels", NULL);
     testQmpAssertRunState(qemu->qmp, "running");
     g_clear_pointer(&ch, testQmpFree);
     g_usleep(TEST_QMP_QUIET_MS * 1000);
@@ -849,12 +860,17 @@ testRangeStepWaitInterrupt(void)
     const char *line;
 
     stopAtTick(qemu, ch);
+    /* (the query's answer says the step started) */
     line = "{\"execute\": \"debug-step\", \"arguments\": {\"cpu-index\": 0, "
            "\"range-start\": 0, \"range-end\": 18446744073709551615, "
-           "\"wait\": true}, \"id\": \"r\"}\n";
+           "\"wait\": true}, \"id\": \"r\"}\n"
+           "{\"execute\": \"query-debug-channels\", \"id\": \"q\"}\n";
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
-    g_usleep(TEST_QMP_QUIET_MS * 1000);
+    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q");
+    g_clear_pointer(&first, json_object_unref);
     testQmpAssertRunState(qemu->qmp, "running");
 
     line = "{\"execute\": \"debug-interrupt\", \"id\": \"i\"}\n";
