@@ -1446,10 +1446,10 @@ testBreakpointInSpinningLoop(void)
  * Breakpoints for vCPU 1 inserted all through a 2-vCPU boot are each
  * answered.  The firmware's kvmvapic option ROM makes vCPU 0, inside the
  * TB that writes to its port, wait for vCPU 1 (run_on_cpu()); an insert
- * whose code invalidation was exclusive work of vCPU 1 at that moment
+ * that flushed translated code, exclusive work of vCPU 1, at that moment
  * waited for vCPU 0 in turn, and neither vCPU nor the command ever went
  * on.  Batches of inserts keep vCPU 1 busy with them through the window,
- * which the old code then hit in more than half of the boots.
+ * which the flush then hit in more than half of the boots.
  */
 #define BOOT_ROUNDS 16
 #define BOOT_BATCH 20
