@@ -89,6 +89,26 @@ rawRequest(testQmp *q, const char *line)
     return reply;
 }
 
+/* Send @line, a request whose reply is deferred (wait=true), with a query
+ * behind it, and return once the query is answered: the request has run,
+ * so what the monitor does next cannot overtake it (two sockets have no
+ * order between them). */
+static void
+sendDeferred(testQmp *q, const char *line)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *text = g_strconcat(
+        line, "\n{\"execute\": \"query-debug-channels\", \"id\": \"sync\"}\n",
+        NULL);
+    g_autoptr(JsonObject) sync = NULL;
+
+    testQmpSendRaw(q, text, strlen(text), &err);
+    g_assert_no_error(err);
+    sync = testQmpNextMessage(q, TEST_QMP_STOP_TIMEOUT_MS, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(json_object_get_string_member(sync, "id"), ==, "sync");
+}
+
 static const char *
 replyErrorClass(JsonObject *reply)
 {
@@ -700,20 +720,13 @@ testContinueWait(void)
 
     /* a pending wait does not block the channel */
     testQmpDo(ch, "debug-remove-all", NULL);
-    line = "{\"execute\": \"debug-continue\", \"arguments\": "
-           "{\"wait\": true}, \"id\": \"c2\"}\n"
-           "{\"execute\": \"query-debug-channels\", \"id\": \"q\"}\n";
-    testQmpSendRaw(ch, line, strlen(line), &err);
-    g_assert_no_error(err);
-    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
-    g_assert_no_error(err);
-    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q");
+    sendDeferred(ch, "{\"execute\": \"debug-continue\", \"arguments\": "
+                     "{\"wait\": true}, \"id\": \"c2\"}");
     testQmpAssertRunState(qemu->qmp, "running");
 
     line = "{\"execute\": \"debug-interrupt\", \"id\": \"i\"}\n";
     testQmpSendRaw(ch, line, strlen(line), &err);
     g_assert_no_error(err);
-    g_clear_pointer(&first, json_object_unref);
     first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
     second = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
@@ -737,17 +750,10 @@ testContinueWait(void)
 
     /* a stop without a debug stop ends the wait with an error */
     g_clear_pointer(&reply, json_object_unref);
-    /* (the query's answer says the continue ran: the monitor's stop
-     * must not overtake it, or it would meet a VM already stopped) */
-    line = "{\"execute\": \"debug-continue\", \"arguments\": "
-           "{\"wait\": true}, \"id\": \"c3\"}\n"
-           "{\"execute\": \"query-debug-channels\", \"id\": \"q3\"}\n";
-    testQmpSendRaw(ch, line, strlen(line), &err);
-    g_assert_no_error(err);
-    g_clear_pointer(&first, json_object_unref);
-    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
-    g_assert_no_error(err);
-    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q3");
+    /* (the monitor's stop must not meet a VM the continue has not
+     * started yet) */
+    sendDeferred(ch, "{\"execute\": \"debug-continue\", \"arguments\": "
+                     "{\"wait\": true}, \"id\": \"c3\"}");
     testQmpDo(qemu->qmp, "stop", NULL);
     reply = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
     g_assert_no_error(err);
@@ -757,15 +763,8 @@ testContinueWait(void)
     testQmpAssertRunState(qemu->qmp, "paused");
 
     /* a channel that goes with a wait pending: no harm at the next stop */
-    line = "{\"execute\": \"debug-continue\", \"arguments\": "
-           "{\"wait\": true}, \"id\": \"c4\"}\n"
-           "{\"execute\": \"query-debug-channels\", \"id\": \"q4\"}\n";
-    testQmpSendRaw(ch, line, strlen(line), &err);
-    g_assert_no_error(err);
-    g_clear_pointer(&first, json_object_unref);
-    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
-    g_assert_no_error(err);
-    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q4");
+    sendDeferred(ch, "{\"execute\": \"debug-continue\", \"arguments\": "
+                     "{\"wait\": true}, \"id\": \"c4\"}");
     testQmpClearEvents(qemu->qmp);
     testQmpAssertRunState(qemu->qmp, "running");
     g_clear_pointer(&ch, testQmpFree);
@@ -860,17 +859,10 @@ testRangeStepWaitInterrupt(void)
     const char *line;
 
     stopAtTick(qemu, ch);
-    /* (the query's answer says the step started) */
-    line = "{\"execute\": \"debug-step\", \"arguments\": {\"cpu-index\": 0, "
-           "\"range-start\": 0, \"range-end\": 18446744073709551615, "
-           "\"wait\": true}, \"id\": \"r\"}\n"
-           "{\"execute\": \"query-debug-channels\", \"id\": \"q\"}\n";
-    testQmpSendRaw(ch, line, strlen(line), &err);
-    g_assert_no_error(err);
-    first = testQmpNextMessage(ch, TEST_QMP_STOP_TIMEOUT_MS, &err);
-    g_assert_no_error(err);
-    g_assert_cmpstr(json_object_get_string_member(first, "id"), ==, "q");
-    g_clear_pointer(&first, json_object_unref);
+    sendDeferred(ch, "{\"execute\": \"debug-step\", \"arguments\": "
+                     "{\"cpu-index\": 0, \"range-start\": 0, "
+                     "\"range-end\": 18446744073709551615, \"wait\": true}, "
+                     "\"id\": \"r\"}");
     testQmpAssertRunState(qemu->qmp, "running");
 
     line = "{\"execute\": \"debug-interrupt\", \"id\": \"i\"}\n";
