@@ -25,7 +25,7 @@ PACKAGES="
     libpixman-1-dev zlib1g-dev python3-venv flex bison libfdt-dev
     libelf-dev libdw-dev
     clang libclang-rt-14-dev
-    openssh-client openssh-server
+    openssh-client openssh-server cpio
 "
 
 need_update=0
