@@ -230,7 +230,7 @@ static void apic_send_ipi(uint32_t apic_id, uint32_t icr)
  * through the higher-half map of low memory (the byte-wise volatile copy
  * keeps GCC from turning it into a call of memcpy, which we do not have).
  */
-static void guest_start_ap(void)
+static __attribute__((noinline)) void guest_start_ap(void)
 {
     volatile uint8_t *dst = (volatile uint8_t *)(START_KERNEL_MAP +
                                                  TRAMPOLINE_PHYS);
