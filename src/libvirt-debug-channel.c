@@ -105,10 +105,10 @@ static void
 virDomainDebugChannelHandle(virDomainDebugChannel *chan, const char *line)
 {
     g_autoptr(GError) error = NULL;
-    g_autofree char *eventData = NULL;
+    g_autofree qemuDebugStop *event = NULL;
     guint64 id = 0;
 
-    switch (qemuDebugChannelClassify(line, &id, &eventData, &error)) {
+    switch (qemuDebugChannelClassify(line, &id, &event, &error)) {
     case QEMU_DEBUG_CHANNEL_REPLY:
         g_mutex_lock(&chan->lock);
         g_hash_table_insert(chan->replies, GSIZE_TO_POINTER(id),
@@ -117,7 +117,7 @@ virDomainDebugChannelHandle(virDomainDebugChannel *chan, const char *line)
         g_mutex_unlock(&chan->lock);
         break;
     case QEMU_DEBUG_CHANNEL_EVENT:
-        virDomainDebugEventQueue(chan->dom, eventData);
+        virDomainDebugEventQueue(chan->dom, event);
         break;
     case QEMU_DEBUG_CHANNEL_OTHER:
         break;

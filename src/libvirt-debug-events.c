@@ -33,10 +33,12 @@ typedef struct {
     virFreeCallback freecb;
 } virDomainDebugEventData;
 
-/* A DEBUG_STOP that came on a channel, waiting for the event loop */
+/* A DEBUG_STOP that came on a channel, waiting for the event loop: kept
+ * parsed, as a JSON text of it would need json-glib to write its
+ * unsigned 64-bit numbers back (see qemuDebugChannelClassify) */
 typedef struct {
     virDomainPtr dom;
-    char *details;
+    qemuDebugStop stop;
 } virDomainDebugQueuedEvent;
 
 /* How long a stop seen on one path waits for its copy on the other */
@@ -79,21 +81,11 @@ virDomainDebugEventDataUnref(void *opaque)
 static void
 virDomainDebugEventDeliver(virConnectPtr conn,
                            virDomainPtr dom,
-                           const char *details,
+                           const qemuDebugStop *stop,
                            virDomainDebugEventData *data)
 {
-    g_autofree qemuDebugStop *stop = NULL;
-    g_autoptr(GError) error = NULL;
     virDomainDebugStopInfo info = { 0 };
 
-    /* An event this library cannot read is dropped with a warning rather
-     * than handed on half-parsed: it comes from a QEMU with another
-     * version of the protocol. */
-    if (!(stop = qemuDebugParseStopEvent(details ? details : "", &error))) {
-        g_warning("domain '%s': ignoring malformed DEBUG_STOP event: %s",
-                  virDomainGetName(dom), error->message);
-        return;
-    }
     qemuDebugStopToInfo(stop, &info);
     data->cb(conn, dom, &info, data->opaque);
 }
@@ -109,13 +101,11 @@ virDomainDebugEventBalanceFree(gpointer opaque)
 
 /* What identifies a stop of @dom for matching its two copies, or NULL */
 static char *
-virDomainDebugEventIdentity(virDomainPtr dom, const char *details)
+virDomainDebugEventIdentity(virDomainPtr dom, const qemuDebugStop *stop)
 {
-    g_autofree qemuDebugStop *stop = NULL;
     char uuid[VIR_UUID_STRING_BUFLEN];
 
-    if (virDomainGetUUIDString(dom, uuid) < 0 ||
-        !(stop = qemuDebugParseStopEvent(details ? details : "", NULL)))
+    if (virDomainGetUUIDString(dom, uuid) < 0)
         return NULL;
     return g_strdup_printf("%s/%d/%d/%llx/%d/%llx", uuid, stop->vcpu,
                            (int) stop->reason, stop->pc, stop->pointId,
@@ -165,9 +155,21 @@ virDomainDebugEventDispatch(virConnectPtr conn,
                             void *opaque)
 {
     virDomainDebugEventData *data = opaque;
-    g_autofree char *stop = virDomainDebugEventIdentity(dom, details);
+    g_autofree qemuDebugStop *parsed = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *stop = NULL;
     g_autofree char *what = NULL;
     bool copy = false;
+
+    /* An event this library cannot read is dropped with a warning rather
+     * than handed on half-parsed: it comes from a QEMU with another
+     * version of the protocol. */
+    if (!(parsed = qemuDebugParseStopEvent(details ? details : "", &error))) {
+        g_warning("domain '%s': ignoring malformed DEBUG_STOP event: %s",
+                  virDomainGetName(dom), error->message);
+        return;
+    }
+    stop = virDomainDebugEventIdentity(dom, parsed);
 
     /* the copy of a stop the channel delivered (or will: while a channel
      * is open, it delivers this domain's stops), per callback: libvirt
@@ -186,7 +188,7 @@ virDomainDebugEventDispatch(virConnectPtr conn,
     }
     if (copy)
         return;
-    virDomainDebugEventDeliver(conn, dom, details, data);
+    virDomainDebugEventDeliver(conn, dom, parsed, data);
 }
 
 /* The callbacks registered for @dom, referenced. */
@@ -228,10 +230,9 @@ virDomainDebugEventDrain(int timer, void *opaque G_GNUC_UNUSED)
         found = virDomainDebugEventMatching(ev->dom);
         for (i = 0; i < found->len; i++)
             virDomainDebugEventDeliver(virDomainGetConnect(ev->dom), ev->dom,
-                                       ev->details,
+                                       &ev->stop,
                                        g_ptr_array_index(found, i));
         virDomainFree(ev->dom);
-        g_free(ev->details);
         g_free(ev);
         g_mutex_lock(&eventsLock);
     }
@@ -239,11 +240,11 @@ virDomainDebugEventDrain(int timer, void *opaque G_GNUC_UNUSED)
 }
 
 void
-virDomainDebugEventQueue(virDomainPtr dom, const char *details)
+virDomainDebugEventQueue(virDomainPtr dom, const qemuDebugStop *event)
 {
     virDomainDebugQueuedEvent *ev;
 
-    g_autofree char *stop = virDomainDebugEventIdentity(dom, details);
+    g_autofree char *stop = virDomainDebugEventIdentity(dom, event);
     g_autoptr(GPtrArray) found = virDomainDebugEventMatching(dom);
     guint i;
 
@@ -263,7 +264,7 @@ virDomainDebugEventQueue(virDomainPtr dom, const char *details)
     ev = g_new0(virDomainDebugQueuedEvent, 1);
     virDomainRef(dom);
     ev->dom = dom;
-    ev->details = g_strdup(details);
+    ev->stop = *event;
     g_queue_push_tail(&queued, ev);
     if (queueTimer < 0 &&
         (queueTimer = virEventAddTimeout(0, virDomainDebugEventDrain,

@@ -113,4 +113,4 @@ int virDomainDebugStepSync(virDomainPtr dom, int vcpu, unsigned int count,
 
 /* libvirt-debug-events.c: a DEBUG_STOP's data from a channel, delivered
  * to the callbacks from the libvirt event loop */
-void virDomainDebugEventQueue(virDomainPtr dom, const char *details);
+void virDomainDebugEventQueue(virDomainPtr dom, const qemuDebugStop *event);

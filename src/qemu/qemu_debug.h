@@ -345,7 +345,7 @@ enum {
     QEMU_DEBUG_CHANNEL_OTHER,
 };
 int qemuDebugChannelClassify(const char *line, guint64 *id,
-                             char **eventData, GError **error);
+                             qemuDebugStop **event, GError **error);
 
 char *qemuDebugBuildStepWait(int vcpu, unsigned int count, bool noirq,
                              bool notimer, const char *const *names);

@@ -80,14 +80,21 @@ qemuDebugChannelRequest(const char *cmd, guint64 id, char **execute,
  * qemuDebugChannelClassify:
  * @line: one message from the channel
  * @id: set to the reply's id
- * @eventData: set, for a DEBUG_STOP event, to its "data" as JSON text
+ * @event: set, for a DEBUG_STOP event, to the stop it reports (the
+ *         caller frees it)
  *
  * Returns QEMU_DEBUG_CHANNEL_REPLY (with @id), QEMU_DEBUG_CHANNEL_EVENT
- * (a DEBUG_STOP, with @eventData), QEMU_DEBUG_CHANNEL_OTHER (an event this
+ * (a DEBUG_STOP, with @event), QEMU_DEBUG_CHANNEL_OTHER (an event this
  * library does not use), or -1 for a message that is neither.
+ *
+ * The event is parsed here, from the tree of the whole message, and never
+ * passed on as JSON text: json-glib would write an address above
+ * 0x7fffffffffffffff back as a negative number (its integers are gint64),
+ * which the event parser rightly refuses, so every stop of a kernel in
+ * the higher half was lost.
  */
 int
-qemuDebugChannelClassify(const char *line, guint64 *id, char **eventData,
+qemuDebugChannelClassify(const char *line, guint64 *id, qemuDebugStop **event,
                          GError **error)
 {
     const char *ctx = "debug channel message";
@@ -95,12 +102,13 @@ qemuDebugChannelClassify(const char *line, guint64 *id, char **eventData,
     JsonObject *obj;
     JsonNode *member;
 
-    *eventData = NULL;
+    *event = NULL;
     if (!(root = qemuDebugJSONParseObject(line, ctx, error)))
         return -1;
     obj = json_node_get_object(root);
 
     if (json_object_has_member(obj, "event")) {
+        g_autofree qemuDebugStop *stop = NULL;
         const char *name;
         JsonNode *data;
 
@@ -114,7 +122,12 @@ qemuDebugChannelClassify(const char *line, guint64 *id, char **eventData,
                         "%s: DEBUG_STOP without a 'data' object", ctx);
             return -1;
         }
-        *eventData = json_to_string(data, FALSE);
+        stop = g_new0(qemuDebugStop, 1);
+        if (qemuDebugStopParseObject(json_node_get_object(data),
+                                     "DEBUG_STOP event", true, stop,
+                                     error) < 0)
+            return -1;
+        *event = g_steal_pointer(&stop);
         return QEMU_DEBUG_CHANNEL_EVENT;
     }
 

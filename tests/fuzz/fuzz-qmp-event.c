@@ -27,7 +27,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_autofree qemuDebugStop *stop = NULL;
     g_autoptr(GError) err = NULL;
     virDomainDebugStopInfo info;
-    g_autofree char *eventData = NULL;
+    g_autofree qemuDebugStop *eventData = NULL;
+    g_autofree qemuDebugStop *onChannel = NULL;
+    g_autofree char *wrapped = NULL;
     guint64 id = 0;
     int kind;
 
@@ -55,6 +57,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "reason %d", stop->reason);
     FUZZ_CHECK(stop->hasPointId ? stop->pointId > 0 : stop->pointId == -1,
                "point id %d", stop->pointId);
+
+    /* the same data arriving on a debug channel is the same stop: the
+     * channel once passed it on as text json-glib had rewritten, and
+     * every address >= 2^63 came out negative */
+    wrapped = g_strdup_printf("{\"event\":\"DEBUG_STOP\",\"data\":%s}",
+                              details);
+    FUZZ_CHECK(qemuDebugChannelClassify(wrapped, &id, &onChannel, &err) ==
+               QEMU_DEBUG_CHANNEL_EVENT,
+               "an event the monitor path reads is refused on a channel: %s",
+               err ? err->message : "");
+    FUZZ_CHECK(memcmp(onChannel, stop, sizeof(*stop)) == 0,
+               "the channel reads another stop (pc 0x%llx, not 0x%llx)",
+               onChannel->pc, stop->pc);
 
     qemuDebugStopToInfo(stop, &info);
     FUZZ_CHECK(info.vcpu == stop->vcpu && info.pc == stop->pc &&

@@ -1141,7 +1141,7 @@ testChannelMessages(void)
     g_autoptr(GError) err = NULL;
     g_autofree char *line = NULL;
     g_autofree char *execute = NULL;
-    g_autofree char *data = NULL;
+    g_autofree qemuDebugStop *data = NULL;
     guint64 id = 0;
 
     line = qemuDebugChannelRequest("{\"execute\":\"debug-step\","
@@ -1172,9 +1172,35 @@ testChannelMessages(void)
         "\"reason\":\"step\",\"pc\":4096},\"timestamp\":{}}",
         &id, &data, &err), ==, QEMU_DEBUG_CHANNEL_EVENT);
     g_assert_no_error(err);
-    g_assert_cmpstr(data, ==, "{\"cpu-index\":0,\"reason\":\"step\","
-                    "\"pc\":4096}");
+    g_assert_cmpint(data->vcpu, ==, 0);
+    g_assert_cmpint(data->reason, ==, VIR_DOMAIN_DEBUG_STOP_STEP);
+    g_assert_cmpuint(data->pc, ==, 4096);
     g_clear_pointer(&data, g_free);
+
+    /* a kernel in the higher half: every address is >= 2^63, which
+     * json-glib holds as a negative gint64 (issue: the event came out of
+     * the channel as "pc":-2127891209 and was dropped) */
+    g_assert_cmpint(qemuDebugChannelClassify(
+        "{\"event\":\"DEBUG_STOP\",\"data\":{\"cpu-index\":1,"
+        "\"reason\":\"watchpoint-write\",\"pc\":18446744071581660407,"
+        "\"point-id\":3,\"watch-addr\":18446744073709551608,"
+        "\"hit-addr\":18446744073709551615},\"timestamp\":{}}",
+        &id, &data, &err), ==, QEMU_DEBUG_CHANNEL_EVENT);
+    g_assert_no_error(err);
+    g_assert_cmpint(data->vcpu, ==, 1);
+    g_assert_cmphex(data->pc, ==, 0xffffffff812af4f7ULL);
+    g_assert_cmpint(data->pointId, ==, 3);
+    g_assert_cmphex(data->watchAddr, ==, 0xfffffffffffffff8ULL);
+    g_assert_cmphex(data->hitAddr, ==, 0xffffffffffffffffULL);
+    g_clear_pointer(&data, g_free);
+
+    /* an event whose data this library cannot read is not an event */
+    g_assert_cmpint(qemuDebugChannelClassify(
+        "{\"event\":\"DEBUG_STOP\",\"data\":{\"cpu-index\":0,"
+        "\"reason\":\"nap\",\"pc\":1}}", &id, &data, &err), ==, -1);
+    g_assert_error(err, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON);
+    g_assert_null(data);
+    g_clear_error(&err);
 
     g_assert_cmpint(qemuDebugChannelClassify(
         "{\"event\":\"RESUME\",\"data\":{}}", &id, &data, &err),
