@@ -859,17 +859,24 @@ testDetach(void)
     g_autoptr(GString) s = gdbScriptNew(target);
     g_autofree char *out = NULL;
 
+    /* The watchpoint goes in after the stop, so that the stop is the
+     * breakpoints' wherever GDB attached: attached at guest_tick itself,
+     * the next event of the guest may be its write of guest_write_var
+     * (every 256 iterations, right after guest_tick returns).  Detach
+     * then has all three kinds of point to remove. */
     g_string_append(s, "set breakpoint always-inserted on\n");
     g_string_append_printf(s, "hbreak %s\n", GUEST_SYM_FUNCTION);
     g_string_append_printf(s, "break %s\n", GUEST_SYM_FUNCTION);
-    g_string_append(s, "awatch {unsigned int} &" GUEST_SYM_WRITE_VAR "\n");
     g_string_append(s, "continue\n");
     g_string_append(s, PRINT_PC("pc"));
+    g_string_append(s, "awatch {unsigned int} &" GUEST_SYM_WRITE_VAR "\n");
+    g_string_append(s, "info breakpoints\n");
     g_string_append(s, "detach\n");
     out = gdbRun(s, false);
 
     assertNoWarnings(out);
     g_assert_cmphex(outputNumber(out, "pc="), ==, sym(GUEST_SYM_FUNCTION));
+    assertContains(out, "acc watchpoint keep y");
     assertContains(out, "[Inferior 1 (Remote target) detached]");
     assertGuestRunningClean();
 }
@@ -1262,6 +1269,7 @@ testExecFileRelocated(void)
                           sym(GUEST_SYM_FUNCTION), GUEST_SYM_FUNCTION);
     assertContains(out, hit);
     g_assert_cmphex(outputNumber(out, "pc="), ==, sym(GUEST_SYM_FUNCTION));
+    assertContains(out, "acc watchpoint keep y");
     assertContains(out, "[Inferior 1 (Remote target) detached]");
     g_unlink(shifted);
     assertGuestRunningClean();
