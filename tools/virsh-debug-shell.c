@@ -14,9 +14,15 @@
  * drives readline through its callback interface so a report can be
  * printed above the prompt without disturbing the line being typed;
  * otherwise (a pipe, a script) it reads plain lines and prints no prompt.
+ * On a terminal the keys are read without blocking and handed to
+ * readline (virshDebugRlGetc): Ctrl-C discards the terminal's pending
+ * input as it raises SIGINT, so a key poll() reported can be gone by the
+ * time it is read, and readline's own read() would then wait for the
+ * next key, deaf to the Ctrl-C (it retries on EINTR).
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,9 +49,73 @@ struct _virshDebugReader {
     /* readline's callback interface hands the line to a global callback */
     char *line;
     bool gotLine;
+    int key;                  /* tty: read for readline, not taken yet, or -1 */
 };
 
 static virshDebugReader *virshDebugCurrentReader;
+/* The terminal on standard input, opened again non-blocking (see
+ * virshDebugReadKey), or -1 */
+static int virshDebugTtyFd = -1;
+
+
+/* Reads one key from the terminal without blocking: returns read()'s
+ * result, -1 with errno EAGAIN when there is none, because none was
+ * typed or because Ctrl-C discarded it after poll() reported it. */
+static ssize_t
+virshDebugReadKey(unsigned char *key)
+{
+    int flags;
+    ssize_t n;
+    int saved;
+
+    if (virshDebugTtyFd >= 0)
+        return read(virshDebugTtyFd, key, 1);
+    /* No description of the terminal of our own: standard input's is
+     * shared with the shell that started us, so it is non-blocking for
+     * this one read only. */
+    if ((flags = fcntl(STDIN_FILENO, F_GETFL)) < 0 ||
+        fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK) < 0)
+        return -1;
+    n = read(STDIN_FILENO, key, 1);
+    saved = errno;
+    fcntl(STDIN_FILENO, F_SETFL, flags);
+    errno = saved;
+    return n;
+}
+
+
+/* readline's rl_getc_function: the key virshDebugReadLine read for it.
+ * Readline asks for more only to insert keys typed ahead in one go, or
+ * in a command that reads keys itself (a completion's "Display all N
+ * possibilities?"): wait for one here, without blocking in read(), and
+ * give up on Ctrl-C (EOF: readline aborts, the line is dropped anyway). */
+static int
+virshDebugRlGetc(FILE *stream G_GNUC_UNUSED)
+{
+    virshDebugReader *r = virshDebugCurrentReader;
+    unsigned char c;
+
+    if (r && r->key >= 0) {
+        int key = r->key;
+
+        r->key = -1;
+        return key;
+    }
+    for (;;) {
+        struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+        ssize_t n;
+
+        if (g_atomic_int_get(&virshDebugInterrupted))
+            return EOF;
+        if ((n = virshDebugReadKey(&c)) == 1)
+            return c;
+        if (n == 0 || (errno != EAGAIN && errno != EINTR))
+            return EOF;
+        /* the SIGINT handler may run in another thread: look again at
+         * the flag every tenth of a second */
+        poll(&pfd, 1, 100);
+    }
+}
 
 
 static void
@@ -193,6 +263,42 @@ virshDebugTakeLine(virshDebugReader *r, bool atEof)
 }
 
 
+/*
+ * LIBVIRT_DEBUG_TEST_KEY_DELAY=MS, for the tests only: the shell waits
+ * this long between poll() reporting the first key of a line on a
+ * terminal and reading it.  It widens the window in which a Ctrl-C
+ * discards that key (see virshDebugReadKey), which tests/e2e/cli-test.c
+ * (session-pty-ctrl-c-key) aims at.
+ */
+static void
+virshDebugTestKeyDelay(void)
+{
+    static gint64 delay = -1;
+
+    if (delay < 0) {
+        const char *env = g_getenv("LIBVIRT_DEBUG_TEST_KEY_DELAY");
+
+        delay = env ? g_ascii_strtoll(env, NULL, 10) : 0;
+        delay = CLAMP(delay, 0, 60 * 1000);
+    }
+    if (delay && rl_end == 0)
+        g_usleep(delay * 1000);
+}
+
+
+/* Hands readline the key read for it.  Returns true if that ended the
+ * line (r->gotLine). */
+static bool
+virshDebugRlFeed(virshDebugReader *r)
+{
+    /* readline takes a key it pushed back (rl_execute_next) or a macro's
+     * before ours */
+    while (r->key >= 0 && !r->gotLine)
+        rl_callback_read_char();
+    return r->gotLine;
+}
+
+
 static virshDebugReadResult
 virshDebugReadLine(virshDebugReader *r, const char *prompt, char **line)
 {
@@ -218,16 +324,28 @@ virshDebugReadLine(virshDebugReader *r, const char *prompt, char **line)
             { .fd = STDIN_FILENO, .events = POLLIN },
             { .fd = ctl->wakeupPipe[0], .events = POLLIN },
         };
-        int rc = poll(fds, 2, -1);
+        int rc;
 
+        /* Checked before each poll() and after each drain of the pipe:
+         * the handler sets the flag before it writes its byte, so a
+         * Ctrl-C whose byte a drain took is seen here, one whose byte is
+         * still in the pipe wakes the poll(). */
         if (g_atomic_int_get(&virshDebugInterrupted)) {
             virshDebugDrainWakeups(ctl);
             if (r->tty) {
                 rl_callback_handler_remove();
                 printf("\n");
+                r->key = -1;      /* dropped with the line */
             }
             return VIRSH_DEBUG_READ_INTERRUPT;
         }
+        if (r->tty && r->key >= 0) {
+            /* left by the previous line */
+            if (virshDebugRlFeed(r))
+                break;
+            continue;
+        }
+        rc = poll(fds, 2, -1);
         if (rc < 0) {
             if (errno == EINTR)
                 continue;
@@ -238,21 +356,30 @@ virshDebugReadLine(virshDebugReader *r, const char *prompt, char **line)
         }
         if (fds[1].revents) {
             virshDebugDrainWakeups(ctl);
+            if (g_atomic_int_get(&virshDebugInterrupted))
+                continue;
             virshDebugFlushReports(r, true);
         }
         if (!fds[0].revents)
             continue;
 
         if (r->tty) {
-            rl_callback_read_char();
-            if (r->gotLine) {
-                if (!r->line) {
-                    printf("\n");
-                    return VIRSH_DEBUG_READ_EOF;
-                }
-                *line = r->line;
-                return VIRSH_DEBUG_READ_LINE;
+            unsigned char key;
+            ssize_t n;
+
+            virshDebugTestKeyDelay();
+            n = virshDebugReadKey(&key);
+            if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                continue;         /* gone: Ctrl-C discarded it */
+            if (n <= 0) {
+                /* the terminal hung up */
+                rl_callback_handler_remove();
+                printf("\n");
+                return VIRSH_DEBUG_READ_EOF;
             }
+            r->key = key;
+            if (virshDebugRlFeed(r))
+                break;
         } else {
             char buf[4096];
             ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
@@ -269,6 +396,14 @@ virshDebugReadLine(virshDebugReader *r, const char *prompt, char **line)
                 return VIRSH_DEBUG_READ_EOF;
         }
     }
+
+    /* readline ended the line */
+    if (!r->line) {
+        printf("\n");
+        return VIRSH_DEBUG_READ_EOF;
+    }
+    *line = r->line;
+    return VIRSH_DEBUG_READ_LINE;
 }
 
 
@@ -324,6 +459,12 @@ virshDebugShellInit(virshDebugControl *ctl)
     rl_catch_sigwinch = 0;
     rl_readline_name = "virsh-debug";
     rl_attempted_completion_function = virshDebugRlComplete;
+    rl_getc_function = virshDebugRlGetc;
+    /* A description of the terminal of our own, to make non-blocking:
+     * standard input's is shared with the shell that started us. */
+    if (isatty(STDIN_FILENO))
+        virshDebugTtyFd = open("/proc/self/fd/0",
+                               O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     return 0;
 }
 
@@ -337,7 +478,7 @@ virshDebugShellInit(virshDebugControl *ctl)
 int
 virshDebugShell(virshDebugControl *ctl)
 {
-    virshDebugReader r = { .ctl = ctl };
+    virshDebugReader r = { .ctl = ctl, .key = -1 };
     g_autoptr(GString) pending = g_string_new(NULL);
 
     if (virshDebugShellInit(ctl) < 0)
@@ -381,7 +522,7 @@ virshDebugShell(virshDebugControl *ctl)
 int
 virshDebugSession(virshDebugControl *ctl, virDomainPtr dom)
 {
-    virshDebugReader r = { .ctl = ctl };
+    virshDebugReader r = { .ctl = ctl, .key = -1 };
     g_autoptr(GString) pending = g_string_new(NULL);
     g_autofree char *prompt = NULL;
     bool wasInteractive = ctl->interactive;

@@ -1980,6 +1980,37 @@ testSessionPtyEnd(gconstpointer data)
 }
 
 
+/* Ctrl-C typed as the session is about to read a key typed before it:
+ * the terminal discards its pending input as it raises SIGINT, so the
+ * key poll() reported is gone when the session reads it.
+ * LIBVIRT_DEBUG_TEST_KEY_DELAY holds the session in that window (between
+ * the poll and the read of a line's first key) for a second, and the
+ * Ctrl-C lands in it: the session must still detach, not wait in read()
+ * for a key that never comes. */
+static void
+testSessionPtyCtrlCKey(void)
+{
+    g_autoptr(GString) seen = g_string_new(NULL);
+    char **saved = childEnvp;
+    pid_t pid;
+    int fd;
+
+    childEnvp = g_environ_setenv(g_strdupv(saved),
+                                 "LIBVIRT_DEBUG_TEST_KEY_DELAY", "1000", TRUE);
+    pid = sessionStoppedAtBreakpoint(&fd, seen);
+    g_strfreev(childEnvp);
+    childEnvp = saved;
+    testPtyWrite(fd, "watch 0x1");
+    /* the session's poll() returns for the 'w' at once; a quarter of a
+     * second leaves it well inside the delay */
+    g_usleep(G_USEC_PER_SEC / 4);
+    testPtyWrite(fd, "\x03");
+    testPtyExpect(fd, seen, "Detached from domain '" DOMAIN "'.", 30);
+    g_assert_cmpint(testPtyFinish(pid, fd, seen), ==, 0);
+    assertGuestRunningClean();
+}
+
+
 /* SIGTERM (kill, a service manager) or SIGHUP (the terminal or the ssh
  * connection went away) with a point armed and the guest stopped on it:
  * the session detaches before it exits, as for Ctrl-C. */
@@ -2414,6 +2445,7 @@ main(int argc, char **argv)
     g_test_add_func("/e2e/cli/session-pipe-once", testSessionPipeOnce);
     g_test_add_data_func("/e2e/cli/session-pty-eof", "\x04", testSessionPtyEnd);
     g_test_add_data_func("/e2e/cli/session-pty-ctrl-c", "\x03", testSessionPtyEnd);
+    g_test_add_func("/e2e/cli/session-pty-ctrl-c-key", testSessionPtyCtrlCKey);
     g_test_add_data_func("/e2e/cli/session-sigterm", GINT_TO_POINTER(SIGTERM),
                          testSessionSignal);
     g_test_add_data_func("/e2e/cli/session-sighup", GINT_TO_POINTER(SIGHUP),
