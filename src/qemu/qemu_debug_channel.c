@@ -53,6 +53,13 @@ qemuDebugChannelCarries(const char *execute)
  * @execute: set to the command's name (the caller frees it)
  *
  * Returns @cmd with "id": @id, on one line, for the channel.
+ *
+ * @cmd is read with json-glib alone, not held to the protocol's numbers
+ * as a reply is: the builders write an address above 0x7fffffffffffffff
+ * as its two's complement (see qemu_debug.h), so every command about a
+ * kernel in the higher half would otherwise be refused here and go to
+ * the monitor instead, silently, and a step that waits on the channel
+ * would fail there.
  */
 char *
 qemuDebugChannelRequest(const char *cmd, guint64 id, char **execute,
@@ -60,11 +67,16 @@ qemuDebugChannelRequest(const char *cmd, guint64 id, char **execute,
 {
     g_autoptr(JsonNode) root = NULL;
     g_autoptr(JsonGenerator) gen = json_generator_new();
+    g_autoptr(GError) err = NULL;
     JsonObject *obj;
     const char *name;
 
-    if (!(root = qemuDebugJSONParseObject(cmd, "debug command", error)))
+    if (!(root = json_from_string(cmd, &err)) || !JSON_NODE_HOLDS_OBJECT(root)) {
+        g_set_error(error, VIR_DEBUG_ERROR, VIR_DEBUG_ERROR_JSON,
+                    "malformed debug command: %s",
+                    err ? err->message : "not a JSON object");
         return NULL;
+    }
     obj = json_node_get_object(root);
     if (qemuDebugJSONGetString(obj, "debug command", "execute", true, &name,
                                error) < 0)

@@ -1142,6 +1142,7 @@ testChannelMessages(void)
     g_autofree char *line = NULL;
     g_autofree char *execute = NULL;
     g_autofree qemuDebugStop *data = NULL;
+    g_autofree char *cmd = NULL;
     guint64 id = 0;
 
     line = qemuDebugChannelRequest("{\"execute\":\"debug-step\","
@@ -1151,6 +1152,25 @@ testChannelMessages(void)
     g_assert_cmpstr(execute, ==, "debug-step");
     g_assert_cmpstr(line, ==, "{\"execute\":\"debug-step\","
                     "\"arguments\":{\"cpu-index\":0},\"id\":7}");
+    g_clear_pointer(&line, g_free);
+    g_clear_pointer(&execute, g_free);
+
+    /* a command about a kernel in the higher half goes on the channel
+     * too: the builders write its address as a two's complement */
+    {
+        qemuDebugStepArgs args = {
+            .vcpu = 0, .range = true, .rangeStart = 0xffffffff81000000ULL,
+            .rangeEnd = 0xffffffff81000010ULL, .wait = true,
+        };
+
+        cmd = qemuDebugBuildStepArgs(&args);
+    }
+    line = qemuDebugChannelRequest(cmd, 8, &execute, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(line);
+    g_assert_cmpstr(execute, ==, "debug-step");
+    g_assert_nonnull(strstr(line, "\"range-start\":-2130706432"));
+    g_assert_nonnull(strstr(line, "\"id\":8"));
     g_assert_true(qemuDebugChannelCarries("debug-step"));
     g_assert_true(qemuDebugChannelCarries("query-debug-points"));
     g_assert_false(qemuDebugChannelCarries("query-status"));
