@@ -179,3 +179,27 @@ testGuestSymbol(const char *name)
     g_mutex_unlock(&lock);
     return addr;
 }
+
+guint64
+testGuestKernelMap(void)
+{
+    guint64 base = 0;
+
+    /* only the higher-half guest has it (tests/guest/guest64.ld) */
+    if (!testGuestLookupSymbol(testGuestPath(), "__START_KERNEL_map", &base,
+                               NULL, NULL))
+        return 0;
+    return base;
+}
+
+gboolean
+testGuestIsHigherHalf(void)
+{
+    return testGuestKernelMap() != 0;
+}
+
+guint64
+testGuestPhysical(const char *name)
+{
+    return testGuestSymbol(name) - testGuestKernelMap();
+}

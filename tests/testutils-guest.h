@@ -4,9 +4,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Tests never hard-code guest addresses: they look them up in the guest
- * ELF's symbol table.  The guest is linked with virtual == physical
- * addresses and runs without paging, so a symbol's value is both.
- * See tests/guest/guest.c for the symbols and what the guest does.
+ * ELF's symbol table.  $LIBVIRT_DEBUG_GUEST is one of two guests with the
+ * same symbols and behaviour (tests/guest/guest.c): the 32-bit guest,
+ * linked and identity-mapped at 1 MiB (a symbol's value is its virtual
+ * and its physical address), or the 64-bit guest linked in the higher
+ * half as Linux is (virtual = physical + __START_KERNEL_map).
  */
 
 #pragma once
@@ -30,3 +32,14 @@ gboolean testGuestLookupSymbol(const char *path, const char *name,
  * message naming the symbol and the file if it is missing.  Results are
  * cached. */
 guint64 testGuestSymbol(const char *name);
+
+/* The base of the higher-half guest's mapping of its image
+ * (__START_KERNEL_map, 0xffffffff80000000), or 0 for the identity-mapped
+ * 32-bit guest. */
+guint64 testGuestKernelMap(void);
+
+/* TRUE when the test guest is the higher-half one */
+gboolean testGuestIsHigherHalf(void);
+
+/* The guest-physical address of symbol @name, for either guest */
+guint64 testGuestPhysical(const char *name);

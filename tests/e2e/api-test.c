@@ -318,21 +318,27 @@ testRegisterAndMemoryWrite(void)
     }
     g_assert_cmphex(readGuestU32(GUEST_SYM_ECHO), ==, value);
 
-    /* physical and virtual reads agree (the guest is identity mapped) */
+    /* physical and virtual reads agree (the guest's own mapping) */
     {
         unsigned char phys[64];
 
         g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_FUNCTION), 64,
                                                  buf, 0, 0), ==, 0);
-        g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_FUNCTION), 64,
-                                                 phys, 0,
+        g_assert_cmpint(virDomainDebugReadMemory(dom, testGuestPhysical(GUEST_SYM_FUNCTION),
+                                                 64, phys, 0,
                                                  VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL), ==, 0);
         g_assert_cmpmem(buf, 64, phys, 64);
     }
 
-    /* a read larger than one QMP call is split by the library */
-    g_assert_cmpint(virDomainDebugReadMemory(dom, 0x100000, sizeof(big), big, 0,
+    /* a read larger than one QMP call is split by the library, virtual
+     * (through the guest's page tables) and physical alike */
+    g_assert_cmpint(virDomainDebugReadMemory(dom, sym(GUEST_SYM_FUNCTION), sizeof(big),
+                                             big, 0, 0), ==, 0);
+    g_assert_cmpmem(buf, 64, big, 64);
+    g_assert_cmpint(virDomainDebugReadMemory(dom, testGuestPhysical(GUEST_SYM_FUNCTION),
+                                             sizeof(big), big, 0,
                                              VIR_DOMAIN_DEBUG_MEMORY_PHYSICAL), ==, 0);
+    g_assert_cmpmem(buf, 64, big, 64);
 
     g_assert_cmpint(virDomainDebugDetach(dom, 0), ==, 0);
     assertGuestRunningClean();
@@ -1034,6 +1040,7 @@ testDeclaredTracepoint(void)
 int
 main(int argc, char **argv)
 {
+    g_autofree char *why = NULL;
     int ret;
     int cbid;
 
@@ -1043,6 +1050,8 @@ main(int argc, char **argv)
 
     lv = testLibvirtNew(kind);
     dom = testLibvirtStartDomain(lv, "e2e", testLibvirtQemu(), 1, NULL);
+    if (!e2eWaitGuestUp(dom, &why))
+        g_error("%s", why);
     events = g_async_queue_new_full(g_free);
     cbid = virDomainDebugEventRegister(lv->conn, dom, onDebugExit,
                                        g_async_queue_ref(events),

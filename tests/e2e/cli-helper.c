@@ -74,6 +74,15 @@ readU32(virDomainPtr dom, const char *symbol)
 
 
 static void
+waitUp(virDomainPtr dom)
+{
+    g_autofree char *why = NULL;
+
+    if (!e2eWaitGuestUp(dom, &why))
+        fail("%s", why);
+}
+
+static void
 check(virDomainPtr dom)
 {
     g_autofree char *why = NULL;
@@ -107,11 +116,15 @@ main(int argc, char **argv)
 
         if (!(dom = virDomainDefineXML(conn, xml)) || virDomainCreate(dom) < 0)
             fail("cannot start %s: %s", name, virGetLastErrorMessage());
+        /* the patched QEMU, booting as declared: wait for the guest */
+        if (g_str_equal(argv[4], testLibvirtQemu()) && argc == 5)
+            waitUp(dom);
     } else if (g_str_equal(cmd, "start-smp")) {
         g_autofree char *xml = testLibvirtDomainXML(name, testLibvirtQemu(), 2, NULL);
 
         if (!(dom = virDomainDefineXML(conn, xml)) || virDomainCreate(dom) < 0)
             fail("cannot start %s: %s", name, virGetLastErrorMessage());
+        waitUp(dom);
     } else if (g_str_equal(cmd, "define")) {
         g_autofree char *xml = testLibvirtDomainXML(name, testLibvirtQemu(), 1,
                                                     argc > 4 ? argv[4] : NULL);

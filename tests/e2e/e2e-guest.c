@@ -23,12 +23,35 @@ e2eReadGuestU32(virDomainPtr dom, const char *symbol, guint32 *value,
 
 
 gboolean
-e2eGuestIsClean(virDomainPtr dom, char **why)
+e2eWaitGuestUp(virDomainPtr dom, char **why)
+{
+    gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+    g_autofree char *last = NULL;
+    guint32 ready = 0;
+
+    /* Until the guest's own code has turned paging on, its symbols'
+     * addresses mean nothing to the vCPU: the higher-half guest's reads
+     * fail then, as a kernel's would in its firmware, so they are
+     * retried until the deadline. */
+    while (g_get_monotonic_time() < deadline) {
+        g_clear_pointer(&last, g_free);
+        if (e2eReadGuestU32(dom, "guest_ready", &ready, &last) && ready == 1)
+            return TRUE;
+        g_usleep(20 * 1000);
+    }
+    *why = g_strdup_printf("domain '%s': the guest did not come up within "
+                           "60 s (guest_ready is %u%s%s)",
+                           virDomainGetName(dom), ready,
+                           last ? "; " : "", last ? last : "");
+    return FALSE;
+}
+
+
+gboolean
+e2eDomainIsClean(virDomainPtr dom, char **why)
 {
     g_autofree virDomainDebugPoint *points = NULL;
     g_autofree virDomainDebugStopInfo *stops = NULL;
-    guint32 before;
-    guint32 now;
     int state = -1;
     int reason;
     int n;
@@ -58,6 +81,19 @@ e2eGuestIsClean(virDomainPtr dom, char **why)
             return FALSE;
         }
     }
+    return TRUE;
+}
+
+
+gboolean
+e2eGuestIsClean(virDomainPtr dom, char **why)
+{
+    guint32 before;
+    guint32 now;
+    int i;
+
+    if (!e2eDomainIsClean(dom, why))
+        return FALSE;
 
     /* running, as its counter shows */
     if (!e2eReadGuestU32(dom, GUEST_SYM_COUNTER, &before, why))

@@ -26,10 +26,18 @@
 gboolean e2eReadGuestU32(virDomainPtr dom, const char *symbol, guint32 *value,
                          char **why);
 
+/* Waits until the guest's own code runs (guest_ready is 1) after its
+ * domain started; FALSE with @why set after 60 s.  The higher-half guest
+ * needs it before any read by symbol: see tests/guest/guest.c. */
+gboolean e2eWaitGuestUp(virDomainPtr dom, char **why);
+
 /* What every test leaves behind: the domain running, no debug point, no
  * vCPU stopped for the debugger, and the guest making progress.  FALSE
  * with @why saying what is wrong otherwise. */
 gboolean e2eGuestIsClean(virDomainPtr dom, char **why);
+
+/* The same without the test guest's progress counter, for any guest */
+gboolean e2eDomainIsClean(virDomainPtr dom, char **why);
 
 /* True when sessions of this run are meant to take the debug channel:
  * every local connection can pass it, unless the run forces the monitor
