@@ -22,6 +22,22 @@ e2eReadGuestU32(virDomainPtr dom, const char *symbol, guint32 *value,
 }
 
 
+void
+e2eAssertSecondVcpuPc(guint64 pc)
+{
+    if (testGuestIsHigherHalf()) {
+        /* the higher-half guest starts its application processor, which
+         * runs its own loop in the guest's code, as a kernel's does */
+        g_assert_cmphex(pc, >=, testGuestSymbol("_text"));
+        g_assert_cmphex(pc, <, testGuestSymbol("_etext"));
+    } else {
+        /* the 32-bit guest never starts vCPU 1: it waits in the
+         * firmware, below the guest's code */
+        g_assert_cmphex(pc, <, 0x100000);
+    }
+}
+
+
 gboolean
 e2eWaitGuestUp(virDomainPtr dom, char **why)
 {

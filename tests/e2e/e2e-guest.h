@@ -26,6 +26,11 @@
 gboolean e2eReadGuestU32(virDomainPtr dom, const char *symbol, guint32 *value,
                          char **why);
 
+/* Asserts that @pc is where vCPU 1 of a 2-vCPU domain of the test guest
+ * can be: in the guest's code on the higher-half guest, which starts it;
+ * in the firmware on the 32-bit guest, which does not. */
+void e2eAssertSecondVcpuPc(guint64 pc);
+
 /* Waits until the guest's own code runs (guest_ready is 1) after its
  * domain started; FALSE with @why set after 60 s.  The higher-half guest
  * needs it before any read by symbol: see tests/guest/guest.c. */

@@ -908,16 +908,7 @@ testThreads(void)
     assertContains(out, "Thread 2 (vCPU 1)");
     g_assert_null(strstr(out, "Thread 3"));
     assertContains(out, "[Switching to thread 2 (Thread 2)]");
-    if (testGuestIsHigherHalf()) {
-        /* the higher-half guest starts its application processor, which
-         * runs its own loop in the guest's code, as a kernel's does */
-        g_assert_cmphex(outputNumber(out, "pc2="), >=, sym("_text"));
-        g_assert_cmphex(outputNumber(out, "pc2="), <, sym("_etext"));
-    } else {
-        /* vCPU 1 is an application processor the 32-bit guest never
-         * starts: it waits in the firmware, below the guest's code */
-        g_assert_cmphex(outputNumber(out, "pc2="), <, 0x100000);
-    }
+    e2eAssertSecondVcpuPc(outputNumber(out, "pc2="));
     assertDomainRunningClean(name);
     g_free(helper("destroy", name, NULL, NULL));
 }
