@@ -46,7 +46,15 @@ if [ -f "$dir/complete" ]; then
     exit 0
 fi
 
+# one run at a time (the test suites run it in parallel): the others
+# wait, then find the cache complete
 mkdir -p "$cache"
+exec 9>"$cache/.linux-fetch.lock"
+flock 9
+if [ -f "$dir/complete" ]; then
+    echo "$dir"
+    exit 0
+fi
 work=$(mktemp -d "$cache/.linux-fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 # as root, apt would download as its sandbox user (_apt), who cannot
