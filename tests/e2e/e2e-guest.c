@@ -132,3 +132,19 @@ e2eChannelExpected(void)
 {
     return g_strcmp0(g_getenv("LIBVIRT_DEBUG_TRANSPORT"), "monitor") != 0;
 }
+
+
+const char *
+e2eVirshDebugPath(void)
+{
+    static char *path;
+
+    if (!path) {
+        const char *builddir = g_getenv("LIBVIRT_DEBUG_BUILDDIR");
+
+        if (!builddir)
+            g_error("LIBVIRT_DEBUG_BUILDDIR is not set: run the tests with meson test");
+        path = g_build_filename(builddir, "tools", "virsh-debug", NULL);
+    }
+    return path;
+}

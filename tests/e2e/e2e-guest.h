@@ -48,3 +48,6 @@ gboolean e2eDomainIsClean(virDomainPtr dom, char **why);
  * every local connection can pass it, unless the run forces the monitor
  * path (the daemon-monitor variants, as qemu+ssh:// would). */
 gboolean e2eChannelExpected(void);
+
+/* build/tools/virsh-debug, from the environment meson test sets */
+const char *e2eVirshDebugPath(void);

@@ -109,26 +109,11 @@ runArgv(Result *res, bool merge, const char *const *argv)
                    res->err ? res->err : "", res->status);
 }
 
-static const char *
-virshDebugPath(void)
-{
-    static char *path;
-
-    if (!path) {
-        const char *builddir = g_getenv("LIBVIRT_DEBUG_BUILDDIR");
-
-        if (!builddir)
-            g_error("LIBVIRT_DEBUG_BUILDDIR is not set: run with meson test");
-        path = g_build_filename(builddir, "tools", "virsh-debug", NULL);
-    }
-    return path;
-}
-
 /* virsh-debug -c URI ARGS..., bounded by CLI_TIMEOUT_S */
 #define VIRSH_DEBUG(res, ...) \
     do { \
         const char *const argv_[] = { "timeout", CLI_TIMEOUT_S, \
-                                      virshDebugPath(), "-c", lv->uri, \
+                                      e2eVirshDebugPath(), "-c", lv->uri, \
                                       __VA_ARGS__, NULL }; \
         runArgv((res), false, argv_); \
     } while (0)
@@ -414,7 +399,7 @@ static void
 testGdbPipe(void)
 {
     g_autofree char *target = g_strdup_printf("| %s -c '%s' debug-gdb " DOMAIN,
-                                              virshDebugPath(), lv->uri);
+                                              e2eVirshDebugPath(), lv->uri);
 
     gdbNoFile(target, GDB_PIPE_TIMEOUT_S, NULL);
 }
@@ -441,7 +426,7 @@ static void
 testGdbListen(void)
 {
     g_autofree char *sock = g_build_filename(lv->dir, "gdb.sock", NULL);
-    const char *const argv[] = { "timeout", GDB_TIMEOUT_S, virshDebugPath(),
+    const char *const argv[] = { "timeout", GDB_TIMEOUT_S, e2eVirshDebugPath(),
                                  "-c", lv->uri, "debug-gdb", DOMAIN,
                                  "--listen", sock, NULL };
     g_autoptr(GError) error = NULL;
