@@ -133,6 +133,35 @@ gdbRspFileHandleArg(gdbRspSession *session, const char *args,
 }
 
 
+/* Above this, a symbol file is worth a note about GDB's pipe */
+#define GDB_RSP_FILE_LARGE (64 * 1024 * 1024)
+
+/* GDB 13, on `target remote | COMMAND`, reads COMMAND's stderr once for
+ * every byte COMMAND sends while that stderr is open (generic_readchar in
+ * its ser-base.c): some 0.4 MB/s, half an hour for a kernel's vmlinux.
+ * The bridge cannot close its stderr (it is where its diagnostics go), so
+ * it says, once, how to have GDB read a large file directly. */
+static void
+gdbRspFileNoteSlowPipe(gdbRspSession *session, int fd)
+{
+    struct stat st;
+    struct stat err;
+
+    if (session->notedSlowPipe || !(session->flags & GDB_RSP_SESSION_LOG_ERRORS) ||
+        fstat(fd, &st) < 0 || st.st_size < GDB_RSP_FILE_LARGE ||
+        fstat(STDERR_FILENO, &err) < 0 ||
+        !(S_ISFIFO(err.st_mode) || S_ISSOCK(err.st_mode)))
+        return;
+    session->notedSlowPipe = true;
+    g_printerr("virsh-debug: note: GDB reads the %lld MiB of '%s' through the "
+               "bridge; from `target remote | virsh-debug ...` that takes GDB "
+               "minutes. On this host, 'set sysroot /' before 'target remote' "
+               "(or 'gdb %s') has GDB read it from disk in seconds\n",
+               (long long) (st.st_size >> 20), session->execFile,
+               session->execFile);
+}
+
+
 /* vFile:open:HEXPATH,FLAGS,MODE */
 static void
 gdbRspFileOpen(gdbRspSession *session, const char *args, GString *reply)
@@ -184,6 +213,7 @@ gdbRspFileOpen(gdbRspSession *session, const char *args, GString *reply)
     }
     session->files[i] = fd;
     g_string_printf(reply, "F%zx", i);
+    gdbRspFileNoteSlowPipe(session, fd);
 }
 
 

@@ -55,6 +55,7 @@ struct _gdbRspSession {
     char *execFile;
     long long execOffset;       /* a relocated kernel's offset (qOffsets) */
     int files[8];           /* GDB_RSP_MAX_FILES */
+    bool notedSlowPipe;         /* said how to read a large file faster */
 
     unsigned int features;      /* GDB_RSP_TARGET_*, once known */
     bool featuresKnown;
