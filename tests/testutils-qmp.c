@@ -542,6 +542,17 @@ testQmpWaitClosed(testQmp *qmp, guint timeout_ms)
 }
 
 
+/* The accelerator the tests run QEMU with: tcg, unless
+ * $LIBVIRT_DEBUG_ACCEL says otherwise (tests/kvm/lane-x86.sh sets it to
+ * kvm inside the KVM lane). */
+const char *
+testQemuAccel(void)
+{
+    const char *accel = g_getenv("LIBVIRT_DEBUG_ACCEL");
+
+    return accel && *accel ? accel : "tcg";
+}
+
 testQemu *
 testQemuStartTcg(const char *machine, const char *const *extra)
 {
@@ -552,7 +563,7 @@ testQemuStartTcg(const char *machine, const char *const *extra)
     g_ptr_array_add(args, (char *) "-machine");
     g_ptr_array_add(args, (char *) machine);
     g_ptr_array_add(args, (char *) "-accel");
-    g_ptr_array_add(args, (char *) "tcg");
+    g_ptr_array_add(args, (char *) testQemuAccel());
     g_ptr_array_add(args, (char *) "-display");
     g_ptr_array_add(args, (char *) "none");
     g_ptr_array_add(args, (char *) "-nodefaults");

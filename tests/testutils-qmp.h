@@ -121,8 +121,12 @@ const char *testQemuBinary(void);
 testQemu *testQemuStart(const char *binary, const char *const *args,
                         GError **error);
 
+/* The accelerator of testQemuStartTcg(): "tcg", or $LIBVIRT_DEBUG_ACCEL
+ * ("kvm" in the KVM lanes, tests/kvm/). */
+const char *testQemuAccel(void);
+
 /* Start the patched QEMU (testQemuBinary()) the QMP tests' way: on
- * @machine under TCG, no display or default devices, the test guest as
+ * @machine under TCG (or testQemuAccel()), no display or default devices, the test guest as
  * its -kernel (unless @machine is "none"), plus @extra (NULL-terminated,
  * may be NULL).  Aborts the test if QEMU does not come up. */
 testQemu *testQemuStartTcg(const char *machine, const char *const *extra);

@@ -132,6 +132,7 @@ bring() {   # bring FILE: FILE at its own path, with its shared libraries
 }
 bring "$INNER"
 bring "$GUEST"
+for b in $LANE_BRING; do bring "$(readlink -f "$b")"; done
 [ -f "$GUEST64" ] && bring "$GUEST64"
 for d in /usr/share/seabios /usr/share/qemu; do
     [ -d "$d" ] || die "no firmware in $d (packages seabios, qemu-system-data)"
