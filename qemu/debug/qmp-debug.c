@@ -2638,6 +2638,22 @@ static void debug_range_error(Error **errp, bool physical, uint64_t va,
  * Check that [addr, addr + size) is mapped and backed by RAM (writable RAM
  * for @is_write).  With @chunks, also collect the physical pieces.
  */
+/*
+ * The address space a debug access with @attrs goes to.  On x86 the
+ * attributes of SMM code say "secure", i.e. address space 1, which only
+ * TCG creates (KVM keeps SMRAM in its own memory listener and gives each
+ * vCPU one address space): cpu_asidx_from_attrs() asserts there, as it
+ * did on KVM for a read while SeaBIOS ran in SMM.  One address space:
+ * the normal view.
+ */
+static AddressSpace *debug_cpu_as(CPUState *cpu, MemTxAttrs attrs)
+{
+    if (cpu->num_ases < 2) {
+        return cpu_get_address_space(cpu, 0);
+    }
+    return cpu_get_address_space(cpu, cpu_asidx_from_attrs(cpu, attrs));
+}
+
 static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
                                   bool physical, bool is_write, GArray *chunks,
                                   Error **errp)
@@ -2672,7 +2688,7 @@ static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
                 return false;
             }
             pa = page + (va & ~TARGET_PAGE_MASK);
-            as = cpu_get_address_space(cpu, cpu_asidx_from_attrs(cpu, attrs));
+            as = debug_cpu_as(cpu, attrs);
         }
         while (l > 0) {
             mlen = l;
@@ -2720,7 +2736,7 @@ DebugReadStatus debug_read_guest(CPUState *cpu, uint64_t addr, void *buf,
             return DEBUG_READ_UNMAPPED;
         }
         pa = page + (addr & ~TARGET_PAGE_MASK);
-        as = cpu_get_address_space(cpu, cpu_asidx_from_attrs(cpu, attrs));
+        as = debug_cpu_as(cpu, attrs);
         addr += l;
         len -= l;
         while (l > 0) {
@@ -2817,6 +2833,29 @@ DebugMemory *qmp_debug_read_memory(uint64_t addr, int64_t size,
         }
         off += c->len;
     }
+#ifdef CONFIG_KVM
+    /*
+     * On KVM a software breakpoint is an int3 written into guest memory
+     * (kvm_arch_insert_sw_breakpoint); the reader gets the guest's own
+     * byte, which KVM saved, as on TCG.  Virtual reads only: a physical
+     * read shows memory as it is.
+     */
+    if (debug_accel_is_kvm() && !(has_physical && physical)) {
+        for (i = 0; i < debug.kvm_entries->len; i++) {
+            DebugKvmEntry *e = g_ptr_array_index(debug.kvm_entries, i);
+            struct kvm_sw_breakpoint *bp;
+
+            if (e->gdb_type != GDB_BREAKPOINT_SW || e->lifted ||
+                e->addr - addr >= (uint64_t)size) {
+                continue;
+            }
+            bp = kvm_find_sw_breakpoint(cpu, e->addr);
+            if (bp) {
+                buf[e->addr - addr] = bp->saved_insn;
+            }
+        }
+    }
+#endif
     res = g_new0(DebugMemory, 1);
     res->data = g_base64_encode(buf, size);
     return res;
