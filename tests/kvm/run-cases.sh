@@ -24,8 +24,12 @@ for c in $cases; do
     fi
     rm -rf /tmp/ld-qemu-*
     t0=$(cut -d' ' -f1 /proc/uptime)
-    out=$("$prog" --tap -p "$c" 2>&1)
+    # a hung case (a stop that never comes and no test timeout) must not
+    # stall the whole run
+    out=$(timeout "${CASE_TIMEOUT:-120}" "$prog" --tap -p "$c" 2>&1)
     rc=$?
+    [ $rc -eq 143 ] && out="$out
+timed out after ${CASE_TIMEOUT:-120} s"
     t1=$(cut -d' ' -f1 /proc/uptime)
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
     if [ $rc -eq 0 ] && echo "$out" | grep -q '^ok '; then
