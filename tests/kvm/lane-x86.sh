@@ -192,7 +192,7 @@ flock -u 9
 log "booting L1 ($OUTER, TCG, -cpu max) with $(du -m "$IR.cpio.gz" | cut -f1) MB of initramfs"
 start=$(date +%s)
 rc=$(
-    timeout "$TIMEOUT" "$OUTER" -accel tcg -cpu max -smp 2 -m 2048 \
+    timeout --foreground "$TIMEOUT" "$OUTER" -accel tcg -cpu max -smp 2 -m 2048 \
         -nodefaults -display none -serial stdio -no-reboot \
         -kernel "$CACHE/base/vmlinuz" -initrd "$IR.cpio.gz" \
         -append 'console=ttyS0 quiet panic=-1' </dev/null |
