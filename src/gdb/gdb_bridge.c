@@ -238,6 +238,43 @@ gdbBridgeEvent(virConnectPtr conn G_GNUC_UNUSED,
 }
 
 
+/* The domain's lifecycle: a domain that stops running (destroyed, shut
+ * down, crashed, saved, migrated away) ends the GDB session, as the
+ * inferior's exit would: GDB is told so, and the bridge ends. */
+static void
+gdbBridgeLifecycle(virConnectPtr conn G_GNUC_UNUSED,
+                   virDomainPtr dom,
+                   int event,
+                   int detail,
+                   void *opaque)
+{
+    gdbBridgeEventSink *sink = opaque;
+    const char *what;
+
+    if (event != VIR_DOMAIN_EVENT_STOPPED)
+        return;
+    switch (detail) {
+    case VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN: what = "shut down"; break;
+    case VIR_DOMAIN_EVENT_STOPPED_DESTROYED: what = "destroyed"; break;
+    case VIR_DOMAIN_EVENT_STOPPED_CRASHED: what = "crashed"; break;
+    case VIR_DOMAIN_EVENT_STOPPED_MIGRATED: what = "migrated away"; break;
+    case VIR_DOMAIN_EVENT_STOPPED_SAVED: what = "saved"; break;
+    case VIR_DOMAIN_EVENT_STOPPED_FAILED: what = "stopped by a failure"; break;
+    default: what = "stopped"; break;
+    }
+    g_mutex_lock(&sink->lock);
+    if (sink->session) {
+        g_printerr("virsh-debug: domain '%s' was %s: the GDB session ends\n",
+                   virDomainGetName(dom), what);
+        /* a guest that shut down exited; any other end killed it */
+        gdbRspSessionPostExit(sink->session,
+                              detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN ?
+                              0 : SIGKILL);
+    }
+    g_mutex_unlock(&sink->lock);
+}
+
+
 /* ------------------------------------------------------------------ */
 /* Entry points                                                        */
 
@@ -346,6 +383,7 @@ virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
     virConnectPtr conn;
     sigset_t oldmask;
     int callbackID;
+    int lifecycleID;
     int ret = -1;
 
     if (!dom) {
@@ -371,6 +409,16 @@ virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
     if (callbackID < 0) {
         gdbBridgeEventSinkUnref(sink);   /* libvirt did not take it */
         goto cleanup;
+    }
+    lifecycleID = virConnectDomainEventRegisterAny(conn, dom,
+                                                   VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                   VIR_DOMAIN_EVENT_CALLBACK(gdbBridgeLifecycle),
+                                                   g_atomic_rc_box_acquire(sink),
+                                                   gdbBridgeEventSinkUnref);
+    if (lifecycleID < 0) {
+        gdbBridgeEventSinkUnref(sink);   /* libvirt did not take it */
+        virDomainDebugReportLibvirtError(dom, "watch the domain's lifecycle");
+        goto deregister;
     }
 
     /* GDB's points die with this bridge, even if it is killed, and
@@ -402,6 +450,8 @@ virDomainDebugGdbServeSymbols(virDomainPtr dom, int infd, int outfd,
     ret = ret == 0 ? 0 : -1;
 
  deregister:
+    if (lifecycleID >= 0)
+        virConnectDomainEventDeregisterAny(conn, lifecycleID);
     if (ret < 0) {
         /* keep the reason across the deregistration, which resets it */
         g_autofree char *msg = g_strdup(virDomainDebugGetLastErrorMessage());

@@ -212,8 +212,9 @@ gdbRspLoopInput(gdbRspLoop *loop, gdbRspParser *parser,
  * @infd: GDB's input
  * @outfd: GDB's output (may be @infd)
  *
- * Serves GDB until it detaches, kills, or closes its end.  Whichever way
- * it ends, the target is detached: no points left, guest running.
+ * Serves GDB until it detaches, kills, or closes its end, or the domain
+ * ends (gdbRspSessionPostExit).  Whichever way it ends, the target is
+ * detached: no points left, guest running (or gone).
  *
  * Returns 0, GDB_RSP_LOOP_IO_ERROR (the target was detached) or
  * GDB_RSP_LOOP_DETACH_FAILED.
@@ -248,6 +249,15 @@ gdbRspServeLoop(gdbRspSession *session, int infd, int outfd)
         }
 
         if (pfds[1].revents & POLLIN) {
+            bool running = gdbRspSessionIsRunning(session);
+
+            /* the domain ended: GDB waiting for a stop sees the inferior
+             * exit, one at its prompt sees the connection close */
+            if (gdbRspSessionTakeExit(session, reply)) {
+                if (running)
+                    gdbRspLoopSendPacket(&loop, reply->str, reply->len);
+                break;
+            }
             if (gdbRspSessionTakeStop(session, reply))
                 gdbRspLoopSendPacket(&loop, reply->str, reply->len);
         }

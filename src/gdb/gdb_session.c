@@ -43,6 +43,7 @@ gdbRspSessionNew(const gdbRspTargetOps *ops, void *opaque,
                                               g_free, g_free);
     g_mutex_init(&session->lock);
     g_queue_init(&session->stops);
+    session->exitSignal = -1;
     session->wakeupFd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (session->wakeupFd < 0)
         g_error("eventfd: %s", g_strerror(errno));
@@ -228,6 +229,58 @@ gdbRspSessionPostStop(gdbRspSession *session,
     g_mutex_unlock(&session->lock);
     if (write(session->wakeupFd, &one, sizeof(one)) < 0 && errno != EAGAIN)
         g_warning("cannot wake the GDB bridge: %s", g_strerror(errno));
+}
+
+
+/**
+ * gdbRspSessionPostExit:
+ * @session: the session
+ * @signal: 0 when the guest shut down, else the signal GDB is told the
+ *          inferior died of (SIGKILL for a destroyed domain)
+ *
+ * From the event thread: the domain is no longer running, so the session
+ * ends (gdbRspSessionTakeExit).
+ */
+void
+gdbRspSessionPostExit(gdbRspSession *session, int signal)
+{
+    guint64 one = 1;
+
+    g_mutex_lock(&session->lock);
+    session->exitSignal = signal;
+    g_mutex_unlock(&session->lock);
+    if (write(session->wakeupFd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        g_warning("cannot wake the GDB bridge: %s", g_strerror(errno));
+}
+
+
+/**
+ * gdbRspSessionTakeExit:
+ * @session: the session
+ * @reply: gets the stop reply that says so, "W00" or "X<signal>"
+ *
+ * Returns true once the domain ended: the session is over, and there is
+ * nothing left to detach.  @reply is for GDB if it waits for a stop
+ * reply (gdbRspSessionIsRunning); a GDB at its prompt learns it from
+ * the connection's end.
+ */
+bool
+gdbRspSessionTakeExit(gdbRspSession *session, GString *reply)
+{
+    int signal;
+
+    g_mutex_lock(&session->lock);
+    signal = session->exitSignal;
+    g_mutex_unlock(&session->lock);
+    if (signal < 0)
+        return false;
+    session->exited = true;
+    session->detached = true;
+    if (signal == 0)
+        g_string_assign(reply, "W00");
+    else
+        g_string_printf(reply, "X%02x", signal);
+    return true;
 }
 
 

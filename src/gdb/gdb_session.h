@@ -57,3 +57,5 @@ void gdbRspSessionPostStop(gdbRspSession *session,
                            const virDomainDebugStopInfo *stop);
 int gdbRspSessionWakeupFd(gdbRspSession *session);
 bool gdbRspSessionTakeStop(gdbRspSession *session, GString *reply);
+void gdbRspSessionPostExit(gdbRspSession *session, int signal);
+bool gdbRspSessionTakeExit(gdbRspSession *session, GString *reply);

@@ -65,6 +65,10 @@ struct _gdbRspSession {
     GMutex lock;
     GQueue stops;
     int wakeupFd;
+    /* The domain ended under GDB (posted by the event thread): -1 not,
+     * else the signal GDB is told the inferior died of (0: it exited) */
+    int exitSignal;
+    bool exited;            /* told to the loop: no target to detach */
 };
 
 typedef struct {

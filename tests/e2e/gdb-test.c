@@ -206,11 +206,12 @@ waitProcess(GSubprocess *proc, int timeoutS)
 }
 
 /* Run GDB in batch mode on @script; returns its output (stdout and
- * stderr, where virsh-debug's messages appear too).  With @interrupt,
- * GDB gets SIGINT once the script printed GDB_MARK_CONTINUING.  Fails
- * the test if GDB does not finish in time or exits with an error. */
+ * stderr, where virsh-debug's messages appear too).  Once the script
+ * printed GDB_MARK_CONTINUING, @onMarker (if not NULL) is called with
+ * GDB's GSubprocess.  Fails the test if GDB does not finish in time or
+ * exits with an error. */
 static char *
-gdbRun(GString *script, bool interrupt)
+gdbRunWith(GString *script, void (*onMarker)(gpointer))
 {
     g_autofree char *path = g_build_filename(lv->dir, "script.gdb", NULL);
     g_autoptr(GError) error = NULL;
@@ -238,8 +239,8 @@ gdbRun(GString *script, bool interrupt)
     stdoutPipe = g_subprocess_get_stdout_pipe(proc);
     finished = readUntilEOF(g_unix_input_stream_get_fd(G_UNIX_INPUT_STREAM(stdoutPipe)),
                             out, deadline,
-                            interrupt ? GDB_MARK_CONTINUING : NULL,
-                            gdbSendInterrupt, proc);
+                            onMarker ? GDB_MARK_CONTINUING : NULL,
+                            onMarker, proc);
     status = waitProcess(proc, finished ? 10 : 0);
     g_test_message("gdb output:\n%s", out->str);
     if (!finished)
@@ -248,6 +249,14 @@ gdbRun(GString *script, bool interrupt)
     if (status != 0)
         g_error("gdb exited with status %d; its output:\n%s", status, out->str);
     return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* gdbRunWith; with @interrupt, GDB gets SIGINT once the script printed
+ * GDB_MARK_CONTINUING */
+static char *
+gdbRun(GString *script, bool interrupt)
+{
+    return gdbRunWith(script, interrupt ? gdbSendInterrupt : NULL);
 }
 
 /* Fails on any warning GDB printed that is not expected, and on the
@@ -913,6 +922,53 @@ testThreads(void)
     g_free(helper("destroy", name, NULL, NULL));
 }
 
+/* The domain of testDomainDestroyed ends while GDB waits in 'continue':
+ * destroyed through the daemon; on the embedded driver, whose root only
+ * the bridge's process may hold, its QEMU is killed (a crash, as libvirt
+ * sees it) */
+static void
+gdbDestroyGone(gpointer data G_GNUC_UNUSED)
+{
+    g_autofree char *pidfile = g_build_filename(lv->dir, "run", "qemu",
+                                                "gone.pid", NULL);
+    g_autofree char *pid = NULL;
+
+    /* let GDB send its 'vCont;c' and the guest run */
+    g_usleep(G_USEC_PER_SEC / 2);
+    if (!g_str_equal(kind, "embed")) {
+        g_free(helper("destroy", "gone", NULL, NULL));
+        return;
+    }
+    g_assert_true(g_file_get_contents(pidfile, &pid, NULL, NULL));
+    g_assert_cmpint(kill(atoi(pid), SIGKILL), ==, 0);
+}
+
+/* A domain destroyed under GDB ends the session as the inferior's death
+ * would: GDB, waiting for the guest to stop, is told it was killed, and
+ * the bridge says why and ends (it used to answer with errors until its
+ * input closed) */
+static void
+testDomainDestroyed(void)
+{
+    g_autofree char *target = gdbTargetPipe("gone");
+    g_autoptr(GString) s = gdbScriptNew(target);
+    g_autofree char *out = NULL;
+
+    g_free(helper("start", "gone", "1", NULL));
+    g_string_append_printf(s, "hbreak %s\n", GUEST_SYM_NEVER_CALLED);
+    g_string_append(s, "echo " GDB_MARK_CONTINUING "\\n\n");
+    g_string_append(s, "continue\n");
+    g_string_append(s, "info threads\n");
+    out = gdbRunWith(s, gdbDestroyGone);
+
+    assertContains(out, "virsh-debug: domain 'gone' was ");
+    assertContains(out, ": the GDB session ends");
+    assertContains(out, "Program terminated with signal SIGKILL, Killed.");
+    assertContains(out, "No threads.");
+    if (g_str_equal(kind, "embed"))
+        g_free(helper("destroy", "gone", NULL, NULL));   /* undefines it */
+}
+
 static void
 testListen(void)
 {
@@ -1575,6 +1631,7 @@ main(int argc, char **argv)
     g_test_add_func("/gdb/interrupt", testInterrupt);
     g_test_add_func("/gdb/slow-start", testSlowStart);
     g_test_add_func("/gdb/detach", testDetach);
+    g_test_add_func("/gdb/domain-destroyed", testDomainDestroyed);
     g_test_add_func("/gdb/kill", testKill);
     g_test_add_func("/gdb/threads", testThreads);
     g_test_add_func("/gdb/listen", testListen);

@@ -313,6 +313,8 @@ fakeCont(void *opaque)
         fake->running = false;
         gdbRspSessionPostStop(fake->session, &fake->contStop);
     }
+    if (fake->exitOnCont)
+        gdbRspSessionPostExit(fake->session, fake->exitSignal);
     return 0;
 }
 

@@ -35,6 +35,8 @@ typedef struct {
     bool running;
     bool stopOnCont;                /* cont posts contStop at once */
     bool stopSilentlyOnCont;        /* cont stops with no event at all */
+    bool exitOnCont;                /* cont: the domain ends, exitSignal */
+    int exitSignal;
     virDomainDebugStopInfo contStop;
     int detaches;
     int setRegisterCalls;

@@ -767,6 +767,26 @@ testDetachKill(void)
     RUN(fake, s, "OK");
     g_assert_cmpint(fake->detaches, ==, 1);
     runResultClear(&res);
+
+    /* the domain was destroyed while GDB waited for a stop: GDB sees the
+     * inferior killed, and the session ends with nothing to detach */
+    fake->detaches = 0;
+    fake->exitOnCont = true;
+    fake->exitSignal = 9;
+    g_string_truncate(s, 0);
+    pkt(s, "c");
+    RUN(fake, s, "X09");
+    g_assert_cmpint(fake->detaches, ==, 0);
+    g_assert_cmpint(res.rc, ==, 0);
+    runResultClear(&res);
+
+    /* a guest that shut down exited */
+    fake->exitSignal = 0;
+    g_string_truncate(s, 0);
+    pkt(s, "c");
+    RUN(fake, s, "W00");
+    g_assert_cmpint(fake->detaches, ==, 0);
+    runResultClear(&res);
     fakeTargetFree(fake);
 }
 
