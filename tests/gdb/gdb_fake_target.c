@@ -101,6 +101,8 @@ fakeReadMemory(void *opaque, unsigned long long addr, size_t size,
         return -1;
     }
     memcpy(buf, fake->mem + (addr - FAKE_MEM_BASE), size);
+    if (fake->exitOnRead)
+        gdbRspSessionPostExit(fake->session, fake->exitSignal);
     return 0;
 }
 

@@ -36,6 +36,7 @@ typedef struct {
     bool stopOnCont;                /* cont posts contStop at once */
     bool stopSilentlyOnCont;        /* cont stops with no event at all */
     bool exitOnCont;                /* cont: the domain ends, exitSignal */
+    bool exitOnRead;                /* a memory read: the same, stopped */
     int exitSignal;
     virDomainDebugStopInfo contStop;
     int detaches;

@@ -787,6 +787,19 @@ testDetachKill(void)
     RUN(fake, s, "W00");
     g_assert_cmpint(fake->detaches, ==, 0);
     runResultClear(&res);
+
+    /* destroyed while GDB is at its prompt: no stop reply (GDB waits for
+     * none), the session ends and GDB finds the connection closed; the
+     * packets read before are answered, nothing after */
+    fake->exitOnCont = false;
+    fake->exitOnRead = true;
+    fake->exitSignal = 9;
+    g_string_truncate(s, 0);
+    pkt(s, "m1000,1");
+    RUN(fake, s, "00");
+    g_assert_cmpint(fake->detaches, ==, 0);
+    g_assert_cmpint(res.rc, ==, 0);
+    runResultClear(&res);
     fakeTargetFree(fake);
 }
 
