@@ -69,21 +69,6 @@ resultClear(Result *r)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Result, resultClear);
 
 
-static const char *
-virshDebugBin(void)
-{
-    static char *bin;
-
-    if (!bin) {
-        const char *builddir = g_getenv("LIBVIRT_DEBUG_BUILDDIR");
-
-        if (!builddir)
-            g_error("LIBVIRT_DEBUG_BUILDDIR is not set: run the tests with meson test");
-        bin = g_build_filename(builddir, "tools", "virsh-debug", NULL);
-    }
-    return bin;
-}
-
 
 /* The environment of every virsh-debug run: a private home and runtime
  * directory (virsh-debug's own log of libvirt goes there), and no
@@ -210,7 +195,7 @@ runv(Result *res, const char *input, bool helper, const char *const *args)
         g_ptr_array_add(argv, (char *)"INT");
         g_ptr_array_add(argv, (char *)runInterruptAfter);
     }
-    g_ptr_array_add(argv, (char *)(helper ? helperBin() : virshDebugBin()));
+    g_ptr_array_add(argv, (char *)(helper ? helperBin() : e2eVirshDebugPath()));
     if (!helper)
         g_ptr_array_add(argv, (char *)"-c");
     g_ptr_array_add(argv, lv->uri);
@@ -1868,11 +1853,11 @@ ptyAttach(int *fd)
 {
     pid_t pid;
 
-    virshDebugBin();          /* nothing to allocate after the fork */
+    e2eVirshDebugPath();          /* nothing to allocate after the fork */
     pid = forkpty(fd, NULL, NULL, NULL);
     g_assert_cmpint(pid, >=, 0);
     if (pid == 0) {
-        const char *argv[] = { virshDebugBin(), "-c", lv->uri,
+        const char *argv[] = { e2eVirshDebugPath(), "-c", lv->uri,
                                "debug-attach", DOMAIN, NULL };
 
         execve(argv[0], (char **)argv, childEnvp);
@@ -2176,7 +2161,7 @@ testGdbBridgeKilled(void)
     g_autofree char *z0 = g_strdup_printf("Z0,%s,1", symHex(GUEST_SYM_FUNCTION) + 2);
     g_autofree char *stop = NULL;
     g_autofree char *ok = NULL;
-    const char *argv[] = { virshDebugBin(), "-c", lv->uri, "debug-gdb", DOMAIN,
+    const char *argv[] = { e2eVirshDebugPath(), "-c", lv->uri, "debug-gdb", DOMAIN,
                            "--listen", sock, NULL };
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     g_autoptr(GError) error = NULL;

@@ -67,21 +67,6 @@ sym(const char *name)
     return testGuestSymbol(name);
 }
 
-static const char *
-virshDebugPath(void)
-{
-    static char *path;
-
-    if (!path) {
-        const char *builddir = g_getenv("LIBVIRT_DEBUG_BUILDDIR");
-
-        if (!builddir)
-            g_error("LIBVIRT_DEBUG_BUILDDIR is not set: run with meson test");
-        path = g_build_filename(builddir, "tools", "virsh-debug", NULL);
-    }
-    return path;
-}
-
 
 /* ------------------------------------------------------------------ */
 /* Running GDB                                                         */
@@ -92,7 +77,7 @@ static char *
 gdbTargetPipe(const char *dom)
 {
     return g_strdup_printf("target remote | %s -c '%s' debug-gdb %s",
-                           virshDebugPath(), lv->uri, dom);
+                           e2eVirshDebugPath(), lv->uri, dom);
 }
 
 /* The start of every script: no pager, no questions, the guest's
@@ -850,7 +835,7 @@ testSlowStart(void)
 {
     g_autofree char *target = g_strdup_printf(
         "target remote | sh -c 'sleep 5; exec %s -c \"%s\" debug-gdb %s'",
-        virshDebugPath(), lv->uri, domName);
+        e2eVirshDebugPath(), lv->uri, domName);
     g_autoptr(GString) s = gdbScriptNew(target);
     g_autofree char *out = NULL;
 
@@ -984,7 +969,7 @@ testListen(void)
     /* stdout silenced: nothing of virsh-debug's may reach the TAP stream */
     virsh = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
                              G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error,
-                             virshDebugPath(), "-c", lv->uri, "debug-gdb",
+                             e2eVirshDebugPath(), "-c", lv->uri, "debug-gdb",
                              domName, "--listen", path, NULL);
     if (!virsh)
         g_error("cannot run virsh-debug: %s", error->message);
@@ -1052,12 +1037,12 @@ protoStart(protoPeer *peer, GString *buf, const char *symbols)
     if (symbols)
         proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                virshDebugPath(), "-c", lv->uri, "--symbols", symbols,
+                                e2eVirshDebugPath(), "-c", lv->uri, "--symbols", symbols,
                                 "debug-gdb", domName, NULL);
     else
         proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE |
                                 G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                virshDebugPath(), "-c", lv->uri, "debug-gdb",
+                                e2eVirshDebugPath(), "-c", lv->uri, "debug-gdb",
                                 domName, NULL);
     if (!proc)
         g_error("cannot run virsh-debug: %s", error->message);
@@ -1235,7 +1220,7 @@ testExecFile(gconstpointer data)
         target = gdbTargetPipe(domName);
     } else {
         target = g_strdup_printf("target remote | %s -c '%s' --symbols %s debug-gdb %s",
-                                 virshDebugPath(), lv->uri, testGuestPath(), domName);
+                                 e2eVirshDebugPath(), lv->uri, testGuestPath(), domName);
     }
     /* no symbol-file, no file argument */
     g_string_append(s, "set pagination off\nset confirm off\nset width 0\n");
@@ -1312,7 +1297,7 @@ testExecFileRelocated(void)
 
     g_string_append(s, "set pagination off\nset confirm off\nset width 0\n");
     g_string_append_printf(s, "target remote | %s -c '%s' --symbols %s debug-gdb %s\n",
-                           virshDebugPath(), lv->uri, shifted, domName);
+                           e2eVirshDebugPath(), lv->uri, shifted, domName);
     g_string_append_printf(s, "info address %s\n", GUEST_SYM_FUNCTION);
     g_string_append_printf(s, "hbreak %s\n", GUEST_SYM_FUNCTION);
     g_string_append(s, "continue\n");
@@ -1572,7 +1557,7 @@ testOverSsh(void)
         "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
         "-o LogLevel=ERROR root@127.0.0.1 "
         "\"env LIBVIRT_DEBUG_TRANSPORT=%s %s -c '%s' debug-gdb %s\"",
-        sshd.port, key, transport, virshDebugPath(), lv->uri, domName);
+        sshd.port, key, transport, e2eVirshDebugPath(), lv->uri, domName);
     s = gdbScriptNew(target);
     g_string_append_printf(s, "hbreak %s\ncontinue\ndelete\n", GUEST_SYM_FUNCTION);
     g_string_append(s, PRINT_PC("pc0"));
