@@ -41,6 +41,7 @@
 #include "libvirt-debug/libvirt-debug.h"
 #include "testutils-guest.h"
 #include "e2e-guest.h"
+#include "virsh-debug-embed.h"
 #include "testutils-libvirt.h"
 
 /* Every GDB or virsh-debug run is bounded: nothing may hang the suite */
@@ -362,6 +363,10 @@ helperMain(int argc, char **argv)
     testLibvirtRunEventLoop();
     helperLv.uri = argv[0];
     testLibvirtConnect(&helperLv);
+    /* an embedded root: before anything can exit, see
+     * tools/virsh-debug-embed.c (a helper that exited while libvirt
+     * still reconnected to the running domains crashed, silently) */
+    virshDebugEmbedSettle(helperLv.conn);
 
     if (g_str_equal(cmd, "start") && argc == 4) {
         g_autofree char *why = NULL;
