@@ -38,8 +38,9 @@ shift $((OPTIND - 1))
 if [ $# -gt 0 ]; then
     tests="$*"
 else
-    tests=$(meson test -C "$build" --list --suite e2e 2>/dev/null |
-            sed 's/^.*\/ *//' | tr '\n' ' ')
+    # only the "project:suite / name" lines: ninja may print its own
+    tests=$(meson test -C "$build" --no-rebuild --list --suite e2e 2>/dev/null |
+            sed -n 's/^.* \/ *//p' | tr '\n' ' ')
 fi
 if [ -z "$tests" ]; then
     echo "e2e-stress: no e2e test in $build (run scripts/build.sh first)" >&2
