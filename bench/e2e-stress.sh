@@ -57,7 +57,8 @@ stop_hogs() {
         kill "$p" 2>/dev/null || true
     done
 }
-trap stop_hogs EXIT INT TERM
+trap stop_hogs EXIT
+trap 'exit 130' INT TERM
 if [ "$load" = 1 ]; then
     for _ in $(seq "$(nproc)"); do
         sh -c 'while :; do :; done' &
