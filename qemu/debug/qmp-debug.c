@@ -2665,6 +2665,21 @@ static bool debug_check_ram_range(CPUState *cpu, uint64_t addr, uint64_t size,
                    "address space", addr, size);
         return false;
     }
+#ifdef TARGET_I386
+    /*
+     * Outside long mode an x86 vCPU's linear addresses are 32 bits wide,
+     * and so is the page walk of cpu_get_phys_page_attrs_debug(): it
+     * would read 0x100000000 at 0 and show those bytes under the wider
+     * address.  A range the vCPU cannot address is refused instead.
+     */
+    if (!physical && !(X86_CPU(cpu)->env.hflags & HF_LMA_MASK) &&
+        addr + size - 1 > UINT32_MAX) {
+        error_setg(errp, "address 0x%" PRIx64 " is beyond the 4 GiB vCPU %d "
+                   "can address: it is not in long mode (64-bit) yet",
+                   MAX(addr, (uint64_t) UINT32_MAX + 1), cpu->cpu_index);
+        return false;
+    }
+#endif
     RCU_READ_LOCK_GUARD();
     while (done < size) {
         uint64_t va = addr + done;

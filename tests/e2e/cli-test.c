@@ -838,6 +838,14 @@ testMemory(void)
         }
     }
 
+    /* past 4 GiB: the 32-bit guest's vCPU cannot address it (its bytes
+     * at 0 used to come out labelled 0x100000000), the higher-half
+     * guest's page tables do not map it; nothing is printed either way */
+    RUN(&r, "debug-mem", DOMAIN, "0x100000000", "16");
+    assertError(&r, testGuestIsHigherHalf() ? "is not mapped by vCPU 0"
+                                            : "it is not in long mode");
+    g_assert_cmpstr(r.out, ==, "");
+
     /* --json carries the bytes as hex */
     RUN(&r, "--json", "debug-mem", DOMAIN, symHex(GUEST_SYM_FUNCTION), "4");
     assertOk(&r);

@@ -1115,6 +1115,14 @@ testBadInput(void)
            "{\"addr\": 4276092928, \"size\": 4, \"physical\": true}");
     testQmpErr(qemu->qmp, "wraps around", "debug-read-memory",
            "{\"addr\": 18446744073709551614, \"size\": 4}");
+    /* the 32-bit guest's vCPU addresses 4 GiB: beyond, nothing is read
+     * (its page walk would wrap 0x100000000 to 0) */
+    testQmpErr(qemu->qmp, "not in long mode", "debug-read-memory",
+           "{\"addr\": 4294967296, \"size\": 16}");
+    testQmpErr(qemu->qmp, "0x100000000 is beyond the 4 GiB", "debug-read-memory",
+           "{\"addr\": 4294967292, \"size\": 8}");
+    testQmpErr(qemu->qmp, "not in long mode", "debug-write-memory",
+           "{\"addr\": 4294967296, \"data\": \"AAAAAA==\"}");
     testQmpErr(qemu->qmp, "vCPU 2 does not exist", "debug-read-memory",
            "{\"addr\": %" G_GUINT64_FORMAT ", \"size\": 4, \"cpu-index\": 2}", wvar);
     /* a range that starts in RAM and runs out of it writes nothing */
