@@ -671,6 +671,7 @@ testSlots(gconstpointer data)
     virDomainDebugCaps *caps;
     virDomainDebugPoint *points = NULL;
     unsigned long long base = sym(GUEST_SYM_NEVER_CALLED);
+    g_autofree char *why = NULL;
     int total = set->shared ? set->bps : set->bps + set->wps;
     int i;
 
@@ -721,7 +722,12 @@ testSlots(gconstpointer data)
     g_assert_cmpint(virDomainDebugListPoints(d, &points, 0), ==, total);
     g_free(points);
 
-    /* software breakpoints need no slot */
+    /* software breakpoints need no slot.  One is written into the guest
+     * at the address its page tables give: the higher-half guest's
+     * exist once its own code runs (the stress run under load caught
+     * this insert refused while the guest was still in its firmware) */
+    if (!e2eWaitGuestUp(d, &why))
+        g_error("%s", why);
     g_assert_cmpint(virDomainDebugInsertPoint(d, VIR_DOMAIN_DEBUG_POINT_SW_BREAKPOINT,
                                               base + 200, 0, -1, 0), >, 0);
 
