@@ -218,17 +218,25 @@ gdbRspFormatStop(gdbRspSession *session,
  * Queues a debug exit for the loop and wakes it.  Safe from any thread:
  * the bridge calls it from the libvirt event loop thread.
  */
+/* Wakes the loop's poll() on the session's eventfd */
+static void
+gdbRspSessionWake(gdbRspSession *session)
+{
+    guint64 one = 1;
+
+    if (write(session->wakeupFd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+        g_warning("cannot wake the GDB bridge: %s", g_strerror(errno));
+}
+
+
 void
 gdbRspSessionPostStop(gdbRspSession *session,
                       const virDomainDebugStopInfo *stop)
 {
-    guint64 one = 1;
-
     g_mutex_lock(&session->lock);
     g_queue_push_tail(&session->stops, g_memdup2(stop, sizeof(*stop)));
     g_mutex_unlock(&session->lock);
-    if (write(session->wakeupFd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-        g_warning("cannot wake the GDB bridge: %s", g_strerror(errno));
+    gdbRspSessionWake(session);
 }
 
 
@@ -244,13 +252,10 @@ gdbRspSessionPostStop(gdbRspSession *session,
 void
 gdbRspSessionPostExit(gdbRspSession *session, int signal)
 {
-    guint64 one = 1;
-
     g_mutex_lock(&session->lock);
     session->exitSignal = signal;
     g_mutex_unlock(&session->lock);
-    if (write(session->wakeupFd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-        g_warning("cannot wake the GDB bridge: %s", g_strerror(errno));
+    gdbRspSessionWake(session);
 }
 
 
@@ -274,7 +279,7 @@ gdbRspSessionTakeExit(gdbRspSession *session, GString *reply)
     g_mutex_unlock(&session->lock);
     if (signal < 0)
         return false;
-    session->exited = true;
+    /* nothing is left to detach (gdbRspSessionDetach is a no-op now) */
     session->detached = true;
     if (signal == 0)
         g_string_assign(reply, "W00");

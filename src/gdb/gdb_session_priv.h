@@ -68,7 +68,6 @@ struct _gdbRspSession {
     /* The domain ended under GDB (posted by the event thread): -1 not,
      * else the signal GDB is told the inferior died of (0: it exited) */
     int exitSignal;
-    bool exited;            /* told to the loop: no target to detach */
 };
 
 typedef struct {
